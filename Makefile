@@ -1,0 +1,51 @@
+# InnoBridge: `make run` to serve the demo, `make test` to run every check.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := innobridge.settings
+
+.PHONY: run test lint bench setup messages clean
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (looked for $(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(PY) requirements.txt requirements-dev.txt pyproject.toml
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+	@$(BIN)/innobridge compile_catalogues
+
+run: setup
+	$(BIN)/innobridge migrate --no-input
+	$(BIN)/innobridge demo
+	$(BIN)/innobridge runserver $(HOST):$(PORT)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: setup lint
+	$(BIN)/innobridge check
+	$(BIN)/innobridge makemigrations --check --dry-run
+	$(BIN)/innobridge check_catalogues
+	$(BIN)/pytest
+
+bench: setup
+	$(PY) -m benchmarks.run
+
+# Re-extract the message catalogues after changing user-facing strings.
+messages: setup
+	cd innobridge && ../$(BIN)/django-admin makemessages --no-obsolete -l zh_Hant -l zh_Hans -l en --settings=innobridge.settings --pythonpath=.. --ignore=migrations
+	$(BIN)/innobridge compile_catalogues
+
+clean:
+	rm -rf $(VENV) staticfiles

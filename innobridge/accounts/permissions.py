@@ -1,0 +1,51 @@
+"""Who may read and change what. Views and the API ask here; nothing else decides."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+
+from innobridge.lib.models import Visibility
+
+
+def is_staff(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def member_organisation_id(user: User | AnonymousUser) -> int | None:
+    if not user.is_authenticated:
+        return None
+    membership = getattr(user, "membership", None)
+    return membership.organisation_id if membership else None
+
+
+def can_edit_organisation(user: User | AnonymousUser, organisation) -> bool:
+    return is_staff(user) or (
+        organisation is not None and organisation.pk is not None and member_organisation_id(user) == organisation.pk
+    )
+
+
+def can_edit_person(user: User | AnonymousUser, person) -> bool:
+    """Members edit people who currently hold a position at their organisation."""
+    if is_staff(user):
+        return True
+    org_id = member_organisation_id(user)
+    return org_id is not None and person.positions.filter(organisation_id=org_id, end__isnull=True).exists()
+
+
+def can_see_contact_details(user: User | AnonymousUser) -> bool:
+    return is_staff(user)
+
+
+def visible_levels(user: User | AnonymousUser) -> list[str]:
+    """Visibility levels readable by everyone in the user's position (owners add their own)."""
+    if is_staff(user):
+        return [v.value for v in Visibility]
+    if user.is_authenticated:
+        return [Visibility.PUBLIC, Visibility.PARTNERS]
+    return [Visibility.PUBLIC]
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied

@@ -1,0 +1,300 @@
+"""Loads the demo programme from JSON fixtures of facts, idempotently.
+
+Records are matched by slug, so running the loader again updates what is there and
+creates nothing twice. When the source press release is available, the facts are
+linked to the spans of it they come from (provenance).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from innobridge.directory import services as directory
+from innobridge.directory.models import Organisation, Person, Place, Sector
+from innobridge.documents.models import Evidence, SourceDocument
+from innobridge.programmes import services as programmes
+from innobridge.programmes.models import Agreement, Delegation, Event, Programme
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+FIXTURES = ["seed_shandong.json", "directory_extra.json"]
+NAME_KEYS = ("name_zh_hant", "name_zh_hans", "name_en")
+
+
+def _d(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _names(item: dict) -> dict:
+    return {k: item.get(k, "") for k in NAME_KEYS}
+
+
+@dataclass
+class LoadReport:
+    counts: dict[str, int] = field(default_factory=dict)
+    evidence: int = 0
+    document: str | None = None
+
+    def add(self, kind: str, n: int = 1) -> None:
+        self.counts[kind] = self.counts.get(kind, 0) + n
+
+
+class _Loader:
+    def __init__(self, fixtures: list[dict], seeds_dir: Path | None):
+        self.fixtures = fixtures
+        self.seeds_dir = seeds_dir
+        self.report = LoadReport()
+        self.document: SourceDocument | None = None
+        self.pending_evidence: list[tuple[object, list[str]]] = []
+
+    def items(self, key: str) -> Iterable[dict]:
+        for fixture in self.fixtures:
+            yield from fixture.get(key, [])
+
+    def run(self) -> LoadReport:
+        self.load_document()
+        self.load_sectors()
+        self.load_places()
+        self.load_organisations()
+        self.load_people()
+        self.load_programmes()
+        self.write_evidence()
+        return self.report
+
+    def note(self, obj, item: dict) -> None:
+        if item.get("evidence"):
+            self.pending_evidence.append((obj, item["evidence"]))
+
+    def load_document(self) -> None:
+        spec = next((f["document"] for f in self.fixtures if f.get("document")), None)
+        if not spec or not self.seeds_dir:
+            return
+        path = self.seeds_dir / spec["path"]
+        if not path.is_file():
+            return
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        self.document, _ = SourceDocument.objects.update_or_create(
+            content_hash=digest,
+            defaults={
+                "title": spec["title"],
+                "kind": spec["kind"],
+                "language": spec["language"],
+                "published": _d(spec.get("published")),
+                "text": raw.decode("utf-8"),
+            },
+        )
+        self.report.document = str(path)
+
+    def load_sectors(self) -> None:
+        for item in self.items("sectors"):
+            existing = Sector.objects.filter(slug=item["slug"]).first()
+            directory.sector_save(
+                sector=existing, slug=item["slug"], position=item.get("position", 100), **_names(item)
+            )
+            self.report.add("sectors")
+
+    def load_places(self) -> None:
+        pending = list(self.items("places"))
+        while pending:
+            progressed, rest = False, []
+            for item in pending:
+                parent = None
+                if item.get("parent"):
+                    parent = Place.objects.filter(slug=item["parent"]).first()
+                    if parent is None:
+                        rest.append(item)
+                        continue
+                existing = Place.objects.filter(slug=item["slug"]).first()
+                place = directory.place_save(
+                    place=existing,
+                    slug=item["slug"],
+                    kind=item["kind"],
+                    parent=parent,
+                    description=item.get("description", ""),
+                    **_names(item),
+                )
+                self.note(place, item)
+                self.report.add("places")
+                progressed = True
+            if not progressed:
+                missing = sorted({i["parent"] for i in rest})
+                raise ValueError(f"demo places refer to unknown parents: {missing}")
+            pending = rest
+
+    def load_organisations(self) -> None:
+        items = list(self.items("organisations"))
+        sectors = {s.slug: s for s in Sector.objects.all()}
+        places = {p.slug: p for p in Place.objects.all()}
+        for item in items:
+            existing = Organisation.objects.filter(slug=item["slug"]).first()
+            org = directory.organisation_save(
+                organisation=existing,
+                slug=item["slug"],
+                kind=item["kind"],
+                website=item.get("website", ""),
+                description=item.get("description", ""),
+                founded=item.get("founded"),
+                sectors=[sectors[s] for s in item.get("sectors", [])],
+                places=[places[p] for p in item.get("places", [])],
+                aliases=[(a["text"], a.get("kind", "short")) for a in item.get("aliases", [])],
+                **_names(item),
+            )
+            for fig in item.get("figures", []):
+                directory.organisation_set_figure(
+                    organisation=org,
+                    kind=fig["kind"],
+                    value=fig["value"],
+                    at_least=fig.get("at_least", False),
+                    as_of=_d(fig.get("as_of")),
+                )
+            self.note(org, item)
+            self.report.add("organisations")
+        # Parents last: they may point forward in the file or into another file.
+        orgs = {o.slug: o for o in Organisation.objects.all()}
+        for item in items:
+            org = orgs[item["slug"]]
+            parent = orgs.get(item["parent"]) if item.get("parent") else None
+            if item.get("parent") and parent is None:
+                raise ValueError(f"organisation {item['slug']} refers to unknown parent {item['parent']}")
+            if org.parent_id != (parent.pk if parent else None):
+                org.parent = parent
+                org.save(update_fields=["parent"])
+
+    def load_people(self) -> None:
+        orgs = {o.slug: o for o in Organisation.objects.all()}
+        for item in self.items("people"):
+            existing = Person.objects.filter(slug=item["slug"]).first()
+            person = directory.person_save(
+                person=existing,
+                slug=item["slug"],
+                email=item.get("email", ""),
+                phone=item.get("phone", ""),
+                **_names(item),
+            )
+            for pos in item.get("positions", []):
+                directory.position_save(
+                    person=person,
+                    organisation=orgs[pos["organisation"]],
+                    title_zh_hant=pos.get("title_zh_hant", ""),
+                    title_zh_hans=pos.get("title_zh_hans", ""),
+                    title_en=pos.get("title_en", ""),
+                    start=_d(pos.get("start")),
+                    end=_d(pos.get("end")),
+                )
+            self.note(person, item)
+            self.report.add("people")
+
+    def load_programmes(self) -> None:
+        orgs = {o.slug: o for o in Organisation.objects.all()}
+        places = {p.slug: p for p in Place.objects.all()}
+        sectors = {s.slug: s for s in Sector.objects.all()}
+        people = {p.slug: p for p in Person.objects.all()}
+        for item in self.items("programmes"):
+            programmes.programme_save(
+                programme=Programme.objects.filter(slug=item["slug"]).first(),
+                slug=item["slug"],
+                operator=orgs[item["operator"]],
+                region=places[item["region"]],
+                started=_d(item.get("started")),
+                description=item.get("description", ""),
+                partners=[orgs[s] for s in item.get("partners", [])],
+                sectors=[sectors[s] for s in item["sectors"]],
+                **_names(item),
+            )
+            self.report.add("programmes")
+        progs = {p.slug: p for p in Programme.objects.all()}
+        for item in self.items("delegations"):
+            delegation = programmes.delegation_save(
+                delegation=Delegation.objects.filter(slug=item["slug"]).first(),
+                slug=item["slug"],
+                programme=progs[item["programme"]],
+                visiting=orgs[item["visiting"]],
+                hosting=orgs[item["hosting"]],
+                destination=places[item["destination"]],
+                start=_d(item["start"]),
+                end=_d(item["end"]),
+                dates_approximate=item.get("dates_approximate", False),
+                purpose=item.get("purpose", ""),
+                stops=[(places[s["place"]], _d(s.get("arrive")), _d(s.get("depart"))) for s in item["stops"]],
+                leaders=[people[p] for p in item.get("leaders", [])],
+                members=[(orgs[slug], role) for slug, role in item.get("members", [])],
+                **_names(item),
+            )
+            self.note(delegation, item)
+            self.report.add("delegations")
+        delegations = {d.slug: d for d in Delegation.objects.all()}
+        for item in self.items("events"):
+            event = programmes.event_save(
+                event=Event.objects.filter(slug=item["slug"]).first(),
+                slug=item["slug"],
+                kind=item["kind"],
+                programme=progs[item["programme"]],
+                delegation=delegations.get(item.get("delegation")),
+                date=_d(item["date"]),
+                date_approximate=item.get("date_approximate", False),
+                place=places.get(item.get("place")),
+                description=item.get("description", ""),
+                participants=[(orgs[o], people.get(p) if p else None, role) for o, p, role in item["participants"]],
+                **_names(item),
+            )
+            self.note(event, item)
+            self.report.add("events")
+        events = {e.slug: e for e in Event.objects.all()}
+        for item in self.items("agreements"):
+            agreement = programmes.agreement_save(
+                agreement=Agreement.objects.filter(slug=item["slug"]).first(),
+                slug=item["slug"],
+                kind=item["kind"],
+                status=item.get("status", "signed"),
+                programme=progs[item["programme"]],
+                delegation=delegations.get(item.get("delegation")),
+                signing_event=events.get(item.get("signing_event")),
+                signed_on=_d(item.get("signed_on")),
+                signed_on_approximate=item.get("signed_on_approximate", False),
+                signed_at=places.get(item.get("signed_at")),
+                scope=item.get("scope", ""),
+                parties=[(orgs[o], role, None) for o, role in item["parties"]],
+                witnesses=[people[p] for p in item.get("witnesses", [])],
+                sectors=[sectors[s] for s in item.get("sectors", [])],
+                **_names(item),
+            )
+            self.note(agreement, item)
+            self.report.add("agreements")
+
+    def write_evidence(self) -> None:
+        if self.document is None:
+            return
+        text = self.document.text
+        Evidence.objects.filter(document=self.document).delete()
+        rows = []
+        for obj, quotes in self.pending_evidence:
+            ct = ContentType.objects.get_for_model(type(obj))
+            for quote in quotes:
+                start = text.find(quote)
+                if start < 0:
+                    raise ValueError(f"evidence {quote!r} for {obj} not found in {self.document.title}")
+                rows.append(
+                    Evidence(
+                        document=self.document, content_type=ct, object_id=obj.pk, start=start, end=start + len(quote)
+                    )
+                )
+        Evidence.objects.bulk_create(rows)
+        self.report.evidence = len(rows)
+
+
+def read_fixtures(names: list[str] | None = None) -> list[dict]:
+    return [json.loads((DATA_DIR / name).read_text(encoding="utf-8")) for name in (names or FIXTURES)]
+
+
+@transaction.atomic
+def load_demo(*, seeds_dir: Path | None = None, fixtures: list[dict] | None = None) -> LoadReport:
+    """Load (or refresh) the demo programme in one transaction: all of it or nothing."""
+    return _Loader(fixtures if fixtures is not None else read_fixtures(), seeds_dir).run()

@@ -1,0 +1,224 @@
+"""The directory: who and where. Organisations, people, sectors and places."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from innobridge.lib.models import SluggedModel, TimeStampedModel, TrilingualNameModel, pick_language
+
+
+class Sector(TrilingualNameModel, SluggedModel):
+    """A technology sector of the programme's taxonomy; staff may add more."""
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent sector"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    position = models.PositiveSmallIntegerField(_("display order"), default=100)
+
+    slug_prefix = "sector"
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["position", "slug"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:organisation_list") + f"?sector={self.slug}"
+
+
+class Place(TrilingualNameModel, SluggedModel, TimeStampedModel):
+    """A node of the place hierarchy: country > province > city > district > zone > site."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", _("country or region")
+        PROVINCE = "province", _("province or special administrative region")
+        CITY = "city", _("city")
+        DISTRICT = "district", _("district")
+        ZONE = "zone", _("zone or industrial park")
+        SITE = "site", _("site")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    slug_prefix = "place"
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        ordering = ["slug"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:place_detail", kwargs={"slug": self.slug})
+
+    def ancestors(self) -> list[Place]:
+        """From the root down to the parent; guards against accidental cycles."""
+        chain: list[Place] = []
+        node, seen = self.parent, {self.pk}
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return list(reversed(chain))
+
+
+class Organisation(TrilingualNameModel, SluggedModel, TimeStampedModel):
+    """Any party of the programme: the park operator, its companies, governments, enterprises..."""
+
+    class Kind(models.TextChoices):
+        PARK_OPERATOR = "park_operator", _("science-park operator")
+        PARK_COMPANY = "park_company", _("park company")
+        RESEARCH_INSTITUTE = "research_institute", _("research institute")
+        UNIVERSITY = "university", _("university")
+        ENTERPRISE = "enterprise", _("enterprise")
+        GOVERNMENT = "government", _("government body")
+        INDUSTRIAL_ZONE = "industrial_zone", _("industrial zone or park")
+        ALLIANCE = "alliance", _("alliance or community")
+        HOLDING = "holding", _("holding or liaison company")
+        MEDIA = "media", _("media or PR agency")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True, related_name="organisations")
+    places = models.ManyToManyField(Place, verbose_name=_("places"), blank=True, related_name="organisations")
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    founded = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True)
+
+    slug_prefix = "org"
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["slug"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:organisation_detail", kwargs={"slug": self.slug})
+
+    def search_terms(self) -> list[str]:
+        terms = super().search_terms()
+        if self.pk:
+            terms += [a.text for a in self.aliases.all()]
+        return terms
+
+
+class Alias(models.Model):
+    """Another name an organisation goes by: a short form (科技園公司), an acronym, a former name."""
+
+    class Kind(models.TextChoices):
+        SHORT = "short", _("short form")
+        ACRONYM = "acronym", _("acronym")
+        FORMER = "former", _("former name")
+        OTHER = "other", _("other name")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("organisation")
+    )
+    text = models.CharField(_("alias"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SHORT)
+
+    class Meta:
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+        constraints = [models.UniqueConstraint(fields=["organisation", "text"], name="alias_unique_per_org")]
+        ordering = ["text"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class KeyFigure(models.Model):
+    """A headline number an organisation states about itself, e.g. companies supported."""
+
+    class Kind(models.TextChoices):
+        COMPANIES = "companies", _("companies supported")
+        RESEARCHERS = "researchers", _("researchers")
+        UNICORNS = "unicorns", _("unicorns supported")
+        EMPLOYEES = "employees", _("employees")
+        PATENTS = "patents", _("patents")
+        AREA = "area_m2", _("floor area (m²)")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="key_figures", verbose_name=_("organisation")
+    )
+    kind = models.CharField(_("figure"), max_length=20, choices=Kind.choices)
+    value = models.PositiveBigIntegerField(_("value"))
+    at_least = models.BooleanField(
+        _("stated as a minimum"), default=False, help_text=_("Tick when the source says 'over' or 'more than'.")
+    )
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("key figure")
+        verbose_name_plural = _("key figures")
+        ordering = ["kind"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "kind"], name="key_figure_unique_kind")]
+
+
+class Person(TrilingualNameModel, SluggedModel, TimeStampedModel):
+    """Someone who acts for an organisation. Contact details are personal data: staff only."""
+
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=80, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    slug_prefix = "person"
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["slug"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:person_detail", kwargs={"slug": self.slug})
+
+    def current_positions(self):
+        return [p for p in self.positions.all() if p.end is None]
+
+
+class Position(models.Model):
+    """A person's title at an organisation over a period; open-ended while current."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions", verbose_name=_("person"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="positions", verbose_name=_("organisation")
+    )
+    title_zh_hant = models.CharField(_("title (Traditional Chinese)"), max_length=200, blank=True)
+    title_zh_hans = models.CharField(_("title (Simplified Chinese)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    start = models.DateField(_("from"), null=True, blank=True)
+    end = models.DateField(_("to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["-start", "pk"]
+
+    @property
+    def title(self) -> str:
+        return pick_language(self.title_zh_hant, self.title_zh_hans, self.title_en, get_language())
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.title} ({self.organisation})"

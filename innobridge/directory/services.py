@@ -1,0 +1,114 @@
+"""Writes to the directory. Views, the API and the demo loader all go through here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from django.db import transaction
+
+from innobridge.directory.models import Alias, KeyFigure, Organisation, Person, Place, Position, Sector
+from innobridge.lib.services import reindex, save_named
+from innocore.text import derive_variants, normalise
+
+NAME_FIELDS = ("name_zh_hant", "name_zh_hans", "name_en")
+
+
+def _assign(obj, fields: dict) -> None:
+    for key, value in fields.items():
+        setattr(obj, key, value)
+    # A name the user typed replaces a derived one.
+    for script in ("zh_hant", "zh_hans"):
+        if f"name_{script}" in fields and fields[f"name_{script}"]:
+            setattr(obj, f"name_{script}_derived", False)
+
+
+def sector_save(*, sector: Sector | None = None, **fields) -> Sector:
+    sector = sector or Sector()
+    _assign(sector, fields)
+    return save_named(sector)
+
+
+def place_save(*, place: Place | None = None, **fields) -> Place:
+    place = place or Place()
+    _assign(place, fields)
+    return save_named(place)
+
+
+@transaction.atomic
+def organisation_save(
+    *,
+    organisation: Organisation | None = None,
+    sectors: Iterable[Sector] | None = None,
+    places: Iterable[Place] | None = None,
+    aliases: Sequence[str | tuple[str, str]] | None = None,
+    **fields,
+) -> Organisation:
+    """Create or update an organisation with its sectors, places and aliases.
+
+    ``aliases`` replaces the existing set; each item is a text or a (text, kind) pair.
+    """
+    org = organisation or Organisation()
+    _assign(org, fields)
+    save_named(org)
+    if sectors is not None:
+        org.sectors.set(sectors)
+    if places is not None:
+        org.places.set(places)
+    if aliases is not None:
+        organisation_set_aliases(organisation=org, aliases=aliases)
+    return org
+
+
+def organisation_set_aliases(*, organisation: Organisation, aliases: Sequence[str | tuple[str, str]]) -> None:
+    wanted: dict[str, str] = {}
+    for item in aliases:
+        text, kind = (item, Alias.Kind.SHORT) if isinstance(item, str) else item
+        text = normalise(text)
+        if text and text not in wanted:
+            wanted[text] = kind
+    organisation.aliases.exclude(text__in=wanted).delete()
+    for text, kind in wanted.items():
+        Alias.objects.update_or_create(organisation=organisation, text=text, defaults={"kind": kind})
+    reindex(organisation)
+
+
+def organisation_set_figure(
+    *, organisation: Organisation, kind: str, value: int, at_least: bool = False, as_of: date | None = None
+) -> KeyFigure:
+    figure, _ = KeyFigure.objects.update_or_create(
+        organisation=organisation, kind=kind, defaults={"value": value, "at_least": at_least, "as_of": as_of}
+    )
+    figure.full_clean()
+    return figure
+
+
+def person_save(*, person: Person | None = None, **fields) -> Person:
+    person = person or Person()
+    _assign(person, fields)
+    return save_named(person)
+
+
+def position_save(
+    *,
+    person: Person,
+    organisation: Organisation,
+    title_zh_hant: str = "",
+    title_zh_hans: str = "",
+    title_en: str = "",
+    start: date | None = None,
+    end: date | None = None,
+) -> Position:
+    """Record a person's title at an organisation; the same title there is updated, not duplicated."""
+    v = derive_variants(zh_hant=title_zh_hant, zh_hans=title_zh_hans, en=title_en)
+    existing = Position.objects.filter(person=person, organisation=organisation)
+    match = next(
+        (p for p in existing if (v.zh_hans and p.title_zh_hans == v.zh_hans) or (v.en and p.title_en == v.en)),
+        None,
+    )
+    position = match or Position(person=person, organisation=organisation)
+    position.title_zh_hant, position.title_zh_hans, position.title_en = v.zh_hant, v.zh_hans, v.en
+    position.start, position.end = start, end
+    position.full_clean()
+    position.save()
+    return position

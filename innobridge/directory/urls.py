@@ -1,0 +1,16 @@
+from django.urls import path
+
+from innobridge.directory import views
+
+app_name = "directory"
+urlpatterns = [
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/<slug:slug>/", views.person_detail, name="person_detail"),
+    path("people/<slug:slug>/edit/", views.person_edit, name="person_edit"),
+    path("places/", views.place_list, name="place_list"),
+    path("places/<slug:slug>/", views.place_detail, name="place_detail"),
+]

@@ -1,0 +1,180 @@
+"""Directory pages: organisations, people and places."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from innobridge.accounts.permissions import (
+    can_edit_organisation,
+    can_edit_person,
+    can_see_contact_details,
+    is_staff,
+    require,
+)
+from innobridge.directory import selectors, services
+from innobridge.directory.filters import OrganisationFilter
+from innobridge.directory.forms import OrganisationForm, PersonForm, PositionForm
+from innobridge.directory.models import Organisation, Person
+from innobridge.documents.selectors import evidence_for
+from innobridge.lib.views import get_or_404, paginate, querystring_without_page
+from innobridge.programmes import selectors as programme_selectors
+from innocore.text import detect_script
+
+
+def organisation_list(request):
+    filters = OrganisationFilter(
+        q=request.GET.get("q", "").strip()[:200],
+        kind=request.GET.get("kind", ""),
+        sector=request.GET.get("sector", ""),
+        place=request.GET.get("place", ""),
+    )
+    page = paginate(request, selectors.organisation_list(filters=filters))
+    return render(
+        request,
+        "directory/organisation_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "kinds": Organisation.Kind.choices,
+            "sectors": selectors.sector_options(),
+            "places": selectors.place_options(),
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+def organisation_detail(request, slug: str):
+    org = get_or_404(selectors.organisation_detail, slug=slug)
+    user = request.user
+    return render(
+        request,
+        "directory/organisation_detail.html",
+        {
+            "org": org,
+            "can_edit": can_edit_organisation(user, org),
+            "show_contact": can_see_contact_details(user),
+            "positions": [p for p in org.positions.all() if p.end is None],
+            "delegations": programme_selectors.delegations_for_organisation(user=user, organisation=org),
+            "events": programme_selectors.events_for_organisation(user=user, organisation=org),
+            "agreements": programme_selectors.agreements_for_organisation(user=user, organisation=org),
+            "evidence": evidence_for(org),
+        },
+    )
+
+
+def _save_organisation(request, form: OrganisationForm, org: Organisation | None):
+    data = dict(form.cleaned_data)
+    sectors, places, aliases = data.pop("sectors"), data.pop("places"), data.pop("aliases")
+    try:
+        return services.organisation_save(organisation=org, sectors=sectors, places=places, aliases=aliases, **data)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create(request):
+    require(is_staff(request.user))
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        org = _save_organisation(request, form, None)
+        if org:
+            messages.success(request, _("Organisation created."))
+            return redirect(org)
+    return render(request, "directory/organisation_form.html", {"form": form, "creating": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, slug: str):
+    org = get_object_or_404(Organisation, slug=slug)
+    require(can_edit_organisation(request.user, org))
+    form = OrganisationForm(request.POST or None, instance=org, can_change_structure=is_staff(request.user))
+    if request.method == "POST" and form.is_valid():
+        saved = _save_organisation(request, form, org)
+        if saved:
+            messages.success(request, _("Changes saved."))
+            return redirect(saved)
+    return render(request, "directory/organisation_form.html", {"form": form, "org": org})
+
+
+def person_detail(request, slug: str):
+    person = get_or_404(selectors.person_detail, slug=slug)
+    return render(
+        request,
+        "directory/person_detail.html",
+        {
+            "person": person,
+            "can_edit": can_edit_person(request.user, person),
+            "show_contact": can_see_contact_details(request.user),
+            "delegations_led": programme_selectors.delegations_led(user=request.user, person=person),
+            "events": programme_selectors.events_for_person(user=request.user, person=person),
+            "evidence": evidence_for(person),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    require(is_staff(request.user))
+    form = PersonForm(request.POST or None, show_contact=True)
+    position_form = PositionForm(request.POST or None, prefix="position")
+    if request.method == "POST" and form.is_valid() and position_form.is_valid():
+        try:
+            person = services.person_save(**form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            pos = position_form.cleaned_data
+            if pos["organisation"] and pos["title"]:
+                script = detect_script(pos["title"])
+                title_field = {"zh-Hant": "title_zh_hant", "zh-Hans": "title_zh_hans"}.get(script, "title_en")
+                services.position_save(person=person, organisation=pos["organisation"], **{title_field: pos["title"]})
+            messages.success(request, _("Person created."))
+            return redirect(person)
+    return render(
+        request, "directory/person_form.html", {"form": form, "position_form": position_form, "creating": True}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request, slug: str):
+    person = get_object_or_404(Person, slug=slug)
+    require(can_edit_person(request.user, person))
+    staff = is_staff(request.user)
+    form = PersonForm(request.POST or None, instance=person, show_contact=staff)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_save(person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(person)
+    return render(request, "directory/person_form.html", {"form": form, "person": person})
+
+
+def place_list(request):
+    return render(request, "directory/place_list.html", {"roots": selectors.place_tree()})
+
+
+def place_detail(request, slug: str):
+    place = get_or_404(selectors.place_detail, slug=slug)
+    filters = OrganisationFilter(place=place.slug)
+    return render(
+        request,
+        "directory/place_detail.html",
+        {
+            "place": place,
+            "organisations": selectors.organisation_list(filters=filters)[:50],
+            "events": programme_selectors.events_at_place(user=request.user, place=place),
+        },
+    )

@@ -1,0 +1,28 @@
+"""Template helpers: language switcher links and record names."""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[dict]:
+    """The current page in each language, so switching keeps the reader where they are."""
+    request = context.get("request")
+    path = request.get_full_path() if request else "/"
+    current = get_language()
+    return [
+        {"code": code, "name": name, "url": translate_url(path, code), "active": code == current}
+        for code, name in settings.LANGUAGES
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, page_number: int) -> str:
+    qs = context.get("querystring", "")
+    return f"?{qs}&page={page_number}" if qs else f"?page={page_number}"

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from innobridge.front import views
+
+app_name = "front"
+urlpatterns = [path("", views.home, name="home")]

@@ -1,0 +1,29 @@
+"""Helpers for service functions that save named records."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from innobridge.lib.models import TrilingualNameModel
+
+
+def save_named(obj: TrilingualNameModel) -> TrilingualNameModel:
+    """Derive missing name forms, give a slug, validate, save and index the record.
+
+    The search key includes related aliases, so it is computed once the row exists.
+    """
+    obj.fill_name_variants()
+    if not (obj.name_zh_hant or obj.name_zh_hans or obj.name_en):
+        raise ValidationError({"name_en": _("Give a name in at least one language.")})
+    if hasattr(obj, "ensure_slug"):
+        obj.ensure_slug()
+    obj.refresh_search_key()
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def reindex(obj: TrilingualNameModel) -> None:
+    obj.refresh_search_key()
+    type(obj)._default_manager.filter(pk=obj.pk).update(search_key=obj.search_key)

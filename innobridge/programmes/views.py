@@ -1,0 +1,128 @@
+"""Programme pages: programmes, delegations with their itinerary, events and agreements."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from django.shortcuts import render
+
+from innobridge.documents.selectors import evidence_for
+from innobridge.lib.views import get_or_404, paginate
+from innobridge.programmes import selectors
+
+
+def programme_list(request):
+    return render(request, "programmes/programme_list.html", {"programmes": selectors.programme_list()})
+
+
+def programme_detail(request, slug: str):
+    programme = get_or_404(selectors.programme_detail, slug=slug)
+    user = request.user
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {
+            "programme": programme,
+            "delegations": selectors.delegation_list(user=user).filter(programme=programme),
+            "agreements": selectors.agreement_list(user=user).filter(programme=programme)[:20],
+            "events": selectors.event_list(user=user).filter(programme=programme)[:20],
+        },
+    )
+
+
+def delegation_list(request):
+    return render(
+        request,
+        "programmes/delegation_list.html",
+        {"page": paginate(request, selectors.delegation_list(user=request.user))},
+    )
+
+
+def itinerary(delegation, events) -> list[dict]:
+    """Group the delegation's events under its stops (city, days), in travel order.
+
+    An event belongs to the stop whose city contains its place; events that match no
+    stop are listed at the end so nothing silently disappears.
+    """
+    stops = list(delegation.stops.all())
+    groups: OrderedDict[int, dict] = OrderedDict((stop.pk, {"stop": stop, "days": OrderedDict()}) for stop in stops)
+    unplaced: list = []
+    for event in events:
+        stop = _stop_for(stops, event)
+        if stop is None:
+            unplaced.append(event)
+        else:
+            groups[stop.pk]["days"].setdefault(event.date, []).append(event)
+    result = [{"stop": g["stop"], "days": list(g["days"].items())} for g in groups.values()]
+    if unplaced:
+        result.append({"stop": None, "days": [(None, unplaced)]})
+    return result
+
+
+def _stop_for(stops, event):
+    if event.place is None:
+        return None
+    lineage = {event.place_id}
+    node = event.place
+    while node.parent_id and node.parent_id not in lineage:
+        lineage.add(node.parent_id)
+        node = node.parent
+    matches = [s for s in stops if s.place_id in lineage]
+    if not matches:
+        return None
+    dated = [s for s in matches if s.arrive and s.depart and s.arrive <= event.date <= s.depart]
+    return (dated or matches)[0]
+
+
+def delegation_detail(request, slug: str):
+    user = request.user
+    delegation = get_or_404(selectors.delegation_detail, user=user, slug=slug)
+    events = list(selectors.events_for_delegation(user=user, delegation=delegation))
+    return render(
+        request,
+        "programmes/delegation_detail.html",
+        {
+            "delegation": delegation,
+            "itinerary": itinerary(delegation, events),
+            "meetings": [e for e in events if e.kind == "meeting"],
+            "site_visits": [e for e in events if e.kind == "site_visit"],
+            "signings": [e for e in events if e.kind == "signing"],
+            "agreements": selectors.agreement_list(user=user).filter(delegation=delegation),
+            "members": delegation.delegationmember_set.all(),
+            "evidence": evidence_for(delegation),
+        },
+    )
+
+
+def event_list(request):
+    return render(
+        request, "programmes/event_list.html", {"page": paginate(request, selectors.event_list(user=request.user))}
+    )
+
+
+def event_detail(request, slug: str):
+    event = get_or_404(selectors.event_detail, user=request.user, slug=slug)
+    return render(
+        request,
+        "programmes/event_detail.html",
+        {
+            "event": event,
+            "agreements": selectors.agreements_visible(request.user).filter(signing_event=event),
+            "evidence": evidence_for(event),
+        },
+    )
+
+
+def agreement_list(request):
+    return render(
+        request,
+        "programmes/agreement_list.html",
+        {"page": paginate(request, selectors.agreement_list(user=request.user))},
+    )
+
+
+def agreement_detail(request, slug: str):
+    agreement = get_or_404(selectors.agreement_detail, user=request.user, slug=slug)
+    return render(
+        request, "programmes/agreement_detail.html", {"agreement": agreement, "evidence": evidence_for(agreement)}
+    )

@@ -1,0 +1,16 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from innobridge.api.api import api
+
+urlpatterns = [
+    path("api/", api.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", include("innobridge.front.urls")),
+    path("", include("innobridge.directory.urls")),
+    path("", include("innobridge.programmes.urls")),
+    path("accounts/", include("innobridge.accounts.urls")),
+    path("admin/", admin.site.urls),
+)

@@ -1,0 +1,1 @@
+"""Algorithms for InnoBridge that never import Django: data in, data out."""
