@@ -44,6 +44,11 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", text or "")).strip()
 
 
+def tidy(text: str) -> str:
+    """Collapse whitespace and strip, keeping the characters as typed (e.g. full-width brackets)."""
+    return _SPACE.sub(" ", text or "").strip()
+
+
 def fold(text: str) -> str:
     """The comparison key of a text: normalised, case-folded, Simplified."""
     return to_simplified(normalise(text)).casefold()
@@ -90,7 +95,7 @@ def derive_variants(*, zh_hant: str = "", zh_hans: str = "", en: str = "") -> Va
     A form the user typed is never overwritten. When only English is given, the
     Chinese forms stay empty: translation is a human's job.
     """
-    zh_hant, zh_hans, en = normalise(zh_hant), normalise(zh_hans), normalise(en)
+    zh_hant, zh_hans, en = tidy(zh_hant), tidy(zh_hans), tidy(en)
     hant_derived = hans_derived = False
     if zh_hant and not zh_hans:
         zh_hans, hans_derived = to_simplified(zh_hant), True

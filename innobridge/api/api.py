@@ -1,7 +1,5 @@
 """The JSON API. OpenAPI at /api/openapi.json, documentation at /api/docs (served locally)."""
 
-from __future__ import annotations
-
 from datetime import date
 
 from ninja import NinjaAPI, Query, Schema

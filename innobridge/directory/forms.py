@@ -28,6 +28,7 @@ class NameFieldsMixin:
 
 
 class OrganisationForm(NameFieldsMixin, forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
     aliases = forms.CharField(
         label=_("Aliases and short forms"),
         required=False,

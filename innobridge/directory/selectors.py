@@ -84,3 +84,8 @@ def place_tree() -> list[tuple[Place, int]]:
         out.append((place, depth))
         stack.extend((c, depth + 1) for c in reversed(children.get(place.pk, [])))
     return out
+
+
+def place_parents() -> dict[int, int | None]:
+    """The whole hierarchy as child -> parent ids, in one query."""
+    return dict(Place.objects.values_list("pk", "parent_id"))

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from innobridge.directory.models import Alias, KeyFigure, Organisation, Person, Place, Position, Sector
 from innobridge.lib.services import reindex, save_named
-from innocore.text import derive_variants, normalise
+from innocore.text import derive_variants, tidy
 
 NAME_FIELDS = ("name_zh_hant", "name_zh_hans", "name_en")
 
@@ -64,7 +64,7 @@ def organisation_set_aliases(*, organisation: Organisation, aliases: Sequence[st
     wanted: dict[str, str] = {}
     for item in aliases:
         text, kind = (item, Alias.Kind.SHORT) if isinstance(item, str) else item
-        text = normalise(text)
+        text = tidy(text)
         if text and text not in wanted:
             wanted[text] = kind
     organisation.aliases.exclude(text__in=wanted).delete()

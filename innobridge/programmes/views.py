@@ -6,9 +6,11 @@ from collections import OrderedDict
 
 from django.shortcuts import render
 
+from innobridge.directory.selectors import place_parents
 from innobridge.documents.selectors import evidence_for
 from innobridge.lib.views import get_or_404, paginate
 from innobridge.programmes import selectors
+from innobridge.programmes.models import DelegationMember
 
 
 def programme_list(request):
@@ -38,7 +40,7 @@ def delegation_list(request):
     )
 
 
-def itinerary(delegation, events) -> list[dict]:
+def itinerary(delegation, events, parents: dict[int, int | None]) -> list[dict]:
     """Group the delegation's events under its stops (city, days), in travel order.
 
     An event belongs to the stop whose city contains its place; events that match no
@@ -48,7 +50,7 @@ def itinerary(delegation, events) -> list[dict]:
     groups: OrderedDict[int, dict] = OrderedDict((stop.pk, {"stop": stop, "days": OrderedDict()}) for stop in stops)
     unplaced: list = []
     for event in events:
-        stop = _stop_for(stops, event)
+        stop = _stop_for(stops, event, parents)
         if stop is None:
             unplaced.append(event)
         else:
@@ -59,14 +61,13 @@ def itinerary(delegation, events) -> list[dict]:
     return result
 
 
-def _stop_for(stops, event):
-    if event.place is None:
+def _stop_for(stops, event, parents: dict[int, int | None]):
+    if event.place_id is None:
         return None
-    lineage = {event.place_id}
-    node = event.place
-    while node.parent_id and node.parent_id not in lineage:
-        lineage.add(node.parent_id)
-        node = node.parent
+    lineage, node = set(), event.place_id
+    while node is not None and node not in lineage:
+        lineage.add(node)
+        node = parents.get(node)
     matches = [s for s in stops if s.place_id in lineage]
     if not matches:
         return None
@@ -83,12 +84,15 @@ def delegation_detail(request, slug: str):
         "programmes/delegation_detail.html",
         {
             "delegation": delegation,
-            "itinerary": itinerary(delegation, events),
+            "itinerary": itinerary(delegation, events, place_parents()),
             "meetings": [e for e in events if e.kind == "meeting"],
             "site_visits": [e for e in events if e.kind == "site_visit"],
             "signings": [e for e in events if e.kind == "signing"],
             "agreements": selectors.agreement_list(user=user).filter(delegation=delegation),
-            "members": delegation.delegationmember_set.all(),
+            "members": [m for m in delegation.delegationmember_set.all() if m.role == DelegationMember.Role.MEMBER],
+            "accompanying": [
+                m for m in delegation.delegationmember_set.all() if m.role != DelegationMember.Role.MEMBER
+            ],
             "evidence": evidence_for(delegation),
         },
     )

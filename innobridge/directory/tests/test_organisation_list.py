@@ -1,0 +1,90 @@
+from django.urls import reverse
+from django.utils import translation
+
+from innobridge.lib.testing import BaseTestCase
+
+
+class OrganisationListTests(BaseTestCase):
+    def get(self, lang="zh-hant", **params):
+        with translation.override(lang):
+            url = reverse("directory:organisation_list")
+        return self.client.get(url, params)
+
+    def names(self, response):
+        return [o.slug for o in response.context["page"].paginator.object_list]
+
+    def test_it_lists_organisations_for_anonymous_visitors(self):
+        r = self.get()
+        self.assertEqual(r.status_code, 200)
+        self.assertGreaterEqual(r.context["page"].paginator.count, 60)
+
+    def test_simplified_and_traditional_queries_find_the_same_company(self):
+        for q in ["创冷", "創冷"]:
+            r = self.get(q=q)
+            self.assertEqual(self.names(r), ["i2cool"], q)
+            self.assertContains(r, "創冷科技有限公司")
+
+    def test_a_short_form_lists_the_holding_group_under_its_full_name(self):
+        r = self.get(q="華魯集團")
+        self.assertEqual(self.names(r)[0], "hualu-holdings")
+        self.assertContains(r, "華魯控股集團有限公司")
+
+    def test_a_short_form_in_simplified_script_finds_a_traditional_alias(self):
+        r = self.get(q="华鲁集团")
+        self.assertIn("hualu-holdings", self.names(r))
+
+    def test_english_acronyms_and_partial_names_match_case_insensitively(self):
+        self.assertEqual(self.names(self.get(q="hkstp"))[0], "hkstp")
+        self.assertIn("hkstp", self.names(self.get(q="science and technology parks")))
+        self.assertIn("green-safety-community", self.names(self.get(q="環境安全")))
+
+    def test_several_words_must_all_match(self):
+        found = self.names(self.get(q="科技 有限公司 創冷"))
+        self.assertEqual(found, ["i2cool"])
+
+    def test_whole_name_matches_rank_before_partial_ones(self):
+        found = self.names(self.get(q="科技園公司"))
+        self.assertEqual(found[0], "hkstp")
+
+    def test_no_match_says_so(self):
+        r = self.get(lang="en", q="nonexistent-zzz")
+        self.assertEqual(self.names(r), [])
+        self.assertContains(r, "No organisation matches")
+
+    def test_it_filters_by_kind(self):
+        found = self.names(self.get(kind="holding"))
+        self.assertIn("hualu-holdings", found)
+        self.assertTrue(all(o.kind == "holding" for o in self.get(kind="holding").context["page"]))
+
+    def test_it_filters_by_sector(self):
+        r = self.get(sector="green-tech")
+        self.assertIn("i2cool", self.names(r))
+        self.assertNotIn("jiazhao-group", self.names(r))
+
+    def test_place_filter_includes_places_below(self):
+        # Qilu University of Technology sits on a site in Jinan, in Shandong.
+        found = self.names(self.get(place="shandong", q="齊魯工業大學"))
+        self.assertIn("qilu-university-of-technology-org", found)
+        self.assertEqual(self.names(self.get(place="hong-kong", q="齊魯工業大學")), [])
+
+    def test_unknown_place_filter_gives_no_result_instead_of_everything(self):
+        self.assertEqual(self.names(self.get(place="atlantis")), [])
+
+    def test_it_paginates(self):
+        r = self.get(page=2)
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(r.context["page"].number, 2)
+        self.assertContains(r, 'rel="prev"')
+
+    def test_out_of_range_page_shows_the_last_page(self):
+        r = self.get(page=999)
+        self.assertEqual(r.context["page"].number, r.context["page"].paginator.num_pages)
+
+    def test_query_count_does_not_grow_with_the_page(self):
+        with self.assertNumQueries(6):
+            self.get(lang="en")
+
+    def test_search_text_is_escaped(self):
+        r = self.get(lang="en", q='<script>alert("x")</script>')
+        self.assertNotContains(r, '<script>alert("x")</script>', html=False)
+        self.assertContains(r, "&lt;script&gt;")
