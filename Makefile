@@ -1,6 +1,6 @@
 # InnoBridge: `make run` to serve the demo, `make test` to run every check.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := innobridge.settings
 
-.PHONY: run test lint bench setup messages clean
+.PHONY: run test test-postgres lint bench setup messages clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (looked for $(PYTHON))"; exit 1; }
@@ -49,3 +49,7 @@ messages: setup
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+# The same suite against a throwaway local PostgreSQL server (needs the postgresql package).
+test-postgres: setup
+	DATABASE_URL=$$(scripts/pg-test-server start) $(MAKE) test
