@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "ninja",
     "innobridge.accounts",
     "innobridge.directory",
@@ -158,6 +159,7 @@ USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Hong_Kong")
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "innobridge" / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))

@@ -16,7 +16,7 @@ class OrganisationDetailTests(BaseTestCase):
 
     def test_it_shows_key_figures_and_people(self):
         r = self.client.get(self.url)
-        self.assertContains(r, "13000")
+        self.assertContains(r, "13,000")
         self.assertContains(r, "/en/people/albert-wong/")
 
     def test_contact_details_are_hidden_from_anonymous_visitors_and_partners(self):

@@ -45,3 +45,16 @@ class HomeTests(BaseTestCase):
     def test_pages_load_no_external_asset(self):
         html = self.client.get("/en/").content.decode()
         self.assertNotRegex(html, r'(src|href)="(https?:)?//(?!127\.0\.0\.1)')
+
+
+class StaticAssetTests(BaseTestCase):
+    def test_every_local_asset_the_layout_links_exists(self):
+        import re
+
+        from django.contrib.staticfiles import finders
+
+        html = self.client.get("/en/").content.decode()
+        assets = re.findall(r'(?:href|src)="/static/([^"]+)"', html)
+        self.assertIn("innobridge/site.css", assets)
+        for asset in assets:
+            self.assertIsNotNone(finders.find(asset), asset)
