@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "innobridge.directory",
     "innobridge.documents",
     "innobridge.programmes",
+    "innobridge.matching",
     "innobridge.front",
     "innobridge.api",
     "innobridge.demo",
@@ -187,3 +188,7 @@ LOGGING = {
 
 # Where the demo loader looks for source documents (the seed press release) for provenance.
 SEEDS_DIR = Path(env_str("INNOBRIDGE_SEEDS_DIR", str(BASE_DIR.parent / "shared" / "seeds")))
+
+# Sentence encoder for semantic matching: "use" (Universal Sentence Encoder multilingual),
+# "e5" (multilingual-e5-small), "use+e5" (both), or "none" for lexical matching only.
+MATCHING_ENCODER = env_str("MATCHING_ENCODER", "use")

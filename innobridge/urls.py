@@ -11,6 +11,7 @@ urlpatterns += i18n_patterns(
     path("", include("innobridge.front.urls")),
     path("", include("innobridge.directory.urls")),
     path("", include("innobridge.programmes.urls")),
+    path("", include("innobridge.matching.urls")),
     path("accounts/", include("innobridge.accounts.urls")),
     path("admin/", admin.site.urls),
 )

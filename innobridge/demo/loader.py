@@ -24,7 +24,7 @@ from innobridge.programmes import services as programmes
 from innobridge.programmes.models import Agreement, Delegation, Event, Programme
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-FIXTURES = ["seed_shandong.json", "directory_extra.json"]
+FIXTURES = ["seed_shandong.json", "directory_extra.json", "matching.json"]
 NAME_KEYS = ("name_zh_hant", "name_zh_hans", "name_en")
 
 
@@ -34,6 +34,22 @@ def _d(value: str | None) -> date | None:
 
 def _names(item: dict) -> dict:
     return {k: item.get(k, "") for k in NAME_KEYS}
+
+
+# Demo offers were written on this day; their ages are kept relative to it so that a demo
+# loaded a year later still has live (unexpired) offers.
+DEMO_WRITTEN_ON = date(2026, 11, 25)
+
+
+def _demo_dates(published: str | None) -> dict:
+    from django.utils import timezone
+
+    from innobridge.matching.services import add_one_year
+
+    if not published:
+        return {}
+    day = timezone.localdate() - (DEMO_WRITTEN_ON - date.fromisoformat(published))
+    return {"published_on": day, "expires_on": add_one_year(day)}
 
 
 @dataclass
@@ -65,6 +81,7 @@ class _Loader:
         self.load_organisations()
         self.load_people()
         self.load_programmes()
+        self.load_matching()
         self.write_evidence()
         return self.report
 
@@ -269,6 +286,51 @@ class _Loader:
             self.note(agreement, item)
             self.report.add("agreements")
 
+    def load_matching(self) -> None:
+        from innobridge.matching import services as matching
+        from innobridge.matching.models import TechnologyNeed, TechnologyOffer
+
+        orgs = {o.slug: o for o in Organisation.objects.all()}
+        places = {p.slug: p for p in Place.objects.all()}
+        sectors = {s.slug: s for s in Sector.objects.all()}
+        for item in self.items("offers"):
+            slug = f"offer-{item['key']}"
+            matching.offer_save(
+                offer=TechnologyOffer.objects.filter(slug=slug).first() or TechnologyOffer(slug=slug),
+                owner=orgs[item["owner"]],
+                title=item["title"],
+                summary=item.get("summary", ""),
+                description=item.get("description", ""),
+                scenarios=item.get("scenarios", ""),
+                trl=item.get("trl"),
+                ip_status=item.get("ip_status", ""),
+                direction=item.get("direction", "bring_in"),
+                visibility=item.get("visibility", "public"),
+                status=item.get("status", "published"),
+                anonymous=item.get("anonymous", False),
+                **_demo_dates(item.get("published_on")),
+                sectors=[sectors[s] for s in item.get("sectors", [])],
+                target_places=[places[p] for p in item.get("target_places", [])],
+            )
+            self.report.add("offers")
+        for item in self.items("needs"):
+            slug = f"need-{item['key']}"
+            matching.need_save(
+                need=TechnologyNeed.objects.filter(slug=slug).first() or TechnologyNeed(slug=slug),
+                owner=orgs[item["owner"]],
+                title=item["title"],
+                description=item.get("description", ""),
+                place=places.get(item.get("place")),
+                budget_min=item.get("budget_min"),
+                budget_max=item.get("budget_max"),
+                currency=item.get("currency", "CNY"),
+                deadline=_d(item.get("deadline")),
+                visibility=item.get("visibility", "public"),
+                status=item.get("status", "published"),
+                sectors=[sectors[s] for s in item.get("sectors", [])],
+            )
+            self.report.add("needs")
+
     def write_evidence(self) -> None:
         if self.document is None:
             return
@@ -291,7 +353,8 @@ class _Loader:
 
 
 def read_fixtures(names: list[str] | None = None) -> list[dict]:
-    return [json.loads((DATA_DIR / name).read_text(encoding="utf-8")) for name in (names or FIXTURES)]
+    paths = [DATA_DIR / name for name in (names or FIXTURES)]
+    return [json.loads(p.read_text(encoding="utf-8")) for p in paths if p.exists()]
 
 
 @transaction.atomic

@@ -49,14 +49,20 @@ def organisation_list(request):
 
 
 def organisation_detail(request, slug: str):
+    from innobridge.matching import selectors as matching
+
     org = get_or_404(selectors.organisation_detail, slug=slug)
     user = request.user
+    can_edit = can_edit_organisation(user, org)
     return render(
         request,
         "directory/organisation_detail.html",
         {
             "org": org,
-            "can_edit": can_edit_organisation(user, org),
+            "can_edit": can_edit,
+            "offers": [o for o in matching.offers_visible(user).filter(owner=org) if not o.anonymous or can_edit],
+            "needs": matching.needs_visible(user).filter(owner=org),
+            "partners": matching.partners_for_organisation(organisation=org) if can_edit else [],
             "show_contact": can_see_contact_details(user),
             "positions": [p for p in org.positions.all() if p.end is None],
             "delegations": programme_selectors.delegations_for_organisation(user=user, organisation=org),

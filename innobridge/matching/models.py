@@ -1,0 +1,250 @@
+"""Technology offers and needs, the feedback on suggested pairs, and contact requests."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from innobridge.directory.models import Organisation, Person, Place, Sector
+from innobridge.lib.models import TimeStampedModel, Visibility
+
+
+def new_public_key(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(5)}"
+
+
+class Language(models.TextChoices):
+    ZH_HANT = "zh-Hant", _("Traditional Chinese")
+    ZH_HANS = "zh-Hans", _("Simplified Chinese")
+    EN = "en", _("English")
+
+
+class MatchableRecord(TimeStampedModel):
+    """Fields shared by offers and needs: an owner, text in any script, sectors, visibility."""
+
+    slug = models.SlugField(_("reference"), max_length=80, unique=True, editable=False)
+    owner = models.ForeignKey(Organisation, verbose_name=_("owner organisation"), on_delete=models.CASCADE)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices, blank=True)
+    sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC, db_index=True
+    )
+    search_key = models.TextField(_("search key"), blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TechnologyOffer(MatchableRecord):
+    """A technology a park company, institute or enterprise offers for deployment elsewhere."""
+
+    class Direction(models.TextChoices):
+        BRING_IN = "bring_in", _("bring in (to the partner region)")
+        GO_OUT = "go_out", _("go out (to international markets)")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        EXPIRED = "expired", _("expired")
+
+    class IPStatus(models.TextChoices):
+        GRANTED = "granted", _("patent granted")
+        PENDING = "pending", _("patent pending")
+        KNOW_HOW = "know_how", _("know-how or trade secret")
+        OPEN = "open", _("open source or public domain")
+        LICENSED = "licensed", _("licensed from a third party")
+        NONE = "none", _("no protection")
+
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    trl = models.PositiveSmallIntegerField(
+        _("maturity (TRL 1-9)"),
+        null=True,
+        blank=True,
+        choices=[(i, str(i)) for i in range(1, 10)],
+        help_text=_(
+            "Technology readiness level: 1 basic principles, 4 lab validation, 7 pilot in the field, "
+            "9 proven in operation."
+        ),
+    )
+    ip_status = models.CharField(_("IP status"), max_length=20, choices=IPStatus.choices, blank=True)
+    scenarios = models.TextField(_("application scenarios"), blank=True)
+    target_places = models.ManyToManyField(
+        Place, verbose_name=_("target places"), blank=True, related_name="targeted_by_offers"
+    )
+    direction = models.CharField(_("direction"), max_length=20, choices=Direction.choices, default=Direction.BRING_IN)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    contact = models.ForeignKey(
+        Person, verbose_name=_("contact person"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    anonymous = models.BooleanField(
+        _("hide the owner in public"),
+        default=False,
+        help_text=_("Others see the offer without your organisation's name until you accept their contact request."),
+    )
+
+    class Meta:
+        verbose_name = _("technology offer")
+        verbose_name_plural = _("technology offers")
+        ordering = ["-published_on", "-created"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("matching:offer_detail", kwargs={"slug": self.slug})
+
+    def matching_text(self) -> str:
+        return "\n".join(p for p in (self.summary, self.description, self.scenarios) if p)
+
+
+class TechnologyNeed(MatchableRecord):
+    """A challenge an enterprise, government body or zone wants a technology for."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        CLOSED = "closed", _("closed")
+
+    place = models.ForeignKey(
+        Place, verbose_name=_("place"), null=True, blank=True, on_delete=models.PROTECT, related_name="needs"
+    )
+    budget_min = models.DecimalField(_("budget from"), max_digits=14, decimal_places=0, null=True, blank=True)
+    budget_max = models.DecimalField(_("budget up to"), max_digits=14, decimal_places=0, null=True, blank=True)
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="CNY",
+        choices=[("CNY", "CNY"), ("HKD", "HKD"), ("USD", "USD"), ("EUR", "EUR")],
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+
+    class Meta:
+        verbose_name = _("technology need")
+        verbose_name_plural = _("technology needs")
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(budget_min__isnull=True)
+                | models.Q(budget_max__isnull=True)
+                | models.Q(budget_max__gte=models.F("budget_min")),
+                name="need_budget_range",
+            )
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("matching:need_detail", kwargs={"slug": self.slug})
+
+    def matching_text(self) -> str:
+        return self.description
+
+
+class MatchFeedback(models.Model):
+    """A person's verdict on a suggested need-offer pair; a rejected pair is not suggested again."""
+
+    class Verdict(models.TextChoices):
+        RELEVANT = "relevant", _("relevant")
+        NOT_RELEVANT = "not_relevant", _("not relevant")
+
+    class Reason(models.TextChoices):
+        TOO_EARLY = "too_early", _("too early stage")
+        WRONG_SECTOR = "wrong_sector", _("wrong sector")
+        BENEFIT_UNCLEAR = "benefit_unclear", _("benefit unclear")
+        ALREADY_SOLVED = "already_solved", _("already solved")
+        PLACE_MISMATCH = "place_mismatch", _("place mismatch")
+        OTHER = "other", _("other")
+
+    class Side(models.TextChoices):
+        NEED = "need", _("judged from the need")
+        OFFER = "offer", _("judged from the offer")
+
+    need = models.ForeignKey(TechnologyNeed, on_delete=models.CASCADE, related_name="feedback")
+    offer = models.ForeignKey(TechnologyOffer, on_delete=models.CASCADE, related_name="feedback")
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    rank = models.PositiveSmallIntegerField(_("rank shown"), null=True, blank=True)
+    score = models.FloatField(_("score shown"), null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("match feedback")
+        verbose_name_plural = _("match feedback")
+        constraints = [models.UniqueConstraint(fields=["need", "offer", "side"], name="feedback_once_per_side")]
+
+
+class ContactRequest(TimeStampedModel):
+    """Interest expressed by one organisation in another's offer or need, answered by the other side."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting answer")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    slug = models.SlugField(_("reference"), max_length=80, unique=True, editable=False)
+    requester = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contact_requests_sent", verbose_name=_("from")
+    )
+    recipient = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contact_requests_received", verbose_name=_("to")
+    )
+    offer = models.ForeignKey(
+        TechnologyOffer,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contact_requests",
+        verbose_name=_("offer"),
+    )
+    need = models.ForeignKey(
+        TechnologyNeed,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contact_requests",
+        verbose_name=_("need"),
+    )
+    message = models.TextField(_("message"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    answer = models.TextField(_("answer"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contact request")
+        verbose_name_plural = _("contact requests")
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(offer__isnull=False) | models.Q(need__isnull=False),
+                name="contact_request_has_subject",
+            ),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("matching:contact_request_detail", kwargs={"slug": self.slug})
+
+
+class StoredVector(models.Model):
+    """An embedding cached by (encoder, folded text) hash: recomputed only when the text changes."""
+
+    key = models.CharField(max_length=64, unique=True)
+    encoder = models.CharField(max_length=40)
+    vector = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("stored vector")
+        verbose_name_plural = _("stored vectors")

@@ -1,0 +1,208 @@
+"""Reads for offers and needs, and the suggestions shown on their pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from innobridge.accounts.permissions import is_staff, member_organisation_id
+from innobridge.directory.models import Organisation
+from innobridge.matching import index
+from innobridge.matching.models import ContactRequest, MatchFeedback, TechnologyNeed, TechnologyOffer
+from innobridge.matching.permissions import visible_q
+from innocore.match.engine import Match, Query, highlight
+from innocore.text import fold
+
+MIN_SCORE = 10.0
+
+
+@dataclass
+class Suggestion:
+    record: object
+    match: Match
+    rank: int
+    title_pieces: list = field(default_factory=list)
+    text_pieces: list = field(default_factory=list)
+    query_title_pieces: list = field(default_factory=list)
+    query_text_pieces: list = field(default_factory=list)
+
+
+def offers_visible(user) -> QuerySet[TechnologyOffer]:
+    return TechnologyOffer.objects.filter(visible_q(user, expiring=True))
+
+
+def needs_visible(user) -> QuerySet[TechnologyNeed]:
+    return TechnologyNeed.objects.filter(visible_q(user))
+
+
+def _search(qs, q: str):
+    for term in fold(q).split():
+        qs = qs.filter(search_key__contains=term)
+    return qs
+
+
+def offer_list(
+    *, user, q: str = "", sector: str = "", direction: str = "", min_trl: int | None = None, mine: bool = False
+) -> QuerySet[TechnologyOffer]:
+    qs = offers_visible(user).select_related("owner").prefetch_related("sectors")
+    qs = _search(qs, q)
+    if sector:
+        qs = qs.filter(sectors__slug=sector)
+    if direction:
+        qs = qs.filter(direction=direction)
+    if min_trl:
+        qs = qs.filter(trl__gte=min_trl)
+    if mine:
+        qs = qs.filter(owner_id=member_organisation_id(user) or 0)
+    return qs.distinct().order_by("-published_on", "-created")
+
+
+def need_list(*, user, q: str = "", sector: str = "", place: str = "", mine: bool = False) -> QuerySet[TechnologyNeed]:
+    qs = needs_visible(user).select_related("owner", "place").prefetch_related("sectors")
+    qs = _search(qs, q)
+    if sector:
+        qs = qs.filter(sectors__slug=sector)
+    if place:
+        from innobridge.directory.filters import place_with_descendants
+        from innobridge.directory.models import Place
+
+        p = Place.objects.filter(slug=place).first()
+        qs = qs.filter(place__in=place_with_descendants(p)) if p else qs.none()
+    if mine:
+        qs = qs.filter(owner_id=member_organisation_id(user) or 0)
+    return qs.distinct().order_by("-created")
+
+
+def offer_detail(*, user, slug: str) -> TechnologyOffer:
+    return (
+        offers_visible(user)
+        .select_related("owner", "contact")
+        .prefetch_related("sectors", "target_places")
+        .get(slug=slug)
+    )
+
+
+def need_detail(*, user, slug: str) -> TechnologyNeed:
+    return needs_visible(user).select_related("owner", "place").prefetch_related("sectors").get(slug=slug)
+
+
+def _pieces(match: Match, query_title: str, query_text: str, doc_title: str, doc_text: str, s: Suggestion) -> None:
+    def spans(side: str, name: str):
+        return [(sp.start, sp.end) for t in match.terms for sp in getattr(t, side) if sp.field == name]
+
+    s.title_pieces = highlight(doc_title, spans("doc_spans", "title"))
+    s.text_pieces = snippet(doc_text, spans("doc_spans", "text"))
+    s.query_title_pieces = highlight(query_title, spans("query_spans", "title"))
+    s.query_text_pieces = highlight(query_text, spans("query_spans", "text"))
+
+
+def snippet(text: str, spans: list[tuple[int, int]], width: int = 220) -> list[tuple[str, bool]]:
+    """The part of ``text`` around its first highlight, with the highlights inside it."""
+    if len(text) <= width:
+        return highlight(text, spans)
+    start = max(0, min((a for a, _b in spans), default=0) - 40)
+    end = min(len(text), start + width)
+    inside = [(max(a, start) - start, min(b, end) - start) for a, b in spans if b > start and a < end]
+    pieces = highlight(text[start:end], inside)
+    if start > 0:
+        pieces.insert(0, ("…", False))
+    if end < len(text):
+        pieces.append(("…", False))
+    return pieces
+
+
+def rejected_offer_slugs(need: TechnologyNeed) -> frozenset[str]:
+    return frozenset(
+        MatchFeedback.objects.filter(need=need, verdict=MatchFeedback.Verdict.NOT_RELEVANT).values_list(
+            "offer__slug", flat=True
+        )
+    )
+
+
+def rejected_need_slugs(offer: TechnologyOffer) -> frozenset[str]:
+    return frozenset(
+        MatchFeedback.objects.filter(offer=offer, verdict=MatchFeedback.Verdict.NOT_RELEVANT).values_list(
+            "need__slug", flat=True
+        )
+    )
+
+
+def offers_for_need(*, need: TechnologyNeed, user, top: int = 10) -> list[Suggestion]:
+    places = index.PlaceTable.load()
+    query = Query(
+        need.title,
+        need.matching_text(),
+        frozenset(s.slug for s in need.sectors.all()),
+        places.keys([need.place_id]),
+        exclude=rejected_offer_slugs(need),
+    )
+    matches = [m for m in index.offer_matcher().search(query, top=top * 3) if m.score >= MIN_SCORE]
+    visible = {
+        o.slug: o
+        for o in offers_visible(user)
+        .filter(slug__in=[m.doc_id for m in matches])
+        .exclude(owner_id=need.owner_id)
+        .select_related("owner")
+        .prefetch_related("sectors")
+    }
+    return _suggestions(matches, visible, need.title, need.matching_text(), top, lambda o: (o.title, o.matching_text()))
+
+
+def needs_for_offer(*, offer: TechnologyOffer, user, top: int = 10) -> list[Suggestion]:
+    places = index.PlaceTable.load()
+    query = Query(
+        offer.title,
+        offer.matching_text(),
+        frozenset(s.slug for s in offer.sectors.all()),
+        places.keys(p.pk for p in offer.target_places.all()),
+        exclude=rejected_need_slugs(offer),
+    )
+    matches = [m for m in index.need_matcher().search(query, top=top * 3) if m.score >= MIN_SCORE]
+    visible = {
+        n.slug: n
+        for n in needs_visible(user)
+        .filter(slug__in=[m.doc_id for m in matches])
+        .exclude(owner_id=offer.owner_id)
+        .select_related("owner", "place")
+        .prefetch_related("sectors")
+    }
+    return _suggestions(
+        matches, visible, offer.title, offer.matching_text(), top, lambda n: (n.title, n.matching_text())
+    )
+
+
+def partners_for_organisation(*, organisation: Organisation, top: int = 8) -> list[Suggestion]:
+    profile = index.organisation_profile(organisation)
+    query = Query(profile.title, profile.text, profile.sectors, exclude=frozenset({organisation.slug}))
+    matches = [m for m in index.organisation_matcher().search(query, top=top * 2) if m.score >= MIN_SCORE]
+    orgs = {o.slug: o for o in Organisation.objects.filter(slug__in=[m.doc_id for m in matches])}
+    out = []
+    for m in matches:
+        if m.doc_id in orgs and len(out) < top:
+            out.append(Suggestion(orgs[m.doc_id], m, len(out) + 1))
+    return out
+
+
+def _suggestions(matches, records, q_title, q_text, top, texts) -> list[Suggestion]:
+    out: list[Suggestion] = []
+    for m in matches:
+        record = records.get(m.doc_id)
+        if record is None:
+            continue
+        s = Suggestion(record, m, len(out) + 1)
+        _pieces(m, q_title, q_text, *texts(record), s)
+        out.append(s)
+        if len(out) == top:
+            break
+    return out
+
+
+def contact_requests_for(*, user) -> QuerySet[ContactRequest]:
+    qs = ContactRequest.objects.select_related("requester", "recipient", "offer", "need")
+    if is_staff(user):
+        return qs
+    org_id = member_organisation_id(user)
+    if org_id is None:
+        return qs.none()
+    return qs.filter(Q(requester_id=org_id) | Q(recipient_id=org_id))

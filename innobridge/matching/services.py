@@ -1,0 +1,180 @@
+"""Writes for offers, needs, feedback and contact requests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from innobridge.directory.models import Organisation, Place, Sector
+from innobridge.matching.models import (
+    ContactRequest,
+    MatchFeedback,
+    TechnologyNeed,
+    TechnologyOffer,
+    new_public_key,
+)
+from innocore.text import detect_script, fold
+
+OFFER_LIFETIME_DAYS = 365
+
+
+def _language_of(*texts: str) -> str:
+    script = detect_script(" ".join(t for t in texts if t))
+    return script if script in ("zh-Hant", "zh-Hans", "en") else ("zh-Hans" if script == "zh" else "")
+
+
+def _prepare(record, prefix: str, *texts: str) -> None:
+    if not record.slug:
+        record.slug = new_public_key(prefix)
+    if not record.language:
+        record.language = _language_of(*texts)
+    record.search_key = fold(" ".join(t for t in texts if t))
+
+
+def add_one_year(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+@transaction.atomic
+def offer_save(
+    *,
+    offer: TechnologyOffer | None = None,
+    sectors: Iterable[Sector] | None = None,
+    target_places: Iterable[Place] | None = None,
+    today: date | None = None,
+    **fields,
+) -> TechnologyOffer:
+    """Create or update an offer. Publishing stamps the date; a published offer expires after 12 months."""
+    offer = offer or TechnologyOffer()
+    was_published = offer.pk and offer.status == TechnologyOffer.Status.PUBLISHED
+    for key, value in fields.items():
+        setattr(offer, key, value)
+    today = today or timezone.localdate()
+    if offer.status == TechnologyOffer.Status.PUBLISHED and not was_published:
+        offer.published_on = offer.published_on or today
+        offer.expires_on = offer.expires_on or add_one_year(offer.published_on)
+    _prepare(offer, "offer", offer.title, offer.summary, offer.description, offer.scenarios)
+    offer.full_clean()
+    offer.save()
+    if sectors is not None:
+        offer.sectors.set(sectors)
+    if target_places is not None:
+        offer.target_places.set(target_places)
+    return offer
+
+
+def offer_renew(*, offer: TechnologyOffer, today: date | None = None) -> TechnologyOffer:
+    """Keep an offer published for another 12 months from today."""
+    today = today or timezone.localdate()
+    offer.status = TechnologyOffer.Status.PUBLISHED
+    offer.expires_on = add_one_year(today)
+    offer.save(update_fields=["status", "expires_on", "last_updated"])
+    return offer
+
+
+def offers_expire(*, today: date | None = None) -> int:
+    """Mark published offers past their expiry date as expired; returns how many."""
+    today = today or timezone.localdate()
+    return TechnologyOffer.objects.filter(status=TechnologyOffer.Status.PUBLISHED, expires_on__lt=today).update(
+        status=TechnologyOffer.Status.EXPIRED
+    )
+
+
+@transaction.atomic
+def need_save(
+    *, need: TechnologyNeed | None = None, sectors: Iterable[Sector] | None = None, **fields
+) -> TechnologyNeed:
+    need = need or TechnologyNeed()
+    for key, value in fields.items():
+        setattr(need, key, value)
+    if need.budget_min is not None and need.budget_max is not None and need.budget_max < need.budget_min:
+        raise ValidationError({"budget_max": _("The upper budget must not be below the lower one.")})
+    _prepare(need, "need", need.title, need.description)
+    need.full_clean()
+    need.save()
+    if sectors is not None:
+        need.sectors.set(sectors)
+    return need
+
+
+def feedback_record(
+    *,
+    need: TechnologyNeed,
+    offer: TechnologyOffer,
+    side: str,
+    verdict: str,
+    reason: str = "",
+    note: str = "",
+    rank: int | None = None,
+    score: float | None = None,
+    user=None,
+) -> MatchFeedback:
+    """Store (or replace) one side's verdict on a pair. Rejecting needs a reason."""
+    if verdict == MatchFeedback.Verdict.NOT_RELEVANT and not reason:
+        raise ValidationError({"reason": _("Say why the suggestion is not relevant.")})
+    feedback, _created = MatchFeedback.objects.update_or_create(
+        need=need,
+        offer=offer,
+        side=side,
+        defaults={
+            "verdict": verdict,
+            "reason": reason if verdict == MatchFeedback.Verdict.NOT_RELEVANT else "",
+            "note": note,
+            "rank": rank,
+            "score": score,
+            "user": user,
+        },
+    )
+    return feedback
+
+
+def contact_request_create(
+    *,
+    requester: Organisation,
+    offer: TechnologyOffer | None = None,
+    need: TechnologyNeed | None = None,
+    message: str = "",
+    user=None,
+) -> ContactRequest:
+    """Express interest in an offer or a need; one open request per organisation and record."""
+    subject = offer or need
+    if subject is None:
+        raise ValidationError(_("Choose an offer or a need."))
+    if subject.owner_id == requester.pk:
+        raise ValidationError(_("You cannot send a contact request to your own organisation."))
+    existing = ContactRequest.objects.filter(
+        requester=requester, offer=offer, need=need, status=ContactRequest.Status.PENDING
+    ).first()
+    if existing:
+        return existing
+    request = ContactRequest(
+        slug=new_public_key("cr"),
+        requester=requester,
+        recipient=subject.owner,
+        offer=offer,
+        need=need,
+        message=message.strip(),
+        created_by=user,
+    )
+    request.full_clean()
+    request.save()
+    return request
+
+
+def contact_request_answer(*, request: ContactRequest, accept: bool, answer: str = "", user=None) -> ContactRequest:
+    if request.status != ContactRequest.Status.PENDING:
+        raise ValidationError(_("This request has already been answered."))
+    request.status = ContactRequest.Status.ACCEPTED if accept else ContactRequest.Status.DECLINED
+    request.answer = answer.strip()
+    request.answered_by = user
+    request.answered_at = timezone.now()
+    request.save()
+    return request

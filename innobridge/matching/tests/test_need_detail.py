@@ -1,0 +1,75 @@
+from innobridge.lib.models import Visibility
+from innobridge.matching.models import TechnologyNeed
+from innobridge.matching.tests.base import MatchingTestCase
+
+
+class NeedDetailTests(MatchingTestCase):
+    def url(self, lang="en"):
+        return f"/{lang}/needs/{self.need.slug}/"
+
+    def test_it_suggests_the_traditional_chinese_offer_for_a_simplified_need_first(self):
+        r = self.client.get(self.url())
+        self.assertEqual(r.status_code, 200)
+        suggestions = r.context["suggestions"]
+        self.assertEqual(suggestions[0].record.slug, self.cooling.slug)
+
+    def test_each_suggestion_explains_its_score(self):
+        s = self.client.get(self.url()).context["suggestions"][0]
+        self.assertEqual(round(sum(s.match.contributions.values()), 1), s.match.score)
+        self.assertIn("green-tech", s.match.shared_sectors)
+
+    def test_matching_terms_are_highlighted_in_both_texts(self):
+        s = self.client.get(self.url()).context["suggestions"][0]
+        offer_marks = "".join(t for t, hit in s.title_pieces + s.text_pieces if hit)
+        need_marks = "".join(t for t, hit in s.query_title_pieces + s.query_text_pieces if hit)
+        self.assertIn("冷", offer_marks)
+        self.assertIn("冷", need_marks)
+        self.assertContains(self.client.get(self.url()), "<mark>")
+
+    def test_the_owner_never_sees_its_own_offers_suggested(self):
+        own = self.client.get(f"/en/offers/{self.cooling.slug}/").context["suggestions"]
+        self.assertNotIn(self.cooling.owner_id, [s.record.owner_id for s in own])
+
+    def test_confidential_needs_are_hidden_from_other_organisations(self):
+        TechnologyNeed.objects.filter(pk=self.need.pk).update(visibility=Visibility.CONFIDENTIAL)
+        self.assertEqual(self.client.get(self.url()).status_code, 404)
+        self.login(self.bob)
+        self.assertEqual(self.client.get(self.url()).status_code, 404)
+        self.login(self.alice)
+        self.assertEqual(self.client.get(self.url()).status_code, 200)
+
+    def test_partners_only_needs_need_a_login(self):
+        TechnologyNeed.objects.filter(pk=self.need.pk).update(visibility=Visibility.PARTNERS)
+        self.assertEqual(self.client.get(self.url()).status_code, 404)
+        self.login(self.bob)
+        self.assertEqual(self.client.get(self.url()).status_code, 200)
+
+    def test_drafts_are_visible_only_to_the_owner_and_staff(self):
+        TechnologyNeed.objects.filter(pk=self.need.pk).update(status="draft")
+        self.login(self.bob)
+        self.assertEqual(self.client.get(self.url()).status_code, 404)
+        self.login(self.alice)
+        self.assertEqual(self.client.get(self.url()).status_code, 200)
+
+    def test_it_renders_in_every_language(self):
+        for lang in ("en", "zh-hant", "zh-hans"):
+            self.assertEqual(self.client.get(self.url(lang)).status_code, 200)
+
+
+class PartnerSuggestionTests(MatchingTestCase):
+    def test_members_see_partner_suggestions_for_their_organisation(self):
+        self.login(self.bob)
+        r = self.client.get("/en/organisations/i2cool/")
+        partners = r.context["partners"]
+        self.assertTrue(partners)
+        self.assertNotIn("i2cool", [p.record.slug for p in partners])
+        for p in partners:
+            self.assertEqual(round(sum(p.match.contributions.values()), 1), p.match.score)
+
+    def test_outsiders_do_not_get_partner_suggestions(self):
+        self.assertEqual(self.client.get("/en/organisations/i2cool/").context["partners"], [])
+        self.login(self.carol)
+        self.assertEqual(self.client.get("/en/organisations/i2cool/").context["partners"], [])
+
+    def test_the_organisation_page_lists_its_published_offers(self):
+        self.assertContains(self.client.get("/en/organisations/i2cool/"), self.cooling.get_absolute_url())

@@ -1,0 +1,85 @@
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from innobridge.lib.models import Visibility
+from innobridge.matching import services
+from innobridge.matching.models import TechnologyOffer
+from innobridge.matching.tests.base import MatchingTestCase
+
+
+class OfferListTests(MatchingTestCase):
+    def test_search_finds_offers_in_any_script(self):
+        for q in ["辐射制冷", "輻射製冷"]:
+            r = self.client.get("/en/offers/", {"q": q})
+            self.assertEqual([o.slug for o in r.context["page"]], [self.cooling.slug], q)
+
+    def test_filters_by_sector_and_maturity(self):
+        r = self.client.get("/en/offers/", {"sector": "ai-robotics"})
+        self.assertIn(self.robot.slug, [o.slug for o in r.context["page"]])
+        self.assertNotIn(self.cooling.slug, [o.slug for o in r.context["page"]])
+        r = self.client.get("/en/offers/", {"trl": "7"})
+        slugs = [o.slug for o in r.context["page"]]
+        self.assertIn(self.cooling.slug, slugs)
+        self.assertNotIn(self.robot.slug, slugs)
+
+    def test_confidential_offers_are_listed_only_for_their_owner_and_staff(self):
+        TechnologyOffer.objects.filter(pk=self.robot.pk).update(visibility=Visibility.CONFIDENTIAL)
+        self.assertNotIn(self.robot.slug, [o.slug for o in self.client.get("/en/offers/").context["page"]])
+        self.login(self.bob)
+        self.assertNotIn(self.robot.slug, [o.slug for o in self.client.get("/en/offers/").context["page"]])
+        self.assertEqual(self.client.get(f"/en/offers/{self.robot.slug}/").status_code, 404)
+        self.login(self.carol)
+        self.assertEqual(self.client.get(f"/en/offers/{self.robot.slug}/").status_code, 200)
+
+
+class OfferEditTests(MatchingTestCase):
+    def test_a_member_creates_an_offer_for_their_own_organisation(self):
+        self.login(self.bob)
+        r = self.client.post(
+            "/en/offers/new/",
+            {
+                "title": "Cooling paint for container roofs",
+                "description": "Water-based paint.",
+                "trl": "6",
+                "direction": "bring_in",
+                "visibility": "public",
+                "status": "published",
+            },
+        )
+        offer = TechnologyOffer.objects.get(title="Cooling paint for container roofs")
+        self.assertRedirects(r, offer.get_absolute_url(), fetch_redirect_response=False)
+        self.assertEqual(offer.owner, self.i2cool)
+        self.assertEqual(offer.language, "en")
+        self.assertEqual(offer.expires_on, services.add_one_year(offer.published_on))
+
+    def test_a_member_cannot_edit_another_organisations_offer(self):
+        self.login(self.bob)
+        r = self.client.post(f"/en/offers/{self.robot.slug}/edit/", {"title": "Hijacked"})
+        self.assertEqual(r.status_code, 403)
+        self.assertEqual(TechnologyOffer.objects.get(pk=self.robot.pk).title, "仓储拣选机器人")
+
+    def test_anonymous_visitors_are_sent_to_login(self):
+        for url in ["/en/offers/new/", f"/en/offers/{self.robot.slug}/edit/", "/en/needs/new/"]:
+            self.assertEqual(self.client.get(url).status_code, 302, url)
+
+    def test_users_without_an_organisation_cannot_create(self):
+        from django.contrib.auth.models import User
+
+        self.client.force_login(User.objects.create_user("loner"))
+        self.assertEqual(self.client.get("/en/offers/new/").status_code, 403)
+
+    def test_a_published_offer_expires_after_twelve_months_unless_renewed(self):
+        old = services.offer_save(
+            owner=self.i2cool, title="Old idea", status="published", today=timezone.localdate() - timedelta(days=400)
+        )
+        self.assertNotIn(old.slug, [o.slug for o in self.client.get("/en/offers/").context["page"]])
+        self.assertEqual(services.offers_expire(), 1)
+        self.login(self.bob)
+        self.client.post(f"/en/offers/{old.slug}/renew/")
+        old.refresh_from_db()
+        self.assertEqual(old.status, "published")
+        self.assertIn(old.slug, [o.slug for o in self.client.get("/en/offers/").context["page"]])
+
+    def test_one_year_after_29_february_is_28_february(self):
+        self.assertEqual(services.add_one_year(date(2024, 2, 29)), date(2025, 2, 28))

@@ -1,0 +1,304 @@
+"""Hybrid matching with explanations: BM25 over folded tokens, multilingual embeddings, fusion.
+
+Every suggestion carries its explanation: per-factor contributions that add up exactly to the
+shown score (0-100), the terms that matched with their spans in both texts (across scripts,
+and across languages through glossary concepts), and the shared sectors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from innocore.match.bm25 import BM25, top_k
+from innocore.match.dense import Encoder
+from innocore.match.glossary import default_glossary
+from innocore.match.tokens import CONCEPT_PREFIX, Token, tokenize
+
+METHODS = ("bm25", "dense", "hybrid")
+FIELDS = ("title", "text")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A record to be found: an offer, a need or an organisation profile."""
+
+    id: str
+    title: str = ""
+    text: str = ""
+    sectors: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()
+    trl: int | None = None
+    lang: str = ""
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to look for. ``places`` should include the ancestors of the query's place."""
+
+    title: str = ""
+    text: str = ""
+    sectors: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()
+    exclude: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Maximum contribution of each factor; they sum to 1 and the score is shown out of 100."""
+
+    lexical: float = 0.42
+    semantic: float = 0.42
+    sectors: float = 0.08
+    place: float = 0.04
+    maturity: float = 0.04
+    lexical_saturation: float = 0.35
+    semantic_floor: float = 0.15
+    semantic_ceiling: float = 0.75
+
+
+@dataclass(frozen=True)
+class Span:
+    field: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """A term found in both texts; ``concept`` is set when it matched across languages."""
+
+    term: str
+    query_spans: tuple[Span, ...]
+    doc_spans: tuple[Span, ...]
+    concept: str = ""
+
+
+@dataclass
+class Match:
+    doc_id: str
+    score: float
+    contributions: dict[str, float]
+    terms: list[TermMatch] = field(default_factory=list)
+    shared_sectors: list[str] = field(default_factory=list)
+    raw: dict[str, float] = field(default_factory=dict)
+
+
+class Matcher:
+    """Constructor stores parameters; ``fit`` builds the indexes; ``search`` is read-only."""
+
+    def __init__(
+        self,
+        *,
+        encoder: Encoder | None = None,
+        weights: Weights | None = None,
+        k1: float = 1.2,
+        b: float = 0.75,
+        title_weight: float = 2.0,
+        candidates: int = 200,
+    ):
+        self.encoder = encoder
+        self.weights = weights or Weights()
+        self.k1 = k1
+        self.b = b
+        self.title_weight = title_weight
+        self.candidates = candidates
+
+    # -- indexing ---------------------------------------------------------------------------
+    def weighted_terms(self, title: str, text: str) -> list[tuple[str, float]]:
+        out = [(t.term, self.title_weight) for t in tokenize(title)]
+        out += [(t.term, 1.0) for t in tokenize(text)]
+        return out
+
+    def fit(
+        self,
+        documents: Sequence[Document],
+        vectors: np.ndarray | None = None,
+        token_lists: Sequence[Sequence[tuple[str, float]]] | None = None,
+    ) -> Matcher:
+        self.documents_ = list(documents)
+        self.index_of_ = {d.id: i for i, d in enumerate(self.documents_)}
+        terms = (
+            token_lists if token_lists is not None else (self.weighted_terms(d.title, d.text) for d in self.documents_)
+        )
+        self.bm25_ = BM25(self.k1, self.b).fit(terms)
+        if vectors is None and self.encoder is not None:
+            vectors = self.encoder.encode_documents([f"{d.title}. {d.text}" for d in self.documents_])
+        if vectors is not None and len(vectors) != len(self.documents_):
+            raise ValueError(f"{len(vectors)} vectors for {len(self.documents_)} documents")
+        self.vectors_ = None if vectors is None else np.ascontiguousarray(vectors, dtype=np.float32)
+        return self
+
+    # -- scoring ----------------------------------------------------------------------------
+    def query_vector(self, query: Query) -> np.ndarray | None:
+        if self.encoder is None or self.vectors_ is None:
+            return None
+        return self.encoder.encode_queries([f"{query.title}. {query.text}"])[0]
+
+    def search(
+        self,
+        query: Query,
+        *,
+        top: int = 10,
+        method: str = "hybrid",
+        explain: bool = True,
+        query_vector: np.ndarray | None = None,
+    ) -> list[Match]:
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}")
+        if not self.documents_:
+            return []
+        q_terms = [term for term, _w in self.weighted_terms(query.title, query.text)]
+        lexical = self.bm25_.scores(q_terms)
+        semantic = None
+        if method != "bm25":
+            qv = query_vector if query_vector is not None else self.query_vector(query)
+            if qv is None:
+                if method == "dense":
+                    raise ValueError("the dense method needs an encoder and document vectors")
+            else:
+                semantic = self.vectors_ @ qv
+        excluded = [self.index_of_[i] for i in query.exclude if i in self.index_of_]
+
+        if method == "bm25":
+            ranking = lexical.copy()
+        elif method == "dense":
+            ranking = semantic.copy()
+        else:
+            ranking = None
+        if ranking is not None:
+            ranking[excluded] = -np.inf
+            idx = [i for i in top_k(ranking, top) if np.isfinite(ranking[i])]
+            if method == "bm25":
+                idx = [i for i in idx if lexical[i] > 0]
+            return [self._single(method, i, float(ranking[i]), query, q_terms, explain) for i in idx]
+
+        pool = set(top_k(lexical, self.candidates).tolist())
+        pool = {i for i in pool if lexical[i] > 0}
+        if semantic is not None:
+            pool |= set(top_k(semantic, self.candidates).tolist())
+        pool -= set(excluded)
+        if not pool:
+            return []
+        bound = self.bm25_.max_score(q_terms)
+        scored = [self._fuse(i, lexical[i], None if semantic is None else semantic[i], bound, query) for i in pool]
+        scored.sort(key=lambda m: (-m.score, m.doc_id))
+        best = scored[:top]
+        if explain:
+            for m in best:
+                m.terms = self.explain_terms(query, self.documents_[self.index_of_[m.doc_id]])
+        return best
+
+    def _single(self, method: str, i: int, value: float, query: Query, q_terms, explain: bool) -> Match:
+        doc = self.documents_[i]
+        name = "lexical" if method == "bm25" else "semantic"
+        m = Match(doc.id, round(value, 4), {name: round(value, 4)}, raw={name: value})
+        if explain:
+            m.terms = self.explain_terms(query, doc)
+        m.shared_sectors = sorted(query.sectors & doc.sectors)
+        return m
+
+    def _fuse(self, i: int, lex: float, cos: float | None, bound: float, query: Query) -> Match:
+        w = self.weights
+        doc = self.documents_[i]
+        lex_norm = min(1.0, float(lex) / (w.lexical_saturation * bound)) if bound > 0 else 0.0
+        parts = {"lexical": w.lexical * lex_norm}
+        if cos is not None:
+            sem = (float(cos) - w.semantic_floor) / (w.semantic_ceiling - w.semantic_floor)
+            parts["semantic"] = w.semantic * min(1.0, max(0.0, sem))
+        shared = sorted(query.sectors & doc.sectors)
+        parts["sectors"] = w.sectors * (len(shared) / len(query.sectors)) if query.sectors and shared else 0.0
+        parts["place"] = w.place if query.places and doc.places and (query.places & doc.places) else 0.0
+        parts["maturity"] = w.maturity * (min(max(doc.trl, 1), 9) / 9) if doc.trl else 0.0
+        # Contributions are rounded first so that they add up exactly to the score shown.
+        shown = {k: round(100 * v, 1) for k, v in parts.items()}
+        return Match(
+            doc.id,
+            round(sum(shown.values()), 1),
+            shown,
+            shared_sectors=shared,
+            raw={"bm25": float(lex), "cosine": None if cos is None else float(cos)},
+        )
+
+    # -- explanation ------------------------------------------------------------------------
+    def explain_terms(self, query: Query, doc: Document) -> list[TermMatch]:
+        """Terms present in both texts with their spans, concepts (cross-language) first."""
+        q = _field_tokens(query.title, query.text)
+        d = _field_tokens(doc.title, doc.text)
+        common = [t for t in q if t in d]
+        matches = [
+            TermMatch(
+                term=_label(term, q[term], query, d[term], doc),
+                query_spans=tuple(q[term]),
+                doc_spans=tuple(d[term]),
+                concept=term[len(CONCEPT_PREFIX) :] if term.startswith(CONCEPT_PREFIX) else "",
+            )
+            for term in common
+        ]
+        # A word inside a matched concept phrase adds nothing to the explanation.
+        covered = {(s.field, s.start, s.end) for m in matches if m.concept for s in m.doc_spans}
+        out = [m for m in matches if m.concept or not _inside(m.doc_spans, covered)]
+        out.sort(key=lambda m: (not m.concept, -len(m.doc_spans), m.term))
+        return out
+
+
+@lru_cache(maxsize=4096)
+def _field_tokens(title: str, text: str) -> dict[str, list[Span]]:
+    out: dict[str, list[Span]] = {}
+    for name, value in zip(FIELDS, (title, text), strict=True):
+        for tok in tokenize(value):
+            out.setdefault(tok.term, []).append(Span(name, tok.start, tok.end))
+    return out
+
+
+def _inside(spans: Sequence[Span], covered: set[tuple[str, int, int]]) -> bool:
+    return all(any(f == s.field and a <= s.start and s.end <= b for f, a, b in covered) for s in spans)
+
+
+def _label(term: str, q_spans, query: Query, d_spans, doc: Document) -> str:
+    if not term.startswith(CONCEPT_PREFIX):
+        first = q_spans[0]
+        return _text_of(query, first)
+    concept = term[len(CONCEPT_PREFIX) :]
+    q_text, d_text = _text_of(query, q_spans[0]), _text_of(doc, d_spans[0])
+    return q_text if q_text.casefold() == d_text.casefold() else f"{q_text} ≈ {d_text}" or concept
+
+
+def _text_of(obj, span: Span) -> str:
+    return getattr(obj, span.field)[span.start : span.end]
+
+
+def highlight(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """Split ``text`` into (piece, highlighted) runs for the given spans (merged when overlapping)."""
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out, pos = [], 0
+    for a, b in merged:
+        if a > pos:
+            out.append((text[pos:a], False))
+        out.append((text[a:b], True))
+        pos = b
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
+
+
+__all__ = [
+    "Document",
+    "Match",
+    "Matcher",
+    "Query",
+    "Span",
+    "TermMatch",
+    "Weights",
+    "default_glossary",
+    "highlight",
+    "Token",
+]
