@@ -40,7 +40,7 @@ test: setup lint
 	$(BIN)/pytest
 
 bench: setup
-	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.run $(BENCH)
 
 # Re-extract the message catalogues after changing user-facing strings.
 messages: setup

@@ -8,6 +8,7 @@ sparse columns: fast enough for a million documents on one core.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -27,36 +28,43 @@ class BM25:
 
     def fit(self, documents: Iterable[Sequence[tuple[str, float]]]) -> BM25:
         vocab: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        vals: list[float] = []
-        lengths: list[float] = []
-        for d, doc in enumerate(documents):
+        indptr = array("q", [0])
+        cols = array("q")
+        vals = array("f")
+        lengths = array("f")
+        for doc in documents:
             counts: dict[int, float] = {}
             length = 0.0
             for term, weight in doc:
-                j = vocab.setdefault(term, len(vocab))
+                j = vocab.get(term)
+                if j is None:
+                    j = vocab[term] = len(vocab)
                 counts[j] = counts.get(j, 0.0) + weight
                 length += weight
             lengths.append(length)
-            rows.extend([d] * len(counts))
             cols.extend(counts.keys())
             vals.extend(counts.values())
+            indptr.append(len(cols))
         n_docs = len(lengths)
         tf = sparse.csr_matrix(
-            (np.asarray(vals, dtype=np.float32), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+            (
+                np.frombuffer(vals, dtype=np.float32).copy(),
+                np.frombuffer(cols, dtype=np.int64),
+                np.frombuffer(indptr, dtype=np.int64),
+            ),
             shape=(n_docs, len(vocab)),
         )
-        dl = np.asarray(lengths, dtype=np.float32)
+        dl = np.frombuffer(lengths, dtype=np.float32)
         avgdl = float(dl.mean()) if n_docs else 1.0
         df = np.bincount(tf.indices, minlength=len(vocab)).astype(np.float32)
         self.idf_ = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
         norm = self.k1 * (1 - self.b + self.b * dl / max(avgdl, 1e-9))
-        data = tf.data
         row_of = np.repeat(np.arange(n_docs), np.diff(tf.indptr))
+        data = tf.data
         data = data * (self.k1 + 1) / (data + norm[row_of])
         tf.data = (data * self.idf_[tf.indices]).astype(np.float32)
         self.matrix_ = tf.tocsc()
+        self.matrix_.indices = self.matrix_.indices.astype(np.int32)
         self.vocab_ = vocab
         self.n_docs_ = n_docs
         return self

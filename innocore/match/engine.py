@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from innocore.match.ann import DenseIndex
 from innocore.match.bm25 import BM25, top_k
 from innocore.match.dense import Encoder
 from innocore.match.glossary import default_glossary
@@ -129,12 +130,12 @@ class Matcher:
             vectors = self.encoder.encode_documents([f"{d.title}. {d.text}" for d in self.documents_])
         if vectors is not None and len(vectors) != len(self.documents_):
             raise ValueError(f"{len(vectors)} vectors for {len(self.documents_)} documents")
-        self.vectors_ = None if vectors is None else np.ascontiguousarray(vectors, dtype=np.float32)
+        self.dense_ = None if vectors is None else DenseIndex().fit(vectors)
         return self
 
     # -- scoring ----------------------------------------------------------------------------
     def query_vector(self, query: Query) -> np.ndarray | None:
-        if self.encoder is None or self.vectors_ is None:
+        if self.encoder is None or self.dense_ is None:
             return None
         return self.encoder.encode_queries([f"{query.title}. {query.text}"])[0]
 
@@ -152,39 +153,33 @@ class Matcher:
         if not self.documents_:
             return []
         q_terms = [term for term, _w in self.weighted_terms(query.title, query.text)]
-        lexical = self.bm25_.scores(q_terms)
-        semantic = None
+        excluded = {self.index_of_[i] for i in query.exclude if i in self.index_of_}
+        qv = None
         if method != "bm25":
             qv = query_vector if query_vector is not None else self.query_vector(query)
-            if qv is None:
-                if method == "dense":
-                    raise ValueError("the dense method needs an encoder and document vectors")
-            else:
-                semantic = self.vectors_ @ qv
-        excluded = [self.index_of_[i] for i in query.exclude if i in self.index_of_]
+            if qv is None and method == "dense":
+                raise ValueError("the dense method needs an encoder and document vectors")
+        want = top + len(excluded)
 
+        if method == "dense":
+            idx, sims = self.dense_.search(qv, want)
+            keep = [(int(i), float(s)) for i, s in zip(idx, sims, strict=True) if int(i) not in excluded][:top]
+            return [self._single(method, i, s, query, explain) for i, s in keep]
+        lexical = self.bm25_.scores(q_terms)
         if method == "bm25":
-            ranking = lexical.copy()
-        elif method == "dense":
-            ranking = semantic.copy()
-        else:
-            ranking = None
-        if ranking is not None:
-            ranking[excluded] = -np.inf
-            idx = [i for i in top_k(ranking, top) if np.isfinite(ranking[i])]
-            if method == "bm25":
-                idx = [i for i in idx if lexical[i] > 0]
-            return [self._single(method, i, float(ranking[i]), query, q_terms, explain) for i in idx]
+            idx = [int(i) for i in top_k(lexical, want) if lexical[i] > 0 and int(i) not in excluded][:top]
+            return [self._single(method, i, float(lexical[i]), query, explain) for i in idx]
 
-        pool = set(top_k(lexical, self.candidates).tolist())
-        pool = {i for i in pool if lexical[i] > 0}
-        if semantic is not None:
-            pool |= set(top_k(semantic, self.candidates).tolist())
-        pool -= set(excluded)
+        pool = {int(i) for i in top_k(lexical, self.candidates) if lexical[i] > 0}
+        if qv is not None:
+            pool |= {int(i) for i in self.dense_.search(qv, self.candidates)[0]}
+        pool -= excluded
         if not pool:
             return []
+        pool_list = sorted(pool)
+        cosines = self.dense_.similarity(pool_list, qv) if qv is not None else [None] * len(pool_list)
         bound = self.bm25_.max_score(q_terms)
-        scored = [self._fuse(i, lexical[i], None if semantic is None else semantic[i], bound, query) for i in pool]
+        scored = [self._fuse(i, lexical[i], c, bound, query) for i, c in zip(pool_list, cosines, strict=True)]
         scored.sort(key=lambda m: (-m.score, m.doc_id))
         best = scored[:top]
         if explain:
@@ -192,7 +187,7 @@ class Matcher:
                 m.terms = self.explain_terms(query, self.documents_[self.index_of_[m.doc_id]])
         return best
 
-    def _single(self, method: str, i: int, value: float, query: Query, q_terms, explain: bool) -> Match:
+    def _single(self, method: str, i: int, value: float, query: Query, explain: bool) -> Match:
         doc = self.documents_[i]
         name = "lexical" if method == "bm25" else "semantic"
         m = Match(doc.id, round(value, 4), {name: round(value, 4)}, raw={name: value})

@@ -20,13 +20,26 @@ class Glossary:
     """Maps folded terms in any of the three scripts to concept ids."""
 
     def __init__(self, entries: dict[str, list[str]]):
-        self.concept_of: dict[str, str] = {}
+        # Concepts that share a term are one concept (union-find), whichever file they came from.
+        parent: dict[str, str] = {c: c for c in entries}
+
+        def root(c: str) -> str:
+            while parent[c] != c:
+                parent[c] = parent[parent[c]]
+                c = parent[c]
+            return c
+
+        first: dict[str, str] = {}
         for concept, terms in entries.items():
             for term in terms:
                 key = fold(term)
-                if key and key not in self.concept_of:
-                    self.concept_of[key] = concept
-        self.labels = {c: t for c, t in entries.items()}
+                if not key:
+                    continue
+                if key in first:
+                    parent[root(concept)] = root(first[key])
+                else:
+                    first[key] = concept
+        self.concept_of: dict[str, str] = {key: root(c) for key, c in first.items()}
         keys = sorted(self.concept_of, key=len, reverse=True)
         parts = []
         for key in keys:
@@ -61,7 +74,7 @@ class Glossary:
         found = []
         for m in self._pattern.finditer(folded):
             key = m.group()
-            concept = self.concept_of.get(key) or self.concept_of.get(re.sub(r"e?s$", "", key))
+            concept = self.concept_of.get(key) or self.concept_of.get(key[:-1]) or self.concept_of.get(key[:-2])
             if concept:
                 found.append((concept, m.start(), m.end()))
         return found

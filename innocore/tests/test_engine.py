@@ -108,3 +108,23 @@ def test_an_empty_index_suggests_nothing():
 
 def test_highlight_merges_overlapping_spans():
     assert highlight("abcdef", [(1, 3), (2, 4)]) == [("a", False), ("bcd", True), ("ef", False)]
+
+
+def test_the_ivf_index_finds_the_same_neighbours_as_an_exact_scan_on_clustered_data():
+    import numpy as np
+
+    from innocore.match.ann import DenseIndex
+
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(40, 32))
+    vectors = centres[rng.integers(0, 40, 20_000)] + 0.3 * rng.normal(size=(20_000, 32))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    exact = DenseIndex().fit(vectors)
+    ivf = DenseIndex(exact_limit=1000, n_lists=64, nprobe=16).fit(vectors)
+    hits = 0
+    for q in vectors[:50]:
+        a, _ = exact.search(q, 10)
+        b, sims = ivf.search(q, 10)
+        hits += len(set(a) & set(b))
+        np.testing.assert_allclose(ivf.similarity(b, q), sims, rtol=1e-5)
+    assert hits / 500 > 0.9

@@ -71,3 +71,25 @@ class ProvenanceTests(TestCase):
         load_demo(seeds_dir=SEED.parent)
         r = self.client.get("/en/organisations/i2cool/")
         self.assertContains(r, "source: press release of 2023-10-24, paragraph")
+
+
+class DemoMatchingTests(TestCase):
+    """The demo's needs find the offers written to solve them, mostly across languages."""
+
+    def test_every_published_demo_need_gets_an_intended_offer_in_its_top_five(self):
+        from django.contrib.auth.models import User
+
+        from innobridge.lib.testing import BaseTestCase  # noqa: F401  (personas not needed here)
+        from innobridge.matching.models import TechnologyNeed
+        from innobridge.matching.selectors import offers_for_need
+
+        load_demo(seeds_dir=None)
+        staff = User.objects.create_user("staff", is_staff=True)
+        fixture = next(f for f in read_fixtures() if "needs" in f)
+        for item in fixture["needs"]:
+            need = TechnologyNeed.objects.get(slug=f"need-{item['key']}")
+            if need.status != "published":
+                continue
+            top = [s.record.slug for s in offers_for_need(need=need, user=staff, top=5)]
+            intended = {f"offer-{k}" for k in item["intended_offers"]}
+            self.assertTrue(intended & set(top), f"{need.slug}: {top}")

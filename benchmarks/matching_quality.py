@@ -1,0 +1,153 @@
+"""Matching quality: the project's trilingual set, CSL (exact technical terms) and Tatoeba (zh-en).
+
+Each function returns one JSON-ready dict; ``run`` returns them all. The bm25s peer runs in
+the same process on the same machine, so figures are comparable side by side.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+import numpy as np
+
+from benchmarks.common import BENCH_DATA, OWN_DATA, Timer, peak_rss_mb
+from innocore.match.dense import get_encoder
+from innocore.match.engine import Document, Matcher, Query
+from innocore.match.evaluate import ndcg_at, read_jsonl, read_qrels
+
+METHODS = ("bm25", "dense", "hybrid")
+
+
+def own_set(encoder_name: str = "use") -> dict:
+    base = OWN_DATA / "matching"
+    offers, needs = read_jsonl(base / "offers.jsonl"), read_jsonl(base / "needs.jsonl")
+    qrels = read_qrels(base / "qrels.tsv", {n.id for n in needs}, {o.id for o in offers})
+    lang_of = {o.id: o.lang for o in offers}
+    enc = get_encoder(encoder_name)
+    with Timer() as t:
+        matcher = Matcher(encoder=enc).fit([Document(o.id, o.title, o.text, o.sectors, lang=o.lang) for o in offers])
+    result: dict = {
+        "benchmark": "matching_own_set",
+        "offers": len(offers),
+        "needs": len(needs),
+        "encoder": enc.name,
+        "index_s": round(t.seconds, 2),
+    }
+    for method in METHODS:
+        overall, pairs = [], defaultdict(list)
+        for need in needs:
+            if need.id not in qrels:
+                continue
+            found = [
+                m.doc_id
+                for m in matcher.search(
+                    Query(need.title, need.text, need.sectors), top=100, method=method, explain=False
+                )
+            ]
+            rels = qrels[need.id]
+            overall.append(ndcg_at(found, rels))
+            for lang in {lang_of[d] for d in rels}:
+                sub_rels = {d: g for d, g in rels.items() if lang_of[d] == lang}
+                sub_found = [d for d in found if lang_of[d] == lang]
+                pairs[f"{need.lang}->{lang}"].append(ndcg_at(sub_found, sub_rels))
+        per_pair = {k: round(float(np.mean(v)), 4) for k, v in sorted(pairs.items())}
+        same = [v for k, v in per_pair.items() if k.split("->")[0] == k.split("->")[1]]
+        cross = [v for k, v in per_pair.items() if k.split("->")[0] != k.split("->")[1]]
+        result[method] = {
+            "ndcg@10": round(float(np.mean(overall)), 4),
+            "per_pair": per_pair,
+            "same_language_mean": round(float(np.mean(same)), 4) if same else None,
+            "cross_language_min": round(min(cross), 4) if cross else None,
+            "largest_gap_cross_vs_same_mean": round(float(np.mean(same)) - min(cross), 4) if same and cross else None,
+        }
+    result["peak_rss_mb"] = peak_rss_mb()
+    return result
+
+
+def _csl():
+    rows = [line.rstrip("\n").split("\t") for line in (BENCH_DATA / "csl" / "kg_dev.tsv").open(encoding="utf-8")]
+    return [r[1] for r in rows], [r[2].split("_") for r in rows]
+
+
+def csl(encoder_name: str = "use") -> dict:
+    import bm25s
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    docs, keyword_lists = _csl()
+
+    def figures(ranks: list[int]) -> dict:
+        r = np.asarray(ranks)
+        return {
+            "mrr": round(float(np.mean(1.0 / r)), 4),
+            "recall@1": round(float(np.mean(r <= 1)), 4),
+            "recall@10": round(float(np.mean(r <= 10)), 4),
+        }
+
+    out: dict = {"benchmark": "csl_keywords_to_abstract", "documents": len(docs), "queries": len(keyword_lists)}
+    # The peer: bm25s over plain jieba tokens.
+    with Timer() as t:
+        vocab: dict[str, int] = {}
+        ids = [[vocab.setdefault(w, len(vocab)) for w in jieba.lcut(d)] for d in docs]
+        peer = bm25s.BM25()
+        peer.index(bm25s.tokenization.Tokenized(ids=ids, vocab=vocab), show_progress=False)
+    ranks = []
+    for i, kws in enumerate(keyword_lists):
+        q = [vocab[w] for k in kws for w in jieba.lcut(k) if w in vocab]
+        scores = peer.get_scores(q) if q else np.zeros(len(docs))
+        ranks.append(int(np.sum(scores > scores[i])) + 1)
+    out["bm25s_peer"] = {**figures(ranks), "index_s": round(t.seconds, 2)}
+    enc = get_encoder(encoder_name)
+    with Timer() as t:
+        matcher = Matcher(encoder=enc).fit([Document(str(i), "", d) for i, d in enumerate(docs)])
+    out["index_s"] = round(t.seconds, 2)
+    for method in METHODS:
+        ranks = []
+        for i, kws in enumerate(keyword_lists):
+            found = [m.doc_id for m in matcher.search(Query(" ".join(kws)), top=1000, method=method, explain=False)]
+            ranks.append(found.index(str(i)) + 1 if str(i) in found else len(docs))
+        out[method] = figures(ranks)
+    out["hybrid_mrr_minus_peer"] = round(out["hybrid"]["mrr"] - out["bm25s_peer"]["mrr"], 4)
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def tatoeba() -> dict:
+    base = BENCH_DATA / "tatoeba-cmn-eng"
+    zh = (base / "tatoeba.cmn-eng.cmn").read_text(encoding="utf-8").splitlines()
+    en = (base / "tatoeba.cmn-eng.eng").read_text(encoding="utf-8").splitlines()
+    out: dict = {"benchmark": "tatoeba_cmn_eng", "pairs": len(zh)}
+    gold = np.arange(len(zh))
+    for name in ("use", "e5", "use+e5"):
+        enc = get_encoder(name)
+        with Timer() as t:
+            z, e = enc.encode_documents(zh), enc.encode_documents(en)
+        sims = e @ z.T
+        out[name] = {
+            "en->zh_acc@1": round(float(np.mean(sims.argmax(1) == gold)), 4),
+            "zh->en_acc@1": round(float(np.mean(sims.argmax(0) == gold)), 4),
+            "encode_s": round(t.seconds, 2),
+        }
+    # BM25 cannot cross languages: the peer's figure for reference.
+    docs = [Document(str(i), "", s) for i, s in enumerate(zh)]
+    bm = Matcher().fit(docs)
+    hits = sum(
+        1
+        for i, s in enumerate(en)
+        if [m.doc_id for m in bm.search(Query(s), top=1, method="bm25", explain=False)] == [str(i)]
+    )
+    out["bm25"] = {"en->zh_acc@1": round(hits / len(en), 4)}
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def run() -> list[dict]:
+    results = []
+    if (OWN_DATA / "matching" / "offers.jsonl").exists():
+        results.append(own_set())
+    if (BENCH_DATA / "csl").exists():
+        results.append(csl())
+    if (BENCH_DATA / "tatoeba-cmn-eng").exists():
+        results.append(tatoeba())
+    return results
