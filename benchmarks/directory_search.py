@@ -67,3 +67,11 @@ def run(n: int = int(os.environ.get("BENCH_ORGS", "20000")), queries: int = 200)
         "query_ms_p95": round(timings[int(0.95 * (len(timings) - 1))], 2),
         "database": os.environ["DATABASE_URL"].split(":")[0],
     }
+
+
+if __name__ == "__main__":
+    import json
+
+    results = run()
+    for result in results if isinstance(results, list) else [results]:
+        print(json.dumps(result, ensure_ascii=False), flush=True)

@@ -151,3 +151,11 @@ def run() -> list[dict]:
     if (BENCH_DATA / "tatoeba-cmn-eng").exists():
         results.append(tatoeba())
     return results
+
+
+if __name__ == "__main__":
+    import json
+
+    results = run()
+    for result in results if isinstance(results, list) else [results]:
+        print(json.dumps(result, ensure_ascii=False), flush=True)

@@ -153,4 +153,8 @@ def run() -> list[dict]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(one_size(int(sys.argv[1])), ensure_ascii=False))
+    if len(sys.argv) > 1:
+        print(json.dumps(one_size(int(sys.argv[1])), ensure_ascii=False))
+    else:
+        for result in run():
+            print(json.dumps(result, ensure_ascii=False), flush=True)

@@ -1,22 +1,27 @@
 """Run the benchmarks and print one JSON object per result on stdout.
 
-python -m benchmarks.run                      # everything
-python -m benchmarks.run matching_quality     # one module
+    python -m benchmarks.run                      # everything
+    python -m benchmarks.run matching_quality     # one module
+
+Each module runs in its own process: Django-based benchmarks configure their own throwaway
+database, and peak memory figures then belong to one benchmark alone.
 """
 
-import importlib
-import json
+import subprocess
 import sys
 
-BENCHMARKS = ["directory_search", "matching_quality", "matching_speed"]
+BENCHMARKS = ["directory_search", "matching_quality", "need_page", "matching_speed"]
 
 
-def main(names: list[str]) -> None:
+def main(names: list[str]) -> int:
+    failed = 0
     for name in names or BENCHMARKS:
-        results = importlib.import_module(f"benchmarks.{name}").run()
-        for result in results if isinstance(results, list) else [results]:
-            print(json.dumps(result, ensure_ascii=False), flush=True)
+        proc = subprocess.run([sys.executable, "-m", f"benchmarks.{name}"], stdout=subprocess.PIPE, text=True)
+        sys.stdout.write(proc.stdout)
+        sys.stdout.flush()
+        failed += proc.returncode != 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))

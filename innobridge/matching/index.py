@@ -6,11 +6,17 @@ document vectors come from the StoredVector table, so only new or edited texts a
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import tempfile
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -74,11 +80,39 @@ def vectors_for(texts: list[str]) -> np.ndarray | None:
 
 
 def _cached(name: str, stamp: tuple, build) -> Matcher:
+    """The index for ``stamp``: from this process, else from the shared index folder, else built.
+
+    Built indexes are written to INDEX_DIR so the other worker processes (and restarts) load
+    them in a second instead of re-tokenising every record.
+    """
     with _lock:
         hit = _cache.get(name)
         if hit and hit[0] == stamp:
             return hit[1]
-    matcher = build()
+    digest = hashlib.sha256(repr(stamp).encode()).hexdigest()[:16]
+    folder = Path(settings.INDEX_DIR)
+    path = folder / f"{name}-{digest}.pickle"
+    matcher = None
+    if path.exists():
+        try:
+            with path.open("rb") as fh:
+                matcher = pickle.load(fh)
+            matcher.encoder = encoder()
+        except Exception:  # a torn or stale file is rebuilt, never trusted
+            matcher = None
+    if matcher is None:
+        matcher = build()
+        folder.mkdir(parents=True, exist_ok=True)
+        encoder_obj, matcher.encoder = matcher.encoder, None
+        try:
+            with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as fh:
+                pickle.dump(matcher, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(fh.name, path)
+            for old in folder.glob(f"{name}-*.pickle"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+        finally:
+            matcher.encoder = encoder_obj
     with _lock:
         _cache[name] = (stamp, matcher)
     return matcher
@@ -86,7 +120,8 @@ def _cached(name: str, stamp: tuple, build) -> Matcher:
 
 def _stamp(qs) -> tuple:
     agg = qs.aggregate(n=Count("pk"), last=Max("last_updated"))
-    return (agg["n"], agg["last"], settings.MATCHING_ENCODER)
+    return (agg["n"], agg["last"], settings.MATCHING_ENCODER, str(connection.settings_dict["NAME"]),
+            timezone.localdate())
 
 
 def offers_queryset():

@@ -63,8 +63,9 @@ class BM25:
         data = tf.data
         data = data * (self.k1 + 1) / (data + norm[row_of])
         tf.data = (data * self.idf_[tf.indices]).astype(np.float32)
+        # int64 row indices: numpy's fancy-index add is twice as fast without an int32 -> intp copy.
         self.matrix_ = tf.tocsc()
-        self.matrix_.indices = self.matrix_.indices.astype(np.int32)
+        self.matrix_.indices = self.matrix_.indices.astype(np.int64)
         self.vocab_ = vocab
         self.n_docs_ = n_docs
         return self
@@ -101,8 +102,9 @@ class BM25:
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k best scores, best first (ties by index for stable results)."""
-    k = min(k, scores.shape[0])
+    n = scores.shape[0]
+    k = min(k, n)
     if k <= 0:
         return np.empty(0, dtype=np.int64)
-    part = np.argpartition(-scores, k - 1)[:k]
+    part = np.argpartition(scores, n - k)[n - k :] if k < n else np.arange(n)
     return part[np.lexsort((part, -scores[part]))]
