@@ -51,25 +51,40 @@ def run() -> dict:
         a, b = rng.choice(base), rng.choice(base)
         title = f"{a.title} {i}"
         description = f"{a.description} {b.scenarios}"
-        offer = TechnologyOffer(slug=f"bench-{i}", owner=rng.choice(owners), title=title, summary=b.summary,
-                                description=description, scenarios=a.scenarios, language=a.language,
-                                trl=rng.randint(3, 9), status="published", visibility="public",
-                                search_key=fold(f"{title} {description}"))
+        offer = TechnologyOffer(
+            slug=f"bench-{i}",
+            owner=rng.choice(owners),
+            title=title,
+            summary=b.summary,
+            description=description,
+            scenarios=a.scenarios,
+            language=a.language,
+            trl=rng.randint(3, 9),
+            status="published",
+            visibility="public",
+            search_key=fold(f"{title} {description}"),
+        )
         batch.append(offer)
         vec = nprng.standard_normal(enc.dim).astype(np.float32)
         vec /= np.linalg.norm(vec)
-        vectors.append(StoredVector(key=text_key(enc.name, f"{title}. {offer.matching_text()}"), encoder=enc.name,
-                                    vector=vec.tobytes()))
+        vectors.append(
+            StoredVector(
+                key=text_key(enc.name, f"{title}. {offer.matching_text()}"), encoder=enc.name, vector=vec.tobytes()
+            )
+        )
         if len(batch) == 5000:
             created = TechnologyOffer.objects.bulk_create(batch)
-            links += [TechnologyOffer.sectors.through(technologyoffer_id=o.pk, sector_id=rng.choice(sectors).pk)
-                      for o in created]
+            links += [
+                TechnologyOffer.sectors.through(technologyoffer_id=o.pk, sector_id=rng.choice(sectors).pk)
+                for o in created
+            ]
             StoredVector.objects.bulk_create(vectors, ignore_conflicts=True)
             batch, vectors = [], []
     if batch:
         created = TechnologyOffer.objects.bulk_create(batch)
-        links += [TechnologyOffer.sectors.through(technologyoffer_id=o.pk, sector_id=rng.choice(sectors).pk)
-                  for o in created]
+        links += [
+            TechnologyOffer.sectors.through(technologyoffer_id=o.pk, sector_id=rng.choice(sectors).pk) for o in created
+        ]
         StoredVector.objects.bulk_create(vectors, ignore_conflicts=True)
     TechnologyOffer.sectors.through.objects.bulk_create(links, batch_size=5000)
     fill_s = time.perf_counter() - t0
@@ -88,7 +103,7 @@ def run() -> dict:
         t0 = time.perf_counter()
         r = client.get(f"/en/needs/{need.slug}/")
         timings.append((time.perf_counter() - t0) * 1000)
-        assert r.status_code == 200 and b"class=\"suggestion\"" in r.content, need.slug
+        assert r.status_code == 200 and b'class="suggestion"' in r.content, need.slug
     timings.sort()
     return {
         "benchmark": "need_page_with_suggestions",

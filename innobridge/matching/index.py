@@ -120,8 +120,13 @@ def _cached(name: str, stamp: tuple, build) -> Matcher:
 
 def _stamp(qs) -> tuple:
     agg = qs.aggregate(n=Count("pk"), last=Max("last_updated"))
-    return (agg["n"], agg["last"], settings.MATCHING_ENCODER, str(connection.settings_dict["NAME"]),
-            timezone.localdate())
+    return (
+        agg["n"],
+        agg["last"],
+        settings.MATCHING_ENCODER,
+        str(connection.settings_dict["NAME"]),
+        timezone.localdate(),
+    )
 
 
 def offers_queryset():

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from innobridge.directory.models import Organisation, Person, Place, Sector
 from innobridge.lib.models import TimeStampedModel, Visibility
@@ -53,7 +54,7 @@ class TechnologyOffer(MatchableRecord):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
-        PUBLISHED = "published", _("published")
+        PUBLISHED = "published", pgettext_lazy("status", "published")
         EXPIRED = "expired", _("expired")
 
     class IPStatus(models.TextChoices):
@@ -110,7 +111,7 @@ class TechnologyNeed(MatchableRecord):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
-        PUBLISHED = "published", _("published")
+        PUBLISHED = "published", pgettext_lazy("status", "published")
         CLOSED = "closed", _("closed")
 
     place = models.ForeignKey(
@@ -193,10 +194,16 @@ class ContactRequest(TimeStampedModel):
 
     slug = models.SlugField(_("reference"), max_length=80, unique=True, editable=False)
     requester = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="contact_requests_sent", verbose_name=_("from")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="contact_requests_sent",
+        verbose_name=pgettext_lazy("contact request", "from"),
     )
     recipient = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="contact_requests_received", verbose_name=_("to")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="contact_requests_received",
+        verbose_name=pgettext_lazy("contact request", "to"),
     )
     offer = models.ForeignKey(
         TechnologyOffer,

@@ -18,6 +18,7 @@ from innocore.match.bm25 import BM25, top_k
 from innocore.match.dense import Encoder
 from innocore.match.glossary import default_glossary
 from innocore.match.tokens import CONCEPT_PREFIX, Token, tokenize
+from innocore.text import has_cjk
 
 METHODS = ("bm25", "dense", "hybrid")
 FIELDS = ("title", "text")
@@ -51,14 +52,17 @@ class Query:
 class Weights:
     """Maximum contribution of each factor; they sum to 1 and the score is shown out of 100."""
 
-    lexical: float = 0.42
-    semantic: float = 0.42
+    lexical: float = 0.35
+    semantic: float = 0.49
     sectors: float = 0.08
     place: float = 0.04
     maturity: float = 0.04
-    lexical_saturation: float = 0.35
+    lexical_saturation: float = 0.5
     semantic_floor: float = 0.15
-    semantic_ceiling: float = 0.75
+    semantic_ceiling: float = 0.7
+    # Rescale lexical credit per script (Chinese / Latin) so that the best match written in the
+    # other language can earn as much of it as the best match in the query's own language.
+    fair_lexical: bool = True
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,7 @@ class Matcher:
     ) -> Matcher:
         self.documents_ = list(documents)
         self.index_of_ = {d.id: i for i, d in enumerate(self.documents_)}
+        self.script_ = [_script_class(d.lang or (d.title + d.text[:80])) for d in self.documents_]
         terms = (
             token_lists if token_lists is not None else (self.weighted_terms(d.title, d.text) for d in self.documents_)
         )
@@ -180,12 +185,29 @@ class Matcher:
         cosines = self.dense_.similarity(pool_list, qv) if qv is not None else [None] * len(pool_list)
         bound = self.bm25_.max_score(q_terms)
         scored = [self._fuse(i, lexical[i], c, bound, query) for i, c in zip(pool_list, cosines, strict=True)]
+        if self.weights.fair_lexical:
+            scored = self._fair(scored, query)
         scored.sort(key=lambda m: (-m.score, m.doc_id))
         best = scored[:top]
         if explain:
             for m in best:
                 m.terms = self.explain_terms(query, self.documents_[self.index_of_[m.doc_id]])
         return best
+
+    def _fair(self, scored: list[Match], query: Query) -> list[Match]:
+        """Rescale lexical credit per script so documents in another language can earn it in full."""
+        q_cls = _script_class(query.title + query.text)
+        best: dict[str, float] = {}
+        for m in scored:
+            cls = self.script_[self.index_of_[m.doc_id]]
+            best[cls] = max(best.get(cls, 0.0), m.contributions["lexical"])
+        top = best.get(q_cls, 0.0) or max(best.values(), default=0.0)
+        for m in scored:
+            cls = self.script_[self.index_of_[m.doc_id]]
+            if cls != q_cls and best.get(cls):
+                m.contributions["lexical"] = round(m.contributions["lexical"] * top / best[cls], 1)
+                m.score = round(sum(m.contributions.values()), 1)
+        return scored
 
     def _single(self, method: str, i: int, value: float, query: Query, explain: bool) -> Match:
         doc = self.documents_[i]
@@ -238,6 +260,14 @@ class Matcher:
         out = [m for m in matches if m.concept or not _inside(m.doc_spans, covered)]
         out.sort(key=lambda m: (not m.concept, -len(m.doc_spans), m.term))
         return out
+
+
+def _script_class(text_or_lang: str) -> str:
+    if text_or_lang in ("zh-Hant", "zh-Hans", "zh"):
+        return "zh"
+    if text_or_lang == "en":
+        return "en"
+    return "zh" if has_cjk(text_or_lang) else "en"
 
 
 @lru_cache(maxsize=4096)

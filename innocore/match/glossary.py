@@ -14,6 +14,19 @@ from pathlib import Path
 from innocore.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+_WORDS = re.compile(r"[a-z0-9]+")
+_LATIN_ONLY = re.compile(r"[a-z0-9 .\-/&'+]+")
+
+
+def _norm(word: str) -> str:
+    """Singular form of a lower-case English word, as the tokeniser's stemmer makes it."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 class Glossary:
@@ -40,17 +53,20 @@ class Glossary:
                 else:
                     first[key] = concept
         self.concept_of: dict[str, str] = {key: root(c) for key, c in first.items()}
-        keys = sorted(self.concept_of, key=len, reverse=True)
-        parts = []
-        for key in keys:
-            escaped = re.escape(key)
-            # Latin terms must match whole words; Chinese terms match anywhere.
-            if key[0].isascii():
-                escaped = r"(?<![a-z0-9])" + escaped
-            if key[-1].isascii():
-                escaped = escaped + r"(?:e?s)?(?![a-z0-9])"
-            parts.append(escaped)
-        self._pattern = re.compile("|".join(parts)) if parts else None
+        # Two lookup tables instead of one giant regular expression (which cost ~10 ms a text):
+        # Latin terms as tuples of normalised words, everything else as substrings.
+        self._latin: dict[tuple[str, ...], str] = {}
+        self._cjk: dict[str, str] = {}
+        for key, concept in self.concept_of.items():
+            if _LATIN_ONLY.fullmatch(key):
+                words = tuple(_norm(w) for w in _WORDS.findall(key))
+                if words:
+                    self._latin.setdefault(words, concept)
+            else:
+                self._cjk[key] = concept
+        self._max_words = max((len(k) for k in self._latin), default=0)
+        self._lengths = sorted({len(k) for k in self._cjk}, reverse=True)
+        self._starts = {k[0] for k in self._cjk}
 
     @classmethod
     def from_tsv(cls, *paths: Path) -> Glossary:
@@ -68,15 +84,32 @@ class Glossary:
         return cls(entries)
 
     def find(self, folded: str) -> list[tuple[str, int, int]]:
-        """(concept, start, end) of every glossary term in an already folded text."""
-        if self._pattern is None:
-            return []
-        found = []
-        for m in self._pattern.finditer(folded):
-            key = m.group()
-            concept = self.concept_of.get(key) or self.concept_of.get(key[:-1]) or self.concept_of.get(key[:-2])
-            if concept:
-                found.append((concept, m.start(), m.end()))
+        """(concept, start, end) of every glossary term in an already folded text, longest first."""
+        found: list[tuple[str, int, int]] = []
+        if self._latin:
+            words = [(m.start(), m.end(), _norm(m.group())) for m in _WORDS.finditer(folded)]
+            i = 0
+            while i < len(words):
+                for n in range(min(self._max_words, len(words) - i), 0, -1):
+                    concept = self._latin.get(tuple(w for _a, _b, w in words[i : i + n]))
+                    if concept:
+                        found.append((concept, words[i][0], words[i + n - 1][1]))
+                        i += n
+                        break
+                else:
+                    i += 1
+        if self._cjk:
+            i, n = 0, len(folded)
+            while i < n:
+                if folded[i] in self._starts:
+                    for length in self._lengths:
+                        key = folded[i : i + length]
+                        if len(key) == length and key in self._cjk:
+                            if not (key[0].isascii() and i > 0 and folded[i - 1].isalnum()):
+                                found.append((self._cjk[key], i, i + length))
+                                i += length - 1
+                                break
+                i += 1
         return found
 
     def chinese_terms(self) -> list[str]:

@@ -18,6 +18,7 @@ from functools import lru_cache
 import jieba
 
 from innocore.match.glossary import Glossary, default_glossary
+from innocore.match.glossary import _norm as _stem
 from innocore.text import to_simplified
 
 CONCEPT_PREFIX = "§"
@@ -73,16 +74,6 @@ def _segmenter() -> jieba.Tokenizer:
     for term in default_glossary().chinese_terms():
         seg.add_word(term, freq=2000)
     return seg
-
-
-def _stem(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
 
 
 def tokenize(text: str, *, glossary: Glossary | None = None, concepts: bool = True) -> list[Token]:
