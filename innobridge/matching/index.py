@@ -161,9 +161,34 @@ def need_document(need: TechnologyNeed, places: PlaceTable) -> Document:
     )
 
 
-def _build(docs: list[Document]) -> Matcher:
+def _build(name: str, docs: list[Document]) -> Matcher:
+    """Fit a matcher, re-tokenising only the texts that changed since the previous index."""
+    previous = _previous_terms(name)
+    matcher = Matcher(encoder=encoder())
+    terms, cache = [], {}
+    for d in docs:
+        key = hashlib.sha1(f"{d.title}\x00{d.text}".encode()).hexdigest()
+        cache[key] = previous.get(key) or matcher.weighted_terms(d.title, d.text)
+        terms.append(cache[key])
     vectors = vectors_for([f"{d.title}. {d.text}" for d in docs]) if docs else None
-    return Matcher(encoder=encoder()).fit(docs, vectors=vectors)
+    matcher.fit(docs, vectors=vectors, token_lists=terms)
+    matcher.term_cache_ = cache
+    return matcher
+
+
+def _previous_terms(name: str) -> dict:
+    """Token lists of the last index of this name, from memory or from its file."""
+    with _lock:
+        hit = _cache.get(name)
+    if hit is not None:
+        return getattr(hit[1], "term_cache_", {})
+    for path in sorted(Path(settings.INDEX_DIR).glob(f"{name}-*.pickle")):
+        try:
+            with path.open("rb") as fh:
+                return getattr(pickle.load(fh), "term_cache_", {})
+        except Exception:  # an unreadable old index only costs a full re-tokenisation
+            continue
+    return {}
 
 
 def offer_matcher() -> Matcher:
@@ -172,7 +197,7 @@ def offer_matcher() -> Matcher:
     def build() -> Matcher:
         places = PlaceTable.load()
         rows = qs.prefetch_related("sectors", "target_places").order_by("pk")
-        return _build([offer_document(o, places) for o in rows])
+        return _build("offers", [offer_document(o, places) for o in rows])
 
     return _cached("offers", _stamp(qs), build)
 
@@ -182,7 +207,7 @@ def need_matcher() -> Matcher:
 
     def build() -> Matcher:
         places = PlaceTable.load()
-        return _build([need_document(n, places) for n in qs.prefetch_related("sectors").order_by("pk")])
+        return _build("needs", [need_document(n, places) for n in qs.prefetch_related("sectors").order_by("pk")])
 
     return _cached("needs", _stamp(qs), build)
 
@@ -205,7 +230,7 @@ def organisation_matcher() -> Matcher:
 
     def build() -> Matcher:
         rows = qs.prefetch_related("sectors", "technologyoffer_set", "technologyneed_set").order_by("pk")
-        return _build([organisation_profile(o) for o in rows])
+        return _build("organisations", [organisation_profile(o) for o in rows])
 
     stamp = _stamp(qs) + (_stamp(offers_queryset()), _stamp(needs_queryset()))
     return _cached("organisations", stamp, build)

@@ -88,3 +88,22 @@ class OfferEditTests(MatchingTestCase):
 
     def test_one_year_after_29_february_is_28_february(self):
         self.assertEqual(services.add_one_year(date(2024, 2, 29)), date(2025, 2, 28))
+
+
+class IndexTests(MatchingTestCase):
+    def test_a_new_offer_is_suggested_and_unchanged_texts_are_not_tokenised_again(self):
+        from unittest import mock
+
+        from innobridge.matching import index
+        from innobridge.matching.selectors import offers_for_need
+        from innocore.match.engine import Matcher
+
+        offers_for_need(need=self.need, user=self.alice)  # builds the index once
+        fresh = services.offer_save(
+            owner=self.zehao, title="屋頂冷卻塗料", description="反射陽光的屋頂塗料，夏天降溫。", status="published"
+        )
+        with mock.patch.object(Matcher, "weighted_terms", wraps=index.Matcher(encoder=None).weighted_terms) as spy:
+            found = [s.record.slug for s in offers_for_need(need=self.need, user=self.alice, top=20)]
+        self.assertIn(fresh.slug, found)
+        titles = {call.args[0] for call in spy.call_args_list}
+        self.assertEqual(titles, {fresh.title, self.need.title})  # the new offer and the query, nothing else
