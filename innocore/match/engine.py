@@ -21,6 +21,10 @@ from innocore.match.tokens import CONCEPT_PREFIX, Token, tokenize
 from innocore.text import has_cjk
 
 METHODS = ("bm25", "dense", "hybrid")
+EXPLAIN_STOP = frozenset(
+    "方案 运行 问题 项目 提高 提升 降低 减少 能力 效果 要求 希望 需求 技术 系统 产品 服务 企业 公司 应用 约 万 "
+    "using based solution system project need offer technology product service company".split()
+)
 FIELDS = ("title", "text")
 
 
@@ -257,9 +261,21 @@ class Matcher:
         ]
         # A word inside a matched concept phrase adds nothing to the explanation.
         covered = {(s.field, s.start, s.end) for m in matches if m.concept for s in m.doc_spans}
-        out = [m for m in matches if m.concept or not _inside(m.doc_spans, covered)]
-        out.sort(key=lambda m: (not m.concept, -len(m.doc_spans), m.term))
-        return out
+        # Single characters, numbers and filler words match everywhere and explain nothing.
+        keep = [
+            (m, term)
+            for m, term in zip(matches, common, strict=True)
+            if m.concept
+            or (len(term) > 1 and not term.isdigit() and term not in EXPLAIN_STOP and not _inside(m.doc_spans, covered))
+        ]
+        idf = self.bm25_.idf_ if getattr(self, "bm25_", None) is not None else None
+        vocab = self.bm25_.vocab_ if idf is not None else {}
+
+        def weight(term: str) -> float:
+            return float(idf[vocab[term]]) if idf is not None and term in vocab else 0.0
+
+        keep.sort(key=lambda mt: (not mt[0].concept, -weight(mt[1]), mt[0].term))
+        return [m for m, _term in keep]
 
 
 def _script_class(text_or_lang: str) -> str:
