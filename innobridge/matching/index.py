@@ -79,6 +79,22 @@ def vectors_for(texts: list[str]) -> np.ndarray | None:
     return np.vstack([np.frombuffer(bytes(stored[k]), dtype=np.float32) for k in keys])
 
 
+def query_vector(text: str) -> np.ndarray | None:
+    """The query-side vector of a text, stored like document vectors so a page viewed twice encodes once."""
+    enc = encoder()
+    if enc is None:
+        return None
+    key = "q:" + text_key(enc.name, text)[2:]
+    row = StoredVector.objects.filter(key=key).values_list("vector", flat=True).first()
+    if row is not None:
+        return np.frombuffer(bytes(row), dtype=np.float32)
+    vec = enc.encode_queries([text])[0].astype(np.float32)
+    StoredVector.objects.bulk_create(
+        [StoredVector(key=key, encoder=enc.name, vector=vec.tobytes())], ignore_conflicts=True
+    )
+    return vec
+
+
 def _cached(name: str, stamp: tuple, build) -> Matcher:
     """The index for ``stamp``: from this process, else from the shared index folder, else built.
 

@@ -137,7 +137,8 @@ def offers_for_need(*, need: TechnologyNeed, user, top: int = 10) -> list[Sugges
         places.keys([need.place_id]),
         exclude=rejected_offer_slugs(need),
     )
-    matches = [m for m in index.offer_matcher().search(query, top=top * 3) if m.score >= MIN_SCORE]
+    qv = index.query_vector(f"{query.title}. {query.text}")
+    matches = [m for m in index.offer_matcher().search(query, top=top * 3, query_vector=qv) if m.score >= MIN_SCORE]
     visible = {
         o.slug: o
         for o in offers_visible(user)
@@ -158,7 +159,8 @@ def needs_for_offer(*, offer: TechnologyOffer, user, top: int = 10) -> list[Sugg
         places.keys(p.pk for p in offer.target_places.all()),
         exclude=rejected_need_slugs(offer),
     )
-    matches = [m for m in index.need_matcher().search(query, top=top * 3) if m.score >= MIN_SCORE]
+    qv = index.query_vector(f"{query.title}. {query.text}")
+    matches = [m for m in index.need_matcher().search(query, top=top * 3, query_vector=qv) if m.score >= MIN_SCORE]
     visible = {
         n.slug: n
         for n in needs_visible(user)

@@ -107,7 +107,7 @@ class Matcher:
         k1: float = 1.2,
         b: float = 0.75,
         title_weight: float = 2.0,
-        candidates: int = 200,
+        candidates: int = 100,
     ):
         self.encoder = encoder
         self.weights = weights or Weights()

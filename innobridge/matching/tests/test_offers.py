@@ -107,3 +107,16 @@ class IndexTests(MatchingTestCase):
         self.assertIn(fresh.slug, found)
         titles = {call.args[0] for call in spy.call_args_list}
         self.assertEqual(titles, {fresh.title, self.need.title})  # the new offer and the query, nothing else
+
+    def test_vectors_are_computed_once_per_text_and_again_only_when_it_changes(self):
+        from innobridge.matching.models import StoredVector
+        from innobridge.matching.selectors import offers_for_need
+
+        offers_for_need(need=self.need, user=self.alice)
+        before = StoredVector.objects.count()
+        services.offer_save(offer=self.robot, status="published", trl=7)  # same text
+        offers_for_need(need=self.need, user=self.alice)
+        self.assertEqual(StoredVector.objects.count(), before)
+        services.offer_save(offer=self.robot, description="基于机器视觉与深度学习的自动拣选机器人。")
+        offers_for_need(need=self.need, user=self.alice)
+        self.assertEqual(StoredVector.objects.count(), before + 1)
