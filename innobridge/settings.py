@@ -194,3 +194,6 @@ SEEDS_DIR = Path(env_str("INNOBRIDGE_SEEDS_DIR", str(BASE_DIR.parent / "shared" 
 MATCHING_ENCODER = env_str("MATCHING_ENCODER", "use")
 # Where built matching indexes are kept, shared by the worker processes of one server.
 INDEX_DIR = Path(env_str("INNOBRIDGE_INDEX_DIR", str(DATA_DIR / "index")))
+
+# Largest document accepted for ingestion, in bytes (default 20 MB).
+INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 20 * 1024 * 1024)
