@@ -13,3 +13,4 @@ def pytest_configure(config):
     call_command("compile_catalogues", verbosity=0)
     # Built matching indexes go to a throwaway folder, never into the developer's data/.
     settings.INDEX_DIR = tempfile.mkdtemp(prefix="innobridge-index-")
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="innobridge-media-")

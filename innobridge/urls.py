@@ -12,6 +12,7 @@ urlpatterns += i18n_patterns(
     path("", include("innobridge.directory.urls")),
     path("", include("innobridge.programmes.urls")),
     path("", include("innobridge.matching.urls")),
+    path("", include("innobridge.documents.urls")),
     path("accounts/", include("innobridge.accounts.urls")),
     path("admin/", admin.site.urls),
 )

@@ -35,11 +35,31 @@ class SourceDocument(TimeStampedModel):
     url = models.URLField(_("address"), blank=True)
     content_hash = models.CharField(_("content hash"), max_length=64, unique=True)
     text = models.TextField(_("text"), blank=True)
+    slug = models.SlugField(_("reference"), max_length=40, unique=True, null=True, blank=True, editable=False)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    format = models.CharField(_("format"), max_length=10, blank=True)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    file = models.FileField(_("original file"), upload_to="documents/%Y/", blank=True)
+    previous_version = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="later_versions",
+        verbose_name=_("previous version"),
+    )
+    committed = models.DateTimeField(_("committed"), null=True, blank=True)
+    uploaded_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("source document")
         verbose_name_plural = _("source documents")
         ordering = ["-published", "title"]
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("documents:document_detail", kwargs={"slug": self.slug})
 
     def __str__(self) -> str:
         return self.title
@@ -80,3 +100,42 @@ class Evidence(models.Model):
     @property
     def paragraph(self) -> int:
         return self.document.paragraph_of(self.start)
+
+
+class Proposal(models.Model):
+    """One fact extracted from a document, waiting for a person to accept, edit, merge or reject it."""
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", _("organisation")
+        PERSON = "person", _("person")
+        PLACE = "place", _("place")
+        EVENT = "event", _("event")
+        AGREEMENT = "agreement", _("agreement")
+        MEMBER = "member", _("delegation member")
+        CONTACT = "contact", _("media contact")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("to review")
+        ACCEPTED = "accepted", _("accepted")
+        MERGED = "merged", _("merged into an existing record")
+        REJECTED = "rejected", _("rejected")
+
+    document = models.ForeignKey(SourceDocument, on_delete=models.CASCADE, related_name="proposals")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    position = models.PositiveIntegerField(_("order"), default=0)
+    data = models.JSONField(_("extracted data"))
+    start = models.PositiveIntegerField(_("start offset"))
+    end = models.PositiveIntegerField(_("end offset"))
+    match = models.CharField(_("match"), max_length=20, blank=True, help_text=_("exact, alias, variant, fuzzy or new"))
+    candidates = models.JSONField(_("candidates"), default=list, blank=True)
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    target_slug = models.CharField(_("existing record"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["kind", "position"]
+
+    @property
+    def quote(self) -> str:
+        return self.document.text[self.start : self.end]

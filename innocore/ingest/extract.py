@@ -74,6 +74,10 @@ EN_KIND = {
 }
 # Words that cannot be inside an organisation name: a name starts after the last of them.
 BREAKS = (
+    "另有",
+    "另外",
+    "此外",
+    "还有",
     "引进",
     "关于",
     "有关",

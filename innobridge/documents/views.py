@@ -1,0 +1,106 @@
+"""Document upload, review of the extracted facts, and commit (staff only)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from innobridge.documents import services
+from innobridge.documents.forms import UploadForm
+from innobridge.documents.models import Proposal, SourceDocument
+from innobridge.lib.views import paginate
+from innocore.ingest.readers import DocumentError
+from innocore.match.engine import highlight
+
+
+@staff_member_required
+def document_list(request):
+    documents = SourceDocument.objects.order_by("-created")
+    return render(request, "documents/document_list.html", {"page": paginate(request, documents)})
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def document_upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        limit = settings.INGEST_MAX_BYTES
+        if upload.size > limit:
+            form.add_error(
+                "file",
+                _("The file is %(size).1f MB; the limit is %(limit).0f MB.")
+                % {"size": upload.size / 1_048_576, "limit": limit / 1_048_576},
+            )
+        else:
+            try:
+                document, created = services.document_ingest(
+                    data=upload.read(), filename=upload.name, limit=limit, user=request.user
+                )
+            except DocumentError as exc:
+                form.add_error("file", str(exc))
+            else:
+                if created:
+                    messages.success(request, _("Document read. Review the proposed facts below."))
+                else:
+                    messages.info(request, _("This exact document was ingested before; nothing new was created."))
+                return redirect(document)
+    return render(request, "documents/document_upload.html", {"form": form})
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def document_detail(request, slug: str):
+    document = get_object_or_404(SourceDocument, slug=slug)
+    proposals = list(document.proposals.all())
+    if request.method == "POST":
+        try:
+            for p in proposals:
+                decision = request.POST.get(f"decision-{p.pk}")
+                if decision and decision != p.decision:
+                    services.proposal_decide(
+                        proposal=p, decision=decision, target_slug=request.POST.get(f"target-{p.pk}", "")
+                    )
+            if "commit" in request.POST:
+                counts = services.document_commit(document=document)
+                messages.success(request, _("Committed: %(created)d records created, %(updated)d updated.") % counts)
+            else:
+                messages.success(request, _("Decisions saved."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(document)
+    groups = {}
+    for p in proposals:
+        groups.setdefault(p.get_kind_display(), []).append(p)
+    return render(
+        request,
+        "documents/document_detail.html",
+        {
+            "document": document,
+            "groups": groups,
+            "pieces": highlight(document.text, [(p.start, p.end) for p in proposals]),
+            "decisions": Proposal.Decision.choices,
+            "changes": _changes(document),
+        },
+    )
+
+
+def _changes(document: SourceDocument) -> dict | None:
+    """What a new version of a document adds or drops compared with the previous one."""
+    previous = document.previous_version
+    if previous is None:
+        return None
+
+    def facts(doc):
+        return {
+            (p.kind, p.data.get("name") or str(p.data.get("parties") or p.data.get("participants")))
+            for p in doc.proposals.all()
+        }
+
+    now, before = facts(document), facts(previous)
+    return {"previous": previous, "added": sorted(now - before), "removed": sorted(before - now)}
