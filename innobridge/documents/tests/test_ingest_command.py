@@ -5,7 +5,7 @@ from tempfile import TemporaryDirectory
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, TestCase
 
 from innocore.tests.test_ingest import RELEASE
 
@@ -58,6 +58,19 @@ class IngestCommandTests(SimpleTestCase):
             call_command("ingest", str(bad), "--dry-run", "--json", stdout=StringIO(), stderr=err)
         self.assertIn("Unsupported file type", err.getvalue())
 
-    def test_without_dry_run_it_refuses_rather_than_half_working(self):
-        with self.assertRaisesMessage(CommandError, "Only --dry-run"):
-            call_command("ingest", str(self.dir / "x.txt"), stdout=StringIO())
+
+class IngestStoreTests(TestCase):
+    def test_without_dry_run_files_are_stored_for_review_once(self):
+        with TemporaryDirectory() as tmp:
+            path = Path(tmp) / "a.txt"
+            path.write_text(RELEASE, encoding="utf-8")
+            out = StringIO()
+            call_command("ingest", str(path), "--json", stdout=out)
+            first = json.loads(out.getvalue())
+            out = StringIO()
+            call_command("ingest", str(path), "--json", stdout=out)
+            second = json.loads(out.getvalue())
+        self.assertTrue(first["created"])
+        self.assertFalse(second["created"])
+        self.assertEqual(first["document"], second["document"])
+        self.assertGreater(first["proposals"], 3)

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from innobridge.documents.services import document_ingest
 from innocore.ingest.pipeline import analyse
 from innocore.ingest.readers import DocumentError
 
@@ -15,13 +16,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", type=Path)
-        parser.add_argument("--dry-run", action="store_true", help="extract only; write nothing (required for now)")
+        parser.add_argument("--dry-run", action="store_true", help="extract only; write nothing")
         parser.add_argument("--json", action="store_true", help="one JSON object per file")
         parser.add_argument("--with-text", action="store_true", help="include the cleaned text in the JSON")
 
     def handle(self, *args, files, dry_run, json: bool, with_text, **options):
-        if not dry_run:
-            raise CommandError("Only --dry-run is available yet: review and commit of extracted facts is not built.")
         failures = 0
         for path in files:
             try:
@@ -29,6 +28,27 @@ class Command(BaseCommand):
             except OSError as exc:
                 self.stderr.write(f"{path}: {exc.strerror}")
                 failures += 1
+                continue
+            if not dry_run:
+                try:
+                    document, created = document_ingest(data=data, filename=path.name, limit=settings.INGEST_MAX_BYTES)
+                except DocumentError as exc:
+                    self.stderr.write(f"{path}: {exc}")
+                    failures += 1
+                    continue
+                state = "stored for review" if created else "already ingested, nothing new"
+                summary = {
+                    "file": str(path),
+                    "document": document.slug,
+                    "created": created,
+                    "proposals": document.proposals.count(),
+                    "review": document.get_absolute_url(),
+                }
+                self.stdout.write(
+                    _json.dumps(summary, ensure_ascii=False)
+                    if json
+                    else f"{path}: {state} ({summary['proposals']} proposals) at {summary['review']}"
+                )
                 continue
             try:
                 result = analyse(data, path.name, limit=settings.INGEST_MAX_BYTES)
