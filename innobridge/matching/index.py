@@ -23,7 +23,9 @@ from django.utils import timezone
 from innobridge.directory.models import Organisation, Place
 from innobridge.matching.models import StoredVector, TechnologyNeed, TechnologyOffer
 from innocore.match.dense import Encoder, get_encoder, text_key
-from innocore.match.engine import Document, Matcher
+from innocore.match.engine import Document, Matcher, field_terms
+
+_SEP = "\x1f"
 
 _lock = threading.Lock()
 _cache: dict[str, tuple[tuple, Matcher]] = {}
@@ -184,8 +186,12 @@ def _build(name: str, docs: list[Document]) -> Matcher:
     terms, cache = [], {}
     for d in docs:
         key = hashlib.sha1(f"{d.title}\x00{d.text}".encode()).hexdigest()
-        cache[key] = previous.get(key) or matcher.weighted_terms(d.title, d.text)
-        terms.append(cache[key])
+        # Two joined strings per document: cheap to keep and to pickle, unlike millions of tuples.
+        packed = previous.get(key)
+        if packed is None:
+            packed = tuple(_SEP.join(part) for part in field_terms(d.title, d.text))
+        cache[key] = packed
+        terms.append(matcher.weigh(*(p.split(_SEP) if p else [] for p in packed)))
     vectors = vectors_for([f"{d.title}. {d.text}" for d in docs]) if docs else None
     matcher.fit(docs, vectors=vectors, token_lists=terms)
     matcher.term_cache_ = cache

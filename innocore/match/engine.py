@@ -118,9 +118,10 @@ class Matcher:
 
     # -- indexing ---------------------------------------------------------------------------
     def weighted_terms(self, title: str, text: str) -> list[tuple[str, float]]:
-        out = [(t.term, self.title_weight) for t in tokenize(title)]
-        out += [(t.term, 1.0) for t in tokenize(text)]
-        return out
+        return self.weigh(*field_terms(title, text))
+
+    def weigh(self, title_terms, text_terms) -> list[tuple[str, float]]:
+        return [(t, self.title_weight) for t in title_terms] + [(t, 1.0) for t in text_terms]
 
     def fit(
         self,
@@ -276,6 +277,11 @@ class Matcher:
 
         keep.sort(key=lambda mt: (not mt[0].concept, -weight(mt[1]), mt[0].term))
         return [m for m, _term in keep]
+
+
+def field_terms(title: str, text: str) -> tuple[list[str], list[str]]:
+    """The terms of a title and of a text, kept apart so the title can weigh more."""
+    return [t.term for t in tokenize(title)], [t.term for t in tokenize(text)]
 
 
 def _script_class(text_or_lang: str) -> str:
