@@ -146,8 +146,11 @@ def _evidence(document: SourceDocument, record, proposal: Proposal, field: str =
 
 
 @transaction.atomic
-def document_commit(*, document: SourceDocument) -> dict:
-    """Apply every accepted or merged proposal of ``document``: all of them, or nothing on any error."""
+def document_commit(*, document: SourceDocument, programme=None) -> dict:
+    """Apply every accepted or merged proposal of ``document``: all of them, or nothing on any error.
+
+    Events and agreements need the programme they belong to; without one they are refused.
+    """
     if document.committed:
         raise ValidationError(_("This document has already been committed."))
     proposals = list(document.proposals.exclude(decision__in=[Proposal.Decision.PENDING, Proposal.Decision.REJECTED]))
@@ -189,6 +192,19 @@ def document_commit(*, document: SourceDocument) -> dict:
         if org and p.data.get("title"):
             directory.position_save(person=person, organisation=org, **_title_fields(p.data["title"]))
         evidence.append(_evidence(document, person, p))
+    events = [p for p in proposals if p.kind in ("event", "agreement")]
+    if events and programme is None:
+        raise ValidationError(_("Choose the programme that the accepted events and agreements belong to."))
+    signing_event = None
+    for p in [p for p in proposals if p.kind == "event"]:
+        event = _apply_event(p, document, programme, orgs_by_name, counts)
+        if event is not None:
+            evidence.append(_evidence(document, event, p))
+            if event.kind == "signing":
+                signing_event = event
+    for p in [p for p in proposals if p.kind == "agreement"]:
+        agreement = _apply_agreement(p, document, programme, orgs_by_name, signing_event, counts)
+        evidence.append(_evidence(document, agreement, p))
     Evidence.objects.bulk_create(evidence)
     document.committed = timezone.now()
     document.save(update_fields=["committed", "last_updated"])
@@ -226,3 +242,96 @@ def _apply_simple(p: Proposal, model, counts: dict, **extra):
     if model is Person:
         return directory.person_save(**_name_fields(p.data["name"]))
     return directory.place_save(**_name_fields(p.data["name"]), **extra)
+
+
+def _day(value: str | None, fallback) -> tuple:
+    """(date, approximate) from 'YYYY-MM-DD', 'YYYY-MM' or nothing (the document's date, approximate)."""
+    from datetime import date
+
+    if value and len(value) == 10:
+        return date.fromisoformat(value), False
+    if value and len(value) == 7:
+        return date.fromisoformat(value + "-01"), True
+    return fallback, True
+
+
+def _org_for(name: str, orgs_by_name: dict):
+    if name in orgs_by_name:
+        return orgs_by_name[name]
+    match, candidates = resolve(Organisation, name)
+    return Organisation.objects.filter(slug=candidates[0]["slug"]).first() if match != "new" and candidates else None
+
+
+EVENT_KINDS = {
+    "meeting": "meeting",
+    "site_visit": "site_visit",
+    "signing": "signing",
+    "launch": "launch",
+    "matchmaking": "matchmaking",
+    "visit": "meeting",
+}
+
+
+def _apply_event(p: Proposal, document: SourceDocument, programme, orgs_by_name: dict, counts: dict):
+    from innobridge.programmes import services as programmes
+
+    day, approximate = _day(p.data.get("date"), document.published)
+    if day is None:
+        raise ValidationError(_("An accepted event has no date and the document has none either."))
+    place = None
+    for name in p.data.get("places", []):
+        match, candidates = resolve(Place, name)
+        if match != "new" and candidates:
+            place = Place.objects.get(slug=candidates[0]["slug"])
+            break
+    participants = []
+    for name in p.data.get("participants", []):
+        org = _org_for(name, orgs_by_name)
+        if org and org.pk not in {o.pk for o, _p, _r in participants}:
+            participants.append((org, None, "participant"))
+    kind = EVENT_KINDS.get(p.data.get("kind"), "meeting")
+    quote = document.text[p.start : p.end].strip()
+    counts["created"] += 1
+    return programmes.event_save(
+        programme=programme,
+        kind=kind,
+        date=day,
+        date_approximate=approximate,
+        place=place,
+        description=quote,
+        participants=participants,
+        **_name_fields(quote[:120]),
+    )
+
+
+def _apply_agreement(p: Proposal, document, programme, orgs_by_name, signing_event, counts):
+    from innobridge.programmes import services as programmes
+
+    parties = []
+    for name in p.data.get("parties", []):
+        org = _org_for(name, orgs_by_name)
+        if org and org.pk not in {o.pk for o, _r, _s in parties}:
+            parties.append((org, "party", None))
+    if len(parties) < 2:
+        raise ValidationError(_("Accept or merge at least two parties of an agreement before committing it."))
+    witnesses = [
+        Person.objects.filter(name_zh_hant=n).first()
+        or Person.objects.filter(name_zh_hans=n).first()
+        or Person.objects.filter(name_en=n).first()
+        for n in p.data.get("witnesses", [])
+    ]
+    day, approximate = _day(p.data.get("date"), document.published)
+    kind = p.data.get("kind") if p.data.get("kind") in ("mou", "cooperation", "framework", "licence") else "cooperation"
+    title = document.text[p.start : p.end].strip()[:120]
+    counts["created"] += 1
+    return programmes.agreement_save(
+        programme=programme,
+        kind=kind,
+        signed_on=day,
+        signed_on_approximate=approximate,
+        signing_event=signing_event,
+        parties=parties,
+        witnesses=[w for w in witnesses if w],
+        scope=document.text[p.start : p.end],
+        **_name_fields(title),
+    )

@@ -14,6 +14,7 @@ from innobridge.documents import services
 from innobridge.documents.forms import UploadForm
 from innobridge.documents.models import Proposal, SourceDocument
 from innobridge.lib.views import paginate
+from innobridge.programmes.models import Programme
 from innocore.ingest.readers import DocumentError
 from innocore.match.engine import highlight
 
@@ -67,7 +68,8 @@ def document_detail(request, slug: str):
                         proposal=p, decision=decision, target_slug=request.POST.get(f"target-{p.pk}", "")
                     )
             if "commit" in request.POST:
-                counts = services.document_commit(document=document)
+                programme = Programme.objects.filter(slug=request.POST.get("programme", "")).first()
+                counts = services.document_commit(document=document, programme=programme)
                 messages.success(request, _("Committed: %(created)d records created, %(updated)d updated.") % counts)
             else:
                 messages.success(request, _("Decisions saved."))
@@ -86,6 +88,7 @@ def document_detail(request, slug: str):
             "pieces": highlight(document.text, [(p.start, p.end) for p in proposals]),
             "decisions": Proposal.Decision.choices,
             "changes": _changes(document),
+            "programmes": Programme.objects.order_by("slug"),
         },
     )
 

@@ -152,6 +152,7 @@ class Event(TrilingualNameModel, SluggedModel, TimeStampedModel):
         SIGNING = "signing", _("signing ceremony")
         SEMINAR = "seminar", _("seminar")
         LAUNCH = "launch", _("launch")
+        MATCHMAKING = "matchmaking", _("matchmaking session")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     programme = models.ForeignKey(

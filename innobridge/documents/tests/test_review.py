@@ -74,7 +74,7 @@ class UploadTests(BaseTestCase):
         self.assertNotContains(self.client.get(document.get_absolute_url()), "<script>alert(1)</script>")
 
 
-class CommitTests(BaseTestCase):
+class UploadedReleaseTestCase(BaseTestCase):
     def setUp(self):
         self.login(self.alice)
         self.client.post("/en/documents/upload/", {"file": SimpleUploadedFile("new.txt", NEW_RELEASE.encode())})
@@ -91,6 +91,8 @@ class CommitTests(BaseTestCase):
             data["commit"] = "1"
         return self.client.post(self.document.get_absolute_url(), data)
 
+
+class CommitTests(UploadedReleaseTestCase):
     def test_commit_creates_accepted_records_with_their_source(self):
         self.decide(
             commit=True,
@@ -146,3 +148,35 @@ class CommitTests(BaseTestCase):
         self.assertIn(
             ("organisation", "青島海岸科技有限公司"), self.client.get(v2.get_absolute_url()).context["changes"]["added"]
         )
+
+
+class EventCommitTests(UploadedReleaseTestCase):
+    def test_accepted_signings_become_an_event_and_an_agreement_of_the_chosen_programme(self):
+        from innobridge.programmes.models import Agreement, Event
+
+        data = {
+            f"decision-{p.pk}": "accepted"
+            if p.kind in ("event", "agreement") or p.match == "new"
+            else ("merged" if p.candidates else "rejected")
+            for p in self.document.proposals.all()
+        }
+        for p in self.document.proposals.all():
+            if p.candidates:
+                data[f"target-{p.pk}"] = p.candidates[0]["slug"]
+        self.client.post(self.document.get_absolute_url(), {**data, "commit": "1", "programme": "hkstp-shandong"})
+        agreement = Agreement.objects.get(programme__slug="hkstp-shandong", kind="mou")
+        self.assertEqual(
+            {p.organisation.name_zh_hant for p in agreement.parties.all()}, {"香港科技園公司", "煙台藍海新材料有限公司"}
+        )
+        self.assertEqual(agreement.signed_on.isoformat(), "2024-03-12")
+        self.assertEqual({w.name_zh_hant for w in agreement.witnesses.all()}, {"黃克強", "王大明"})
+        self.assertEqual(agreement.signing_event, Event.objects.get(kind="signing", date="2024-03-12"))
+        self.assertContains(self.client.get(agreement.get_absolute_url()), "source: press release of 2024-03-12")
+
+    def test_events_without_a_programme_are_refused_and_nothing_is_written(self):
+        before = Organisation.objects.count()
+        data = {f"decision-{p.pk}": "accepted" for p in self.document.proposals.all() if p.match == "new"}
+        r = self.client.post(self.document.get_absolute_url(), {**data, "commit": "1"})
+        self.assertContains(self.client.get(r["Location"]), "Choose the programme")
+        self.assertEqual(Organisation.objects.count(), before)
+        self.assertIsNone(SourceDocument.objects.get(pk=self.document.pk).committed)
