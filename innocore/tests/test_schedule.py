@@ -1,0 +1,101 @@
+from pathlib import Path
+
+import pytest
+
+from innocore.schedule.check import check, count_breaks
+from innocore.schedule.greedy import greedy
+from innocore.schedule.instance import Instance, InstanceError, Meeting, read_dzn
+from innocore.schedule.solver import solve
+
+DZN = """nBusiness = 4;
+nMeetings = 5;
+nTables = 2;
+nTotalSlots = 4;
+nMorningSlots = 2;
+requested = [|1, 2,3, |1, 3,3, |1, 4,1, |2, 3,3, |3, 4,2 |];
+forbidden = [{0},{0},{0,1},{0}];
+fixed = [0,0,0,0,0];
+precedences = [{},{},{},{1},{}];
+"""
+
+
+@pytest.fixture
+def instance(tmp_path: Path) -> Instance:
+    path = tmp_path / "small.dzn"
+    path.write_text(DZN)
+    return read_dzn(path)
+
+
+def test_the_reader_understands_the_benchmark_format(instance):
+    assert (instance.participants, instance.slots, instance.tables, instance.morning_slots) == (4, 4, 2, 2)
+    assert [(m.a, m.b, m.session) for m in instance.meetings][:3] == [(1, 2, 3), (1, 3, 3), (1, 4, 1)]
+    assert instance.forbidden[3] == {1}
+    assert instance.meetings[3].after == {0}
+
+
+def test_malformed_files_are_refused_with_the_field_named(tmp_path):
+    bad = tmp_path / "bad.dzn"
+    bad.write_text(DZN.replace("nMeetings = 5", "nMeetings = 6"))
+    with pytest.raises(InstanceError, match="requested has 15 numbers"):
+        read_dzn(bad)
+
+
+def test_breaks_are_runs_of_idle_slots_between_meetings():
+    assert count_breaks([1, 2, 3]) == 0
+    assert count_breaks([1, 4, 5, 8]) == 2
+    assert count_breaks([5]) == 0
+
+
+def test_the_solver_finds_a_valid_optimal_schedule(instance):
+    result = solve(instance, time_limit=10, require_all=True)
+    verdict = check(instance, result.slots, fairness=2, require_all=True)
+    assert result.status == "optimal" and verdict.valid, verdict.problems
+    assert result.breaks == verdict.breaks == 1  # participant 4 meets in the morning and in the afternoon
+
+
+def test_the_checker_catches_every_kind_of_violation(instance):
+    slots = [1, 1, 3, 1, 1]  # participant 1 twice in slot 1, 4 meetings at 2 tables, morning-only in slot 3...
+    problems = " ".join(check(instance, slots, require_all=True).problems)
+    for expected in [
+        "tables",
+        "two meetings in slot",
+        "morning only",
+        "cannot meet in slot 1",
+        "must take place before",
+    ]:
+        assert expected in problems
+
+
+def test_impossible_requests_are_explained_not_dropped():
+    crowded = Instance(
+        "crowded",
+        participants=4,
+        slots=2,
+        tables=5,
+        morning_slots=2,
+        meetings=[Meeting(1, 2), Meeting(1, 3), Meeting(1, 4)],
+    )
+    result = solve(crowded, time_limit=5, require_all=True)
+    assert result.status == "infeasible"
+    assert any("participant 1 has 3 requests for 2 available slots" in r for r in result.explanation)
+    partial = solve(crowded, time_limit=5)
+    assert partial.scheduled == 2 and partial.explanation
+
+
+def test_fairness_limits_the_difference_of_breaks(instance):
+    strict = solve(instance, time_limit=5, require_all=True, fairness=0)
+    assert strict.status == "infeasible" and strict.explanation
+    loose = solve(instance, time_limit=5, require_all=True, fairness=1)
+    assert check(instance, loose.slots, fairness=1, require_all=True).valid
+
+
+def test_rescheduling_keeps_meetings_in_place_when_it_can(instance):
+    first = solve(instance, time_limit=5, require_all=True)
+    again = solve(instance, time_limit=5, previous=first.slots)
+    assert again.moved == 0 and again.scheduled == len(instance.meetings)
+
+
+def test_the_greedy_baseline_respects_the_hard_constraints(instance):
+    slots = greedy(instance)
+    verdict = check(instance, slots)
+    assert verdict.valid, verdict.problems
