@@ -125,13 +125,15 @@ def proposal_decide(*, proposal: Proposal, decision: str, target_slug: str = "",
     return proposal
 
 
+def _script_field(prefix: str, value: str) -> dict:
+    """{prefix_zh_hant: value} / {prefix_zh_hans: ...} / {prefix_en: ...} by the script the value is in."""
+    script = detect_script(value)
+    suffix = "zh_hant" if script == "zh-Hant" else "zh_hans" if script in ("zh-Hans", "zh") else "en"
+    return {f"{prefix}_{suffix}": value}
+
+
 def _name_fields(name: str) -> dict:
-    script = detect_script(name)
-    if script == "zh-Hant":
-        return {"name_zh_hant": name}
-    if script in ("zh-Hans", "zh"):
-        return {"name_zh_hans": name}
-    return {"name_en": name}
+    return _script_field("name", name)
 
 
 def _evidence(document: SourceDocument, record, proposal: Proposal, field: str = "") -> Evidence:
@@ -212,12 +214,7 @@ def document_commit(*, document: SourceDocument, programme=None) -> dict:
 
 
 def _title_fields(title: str) -> dict:
-    script = detect_script(title)
-    if script == "zh-Hant":
-        return {"title_zh_hant": title}
-    if script in ("zh-Hans", "zh"):
-        return {"title_zh_hans": title}
-    return {"title_en": title}
+    return _script_field("title", title)
 
 
 def _apply_organisation(p: Proposal, counts: dict) -> Organisation:
