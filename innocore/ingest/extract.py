@@ -190,6 +190,7 @@ GENERIC_ORG = {
 _DESCRIPTOR = re.compile(r"^(?:[一二三四五六七八九十两几多数\d]+[间家个所位名]|各|本|该|其)|园区公司$|园区企业$")
 TITLES = [
     "首席执行官",
+    "首席营运官",
     "首席技术官",
     "首席运营官",
     "首席财务官",
@@ -532,7 +533,7 @@ def _people(text: str, folded: str, organisations: dict, alias_to_full: dict) ->
     last_org = None
     for m in run.finditer(folded):
         name_f = m.group("name")
-        if name_f[0] not in SURNAMES:
+        if name_f[0] not in SURNAMES or name_f[-1] in "签署证席示领辞致会":
             continue
         t_end = m.end("title")
         t_start = _left_boundary(folded, m.start("title"), limit=10)
@@ -566,11 +567,15 @@ def _people(text: str, folded: str, organisations: dict, alias_to_full: dict) ->
                 m.end(),
             )
     # English: "Dr Jane Lee, Chief Technology Officer of X" and "X Chief Executive Officer Albert Wong"
-    en_name = r"(?:(?:Mr|Ms|Mrs|Dr|Prof|Professor|Ir|Sir)\.?\s+)?[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,3}"
+    en_word = r"[A-Z][a-z]+(?:-[a-z]+)?"
+    en_name = rf"(?:(?:Mr|Ms|Mrs|Dr|Prof|Professor|Ir|Sir)\.?\s+)?{en_word}(?:[ -]{en_word}){{1,3}}"
+    honorific = r"(?:Mr|Ms|Mrs|Dr|Prof|Professor|Ir|Sir)\.?\s+"
     en_title = (
         r"(?:(?:Deputy |Vice |Executive |Chief |Senior |Head of |Director of |General )*(?:Chief [A-Z][a-z]+ "
         r"Officer|Chief Executive|Chairman|Chairperson|Chair|President|Director|Manager|Governor|Mayor|"
-        r"Secretary|Professor|Founder|Co-founder|Head|Dean|Commissioner|Minister|Partner|CEO|CTO|COO|CFO)"
+        r"Secretary|Professor|Founder|Co-founder|Head|Dean|Commissioner|Minister|Partner|CEO|CTO|COO|CFO|"
+        r"Director-General|Deputy Director-General|Chief Executive Officer)"
+        r"(?: and (?:Chief [A-Z][a-z]+ Officer|Chief Executive|President|Chairman))?"
         r"(?: of [A-Z][A-Za-z ]+?)?)"
     )
     for m in re.finditer(
@@ -591,7 +596,27 @@ def _people(text: str, folded: str, organisations: dict, alias_to_full: dict) ->
             m.start(),
             m.end(),
         )
-    return list(people.values())
+    # Titled people whose organisation is not named in the same phrase: "Ms So Wai-lam, Director of ...".
+    for m in re.finditer(rf"(?P<name>{honorific}{en_word}(?:[ -]{en_word}){{1,3}}),\s+(?P<title>{en_title})\b", text):
+        add(_bare(m.group("name")), m.group("title").strip(), None, m.start(), m.end())
+    for m in re.finditer(rf"(?P<title>{en_title})\s+(?P<name>{honorific}{en_word}(?:[ -]{en_word}){{1,3}})", text):
+        add(_bare(m.group("name")), m.group("title").strip(), None, m.start(), m.end())
+    # Names are stored without honorifics.
+    return [dict(p, name=_bare(p["name"])) for p in _unique_bare(people)]
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"^(?:Mr|Ms|Mrs|Dr|Prof|Professor|Ir|Sir)\.?\s+", "", name)
+
+
+def _unique_bare(people: dict) -> list[dict]:
+    seen, out = set(), []
+    for p in people.values():
+        key = _bare(p["name"])
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
 
 
 def _government_of(region: str, organisations: dict) -> str | None:
