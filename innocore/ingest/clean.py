@@ -27,9 +27,12 @@ _DATELINE = re.compile(
     r"|^\s*(?P<place_en2>[A-Z][A-Za-z .]{1,30}),\s*(?P<m_en2>[A-Z][a-z]+)\s+(?P<d_en2>\d{1,2}),?\s+(?P<y_en2>\d{4})",
     re.M,
 )
+_PAGE_LINE = re.compile(r"^.{0,40}(?:\bPage\s*\d+(?:\s*(?:of|/)\s*\d+)?|第\s*\d+\s*[頁页])\s*$", re.I)
 _ABOUT = re.compile(r"^\s*(?:關於|关于|About)\s*\S", re.I)
 _CONTACTS = re.compile(
-    r"(?:傳媒查詢|媒體查詢|媒体查询|媒体垂询|傳媒垂詢|新聞聯絡|新闻联络|Media (?:enquiries|inquiries|contacts?))", re.I
+    r"(?:傳媒查詢|媒體查詢|媒体查询|媒体垂询|傳媒垂詢|新聞聯絡|新闻联络|媒体联系|媒體聯絡|傳媒聯絡|"
+    r"Media (?:enquiries|inquiries|contacts?)|Press (?:enquiries|contacts?))",
+    re.I,
 )
 MONTHS = {
     m: i
@@ -97,7 +100,7 @@ def _raw_lines(text: str) -> list[str | None]:
     # Page headers and footers repeat on every page; page numbers look like furniture.
     counts = Counter(line.strip() for line in lines if line.strip())
     repeated = {t for t, c in counts.items() if c >= 3 and len(t) < 60 and len(pages) >= 3}
-    kept = [line for line in lines if not _FURNITURE.match(line) or not line.strip()]
+    kept = [line for line in lines if not (_FURNITURE.match(line) or _PAGE_LINE.search(line)) or not line.strip()]
     kept = [line for line in kept if line.strip() not in repeated]
     non_empty = [i for i, line in enumerate(kept) if line.strip()]
     followed_by_blank = sum(1 for i in non_empty if i + 1 < len(kept) and kept[i + 1] == "")

@@ -670,7 +670,7 @@ def _contacts(doc: CleanDocument, organisations: dict) -> list[dict]:
     current_org = None
     for p in doc.of_kind("contacts"):
         t = p.text.strip()
-        if re.search(r"查詢|查询|垂询|垂詢|enquiries|inquiries|contact", t, re.I) and len(t) < 30:
+        if re.search(r"查詢|查询|垂询|垂詢|联系|聯絡|enquiries|inquiries|contact", t, re.I) and len(t) < 30:
             continue
         email = re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", t)
         phone = re.search(r"(?:\+?\d[\d\s\-/()]{6,}\d)", t)
@@ -682,10 +682,16 @@ def _contacts(doc: CleanDocument, organisations: dict) -> list[dict]:
             continue
         if email or phone:
             continue
-        if fold(t) in {fold(n) for n in organisations} or any(fold(t).endswith(s) for s, _k in ORG_SUFFIXES):
+        if (
+            fold(t) in {fold(n) for n in organisations}
+            or any(fold(t).endswith(s) for s, _k in ORG_SUFFIXES)
+            or re.search(EN_ORG_END + r"\.?$", t)
+        ):
             current_org = t
             continue
-        if re.fullmatch(rf"[{CJK}]{{2,4}}|(?:(?:Mr|Ms|Dr)\.?\s+)?[A-Z][a-z]+(?:\s[A-Z][a-z]+){{1,2}}", t):
+        if re.fullmatch(
+            rf"[{CJK}]{{2,4}}|(?:(?:Mr|Ms|Dr)\.?\s+)?[A-Z][a-z]+(?:-[a-z]+)?(?:\s[A-Z][a-z]+(?:-[a-z]+)?){{1,2}}", t
+        ):
             contacts.append(
                 {"name": t, "organization": current_org, "phone": "", "email": "", "evidence": [p.start, p.end]}
             )
