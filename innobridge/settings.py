@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "innobridge.documents",
     "innobridge.programmes",
     "innobridge.matching",
+    "innobridge.meetings",
+    "innobridge.pipeline",
     "innobridge.front",
     "innobridge.api",
     "innobridge.demo",

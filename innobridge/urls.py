@@ -13,6 +13,8 @@ urlpatterns += i18n_patterns(
     path("", include("innobridge.programmes.urls")),
     path("", include("innobridge.matching.urls")),
     path("", include("innobridge.documents.urls")),
+    path("", include("innobridge.meetings.urls")),
+    path("", include("innobridge.pipeline.urls")),
     path("accounts/", include("innobridge.accounts.urls")),
     path("admin/", admin.site.urls),
 )
