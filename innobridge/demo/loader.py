@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import import_module
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +26,7 @@ from innobridge.programmes.models import Agreement, Delegation, Event, Programme
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 FIXTURES = ["seed_shandong.json", "directory_extra.json", "matching.json"]
+EXTENSIONS = ["innobridge.meetings.demo", "innobridge.pipeline.demo"]
 NAME_KEYS = ("name_zh_hant", "name_zh_hans", "name_en")
 
 
@@ -83,7 +85,22 @@ class _Loader:
         self.load_programmes()
         self.load_matching()
         self.write_evidence()
+        self.load_extensions()
         return self.report
+
+    def load_extensions(self) -> None:
+        """Demo data owned by other apps: each ``innobridge.<app>.demo`` module with ``load(report)``.
+
+        They run after the core records exist and must be idempotent, like the rest of the loader.
+        """
+        for name in EXTENSIONS:
+            try:
+                module = import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+                continue
+            module.load(self.report)
 
     def note(self, obj, item: dict) -> None:
         if item.get("evidence"):
