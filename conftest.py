@@ -1,6 +1,7 @@
 """Compile the translation catalogues before tests, so a bare `pytest` sees the same pages as `make test`."""
 
 import django
+import pytest
 from django.core.management import call_command
 
 
@@ -14,3 +15,18 @@ def pytest_configure(config):
     # Built matching indexes go to a throwaway folder, never into the developer's data/.
     settings.INDEX_DIR = tempfile.mkdtemp(prefix="innobridge-index-")
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="innobridge-media-")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_matching_indexes(settings, tmp_path_factory):
+    """Each test sees indexes built from its own rows, not ones cached by an earlier test.
+
+    Tests roll their writes back, and a rolled-back database can repeat an earlier test's
+    state, so neither the in-process indexes nor the index files may carry over.
+    """
+    from innobridge.matching import index
+
+    settings.INDEX_DIR = str(tmp_path_factory.mktemp("index"))
+    index.clear_cache()
+    yield
+    index.clear_cache()

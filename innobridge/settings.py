@@ -199,3 +199,8 @@ INDEX_DIR = Path(env_str("INNOBRIDGE_INDEX_DIR", str(DATA_DIR / "index")))
 
 # Largest document accepted for ingestion, in bytes (default 20 MB).
 INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 20 * 1024 * 1024)
+# Matching indexes: how often a worker re-counts the rows behind its in-memory index even when
+# the index version says nothing changed, and how many changed documents go into the delta
+# segment before the index is rebuilt in full.
+MATCHING_VERIFY_SECONDS = env_int("MATCHING_VERIFY_SECONDS", 300)
+MATCHING_MERGE_AT = env_int("MATCHING_MERGE_AT", 5000)

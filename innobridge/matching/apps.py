@@ -6,3 +6,8 @@ class Config(AppConfig):
     name = "innobridge.matching"
     label = "matching"
     verbose_name = _("Technology matching")
+
+    def ready(self) -> None:
+        from innobridge.matching import signals
+
+        signals.connect()

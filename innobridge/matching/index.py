@@ -11,7 +11,9 @@ import os
 import pickle
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +23,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from innobridge.directory.models import Organisation, Place
-from innobridge.matching.models import StoredVector, TechnologyNeed, TechnologyOffer
+from innobridge.matching.models import IndexVersion, StoredVector, TechnologyNeed, TechnologyOffer
 from innocore.match.dense import Encoder, get_encoder, text_key
 from innocore.match.engine import Document, Matcher, field_terms
 
@@ -97,54 +99,155 @@ def query_vector(text: str) -> np.ndarray | None:
     return vec
 
 
-def _cached(name: str, stamp: tuple, build) -> Matcher:
-    """The index for ``stamp``: from this process, else from the shared index folder, else built.
+FORMAT = 2  # bump when the pickled index layout changes, so old files are rebuilt, not trusted
+CHANGE_MARGIN = timedelta(minutes=5)  # rows committed late with an older timestamp are re-read
 
-    Built indexes are written to INDEX_DIR so the other worker processes (and restarts) load
-    them in a second instead of re-tokenising every record.
+
+@dataclass
+class _Entry:
+    """An index in memory with what it reflects and when that was last confirmed."""
+
+    matcher: Matcher
+    stamp: tuple  # (row count, latest change) of the rows it reflects
+    synced: datetime | None  # when its rows were read: later changes are not in it
+    version: tuple = ()  # (index version token, day) at the last confirmation
+    checked: float = 0.0  # monotonic time of the last full stamp check
+
+
+def current_version() -> tuple:
+    row = IndexVersion.objects.filter(name="matching").values_list("version", flat=True).first()
+    return (row or "", timezone.localdate())
+
+
+def _file(name: str) -> Path:
+    key = repr((FORMAT, settings.MATCHING_ENCODER, str(connection.settings_dict["NAME"])))
+    return Path(settings.INDEX_DIR) / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.pickle"
+
+
+def _read(name: str) -> _Entry | None:
+    path = _file(name)
+    if not path.exists():
+        return None
+    try:
+        with path.open("rb") as fh:
+            entry = pickle.load(fh)
+        if not isinstance(entry, _Entry):
+            return None
+        entry.matcher.encoder = encoder()
+        return entry
+    except Exception:  # a torn or stale file is rebuilt, never trusted
+        return None
+
+
+def _write(name: str, entry: _Entry) -> None:
+    """Share a full build with the other worker processes (and restarts) through INDEX_DIR."""
+    path = _file(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    matcher = entry.matcher
+    encoder_obj, matcher.encoder = matcher.encoder, None
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as fh:
+            pickle.dump(entry, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(fh.name, path)
+    finally:
+        matcher.encoder = encoder_obj
+
+
+@dataclass
+class Source:
+    """Where an index's documents come from."""
+
+    name: str
+    queryset: object  # callable returning the live rows' queryset
+    documents: object  # callable(rows queryset) -> list[Document]
+    changed: object  # callable(since datetime) -> queryset of rows that may have changed
+    stamp_extra: object = None  # callable() -> tuple: other rows the documents depend on (updated in place)
+    rebuild_extra: object = None  # callable() -> tuple: rows whose change calls for a full rebuild
+
+
+def live_matcher(source: Source) -> Matcher:
+    """The current index of ``source``: from memory, else updated incrementally, else rebuilt.
+
+    A request reads one row (the index version) while nothing changes, and re-checks the full
+    stamp at most every MATCHING_VERIFY_SECONDS in case a write bypassed the signals. After a
+    change, only the changed rows are re-read, re-tokenised and re-encoded and go into a delta
+    segment; the index is rebuilt in full (and written to INDEX_DIR) when that delta grows past
+    MATCHING_MERGE_AT documents or 10 % of the index.
     """
+    version = current_version()
     with _lock:
-        hit = _cache.get(name)
-        if hit and hit[0] == stamp:
-            return hit[1]
-    digest = hashlib.sha256(repr(stamp).encode()).hexdigest()[:16]
-    folder = Path(settings.INDEX_DIR)
-    path = folder / f"{name}-{digest}.pickle"
-    matcher = None
-    if path.exists():
-        try:
-            with path.open("rb") as fh:
-                matcher = pickle.load(fh)
-            matcher.encoder = encoder()
-        except Exception:  # a torn or stale file is rebuilt, never trusted
-            matcher = None
-    if matcher is None:
-        matcher = build()
-        folder.mkdir(parents=True, exist_ok=True)
-        encoder_obj, matcher.encoder = matcher.encoder, None
-        try:
-            with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as fh:
-                pickle.dump(matcher, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(fh.name, path)
-            for old in folder.glob(f"{name}-*.pickle"):
-                if old != path:
-                    old.unlink(missing_ok=True)
-        finally:
-            matcher.encoder = encoder_obj
+        entry = _cache.get(source.name)
+    now = time.monotonic()
+    if entry and entry.version == version and now - entry.checked < settings.MATCHING_VERIFY_SECONDS:
+        return entry.matcher
+    qs = source.queryset()
+    started = timezone.now()
+    fixed = source.rebuild_extra() if source.rebuild_extra else ()
+    stamp = _stamp(qs) + (source.stamp_extra() if source.stamp_extra else ()) + fixed
+    if entry is None:
+        entry = _read(source.name)
+    if entry is not None and entry.stamp != stamp:
+        rebuild = bool(fixed) and entry.stamp[-len(fixed) :] != fixed
+        entry = None if rebuild else _apply_changes(source, entry, qs, stamp, started)
+    if entry is None:
+        entry = _full_build(source, qs, stamp, started)
+        _write(source.name, entry)
+    entry.version, entry.checked = version, now
     with _lock:
-        _cache[name] = (stamp, matcher)
-    return matcher
+        _cache[source.name] = entry
+    return entry.matcher
+
+
+def _full_build(source: Source, qs, stamp: tuple, started: datetime) -> _Entry:
+    previous = _cache.get(source.name) or _read(source.name)
+    term_cache = getattr(previous.matcher, "term_cache_", {}) if previous else {}
+    matcher = _build(source.documents(qs.order_by("pk")), term_cache)
+    return _Entry(matcher, stamp, started)
+
+
+def _apply_changes(source: Source, entry: _Entry, qs, stamp: tuple, started: datetime) -> _Entry | None:
+    """Bring ``entry`` up to ``stamp`` with a delta segment; None when a full rebuild is due."""
+    matcher = entry.matcher
+    live = set(qs.values_list("slug", flat=True))
+    removed = [doc_id for doc_id in matcher.index_of_ if doc_id not in live]
+    since = entry.synced - CHANGE_MARGIN if entry.synced else None
+    rows = source.changed(since) if since else qs
+    fresh = []
+    for doc in source.documents(rows):
+        if doc.id not in live:
+            continue
+        i = matcher.index_of_.get(doc.id)
+        if i is None or matcher.documents_[i] != doc:
+            fresh.append(doc)
+    limit = min(settings.MATCHING_MERGE_AT, max(200, len(matcher) // 10))
+    if matcher.delta_size + len(fresh) + len(removed) > limit:
+        return None
+    if fresh or removed:
+        terms, cache = _terms(fresh, matcher.term_cache_, matcher)
+        vectors = vectors_for([f"{d.title}. {d.text}" for d in fresh]) if fresh and matcher.dense_ is not None else None
+        updated = matcher.updated(fresh, removed, vectors=vectors, token_lists=terms)
+        updated.term_cache_ = {**matcher.term_cache_, **cache}
+        matcher = updated
+    return _Entry(matcher, stamp, started)
+
+
+def _terms(docs: list[Document], previous: dict, matcher: Matcher) -> tuple[list, dict]:
+    """Weighted terms of ``docs``, re-tokenising only texts not seen before."""
+    terms, cache = [], {}
+    for d in docs:
+        key = hashlib.sha1(f"{d.title}\x00{d.text}".encode()).hexdigest()
+        # Two joined strings per document: cheap to keep and to pickle, unlike millions of tuples.
+        packed = previous.get(key)
+        if packed is None:
+            packed = tuple(_SEP.join(part) for part in field_terms(d.title, d.text))
+        cache[key] = packed
+        terms.append(matcher.weigh(*(p.split(_SEP) if p else [] for p in packed)))
+    return terms, cache
 
 
 def _stamp(qs) -> tuple:
     agg = qs.aggregate(n=Count("pk"), last=Max("last_updated"))
-    return (
-        agg["n"],
-        agg["last"],
-        settings.MATCHING_ENCODER,
-        str(connection.settings_dict["NAME"]),
-        timezone.localdate(),
-    )
+    return (agg["n"], agg["last"])
 
 
 def offers_queryset():
@@ -179,59 +282,52 @@ def need_document(need: TechnologyNeed, places: PlaceTable) -> Document:
     )
 
 
-def _build(name: str, docs: list[Document]) -> Matcher:
+def _build(docs: list[Document], term_cache: dict) -> Matcher:
     """Fit a matcher, re-tokenising only the texts that changed since the previous index."""
-    previous = _previous_terms(name)
     matcher = Matcher(encoder=encoder())
-    terms, cache = [], {}
-    for d in docs:
-        key = hashlib.sha1(f"{d.title}\x00{d.text}".encode()).hexdigest()
-        # Two joined strings per document: cheap to keep and to pickle, unlike millions of tuples.
-        packed = previous.get(key)
-        if packed is None:
-            packed = tuple(_SEP.join(part) for part in field_terms(d.title, d.text))
-        cache[key] = packed
-        terms.append(matcher.weigh(*(p.split(_SEP) if p else [] for p in packed)))
+    terms, cache = _terms(docs, term_cache, matcher)
     vectors = vectors_for([f"{d.title}. {d.text}" for d in docs]) if docs else None
     matcher.fit(docs, vectors=vectors, token_lists=terms)
     matcher.term_cache_ = cache
     return matcher
 
 
-def _previous_terms(name: str) -> dict:
-    """Token lists of the last index of this name, from memory or from its file."""
-    with _lock:
-        hit = _cache.get(name)
-    if hit is not None:
-        return getattr(hit[1], "term_cache_", {})
-    for path in sorted(Path(settings.INDEX_DIR).glob(f"{name}-*.pickle")):
-        try:
-            with path.open("rb") as fh:
-                return getattr(pickle.load(fh), "term_cache_", {})
-        except Exception:  # an unreadable old index only costs a full re-tokenisation
-            continue
-    return {}
+def _offer_documents(rows) -> list[Document]:
+    places = PlaceTable.load()
+    return [offer_document(o, places) for o in rows.prefetch_related("sectors", "target_places")]
+
+
+def _need_documents(rows) -> list[Document]:
+    places = PlaceTable.load()
+    return [need_document(n, places) for n in rows.prefetch_related("sectors")]
+
+
+def _places_stamp() -> tuple:
+    return (_stamp(Place.objects.all()),)
+
+
+OFFERS = Source(
+    "offers",
+    offers_queryset,
+    _offer_documents,
+    lambda since: offers_queryset().filter(last_updated__gte=since),
+    rebuild_extra=_places_stamp,
+)
+NEEDS = Source(
+    "needs",
+    needs_queryset,
+    _need_documents,
+    lambda since: needs_queryset().filter(last_updated__gte=since),
+    rebuild_extra=_places_stamp,
+)
 
 
 def offer_matcher() -> Matcher:
-    qs = offers_queryset()
-
-    def build() -> Matcher:
-        places = PlaceTable.load()
-        rows = qs.prefetch_related("sectors", "target_places").order_by("pk")
-        return _build("offers", [offer_document(o, places) for o in rows])
-
-    return _cached("offers", _stamp(qs), build)
+    return live_matcher(OFFERS)
 
 
 def need_matcher() -> Matcher:
-    qs = needs_queryset()
-
-    def build() -> Matcher:
-        places = PlaceTable.load()
-        return _build("needs", [need_document(n, places) for n in qs.prefetch_related("sectors").order_by("pk")])
-
-    return _cached("needs", _stamp(qs), build)
+    return live_matcher(NEEDS)
 
 
 def organisation_profile(org: Organisation) -> Document:
@@ -247,15 +343,29 @@ def organisation_profile(org: Organisation) -> Document:
     )
 
 
+def _organisation_documents(rows) -> list[Document]:
+    return [
+        organisation_profile(o) for o in rows.prefetch_related("sectors", "technologyoffer_set", "technologyneed_set")
+    ]
+
+
+def _organisations_changed(since):
+    """Organisations edited since, and the owners of offers and needs edited since."""
+    owners = Q(technologyoffer__last_updated__gte=since) | Q(technologyneed__last_updated__gte=since)
+    return Organisation.objects.filter(Q(last_updated__gte=since) | owners).distinct()
+
+
+ORGANISATIONS = Source(
+    "organisations",
+    Organisation.objects.all,
+    _organisation_documents,
+    _organisations_changed,
+    stamp_extra=lambda: (_stamp(offers_queryset()), _stamp(needs_queryset())),
+)
+
+
 def organisation_matcher() -> Matcher:
-    qs = Organisation.objects.all()
-
-    def build() -> Matcher:
-        rows = qs.prefetch_related("sectors", "technologyoffer_set", "technologyneed_set").order_by("pk")
-        return _build("organisations", [organisation_profile(o) for o in rows])
-
-    stamp = _stamp(qs) + (_stamp(offers_queryset()), _stamp(needs_queryset()))
-    return _cached("organisations", stamp, build)
+    return live_matcher(ORGANISATIONS)
 
 
 def clear_cache() -> None:

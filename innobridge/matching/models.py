@@ -98,6 +98,8 @@ class TechnologyOffer(MatchableRecord):
         verbose_name = _("technology offer")
         verbose_name_plural = _("technology offers")
         ordering = ["-published_on", "-created"]
+        # Covers the live-offer count and latest change that tell whether the index is current.
+        indexes = [models.Index(fields=["status", "expires_on", "last_updated"], name="offer_live_idx")]
 
     def get_absolute_url(self) -> str:
         return reverse("matching:offer_detail", kwargs={"slug": self.slug})
@@ -255,3 +257,22 @@ class StoredVector(models.Model):
     class Meta:
         verbose_name = _("stored vector")
         verbose_name_plural = _("stored vectors")
+
+
+class IndexVersion(models.Model):
+    """A token renewed by every write that can change a matching index.
+
+    Reading one row per request tells a worker process whether its in-memory index may be
+    stale, without counting the offers table on every page view. The token is random, not a
+    counter: a rolled-back write followed by another write must not repeat an old value.
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    version = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("index version")
+        verbose_name_plural = _("index versions")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"

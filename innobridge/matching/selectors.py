@@ -138,7 +138,9 @@ def offers_for_need(*, need: TechnologyNeed, user, top: int = 10) -> list[Sugges
         exclude=rejected_offer_slugs(need),
     )
     qv = index.query_vector(f"{query.title}. {query.text}")
-    matches = [m for m in index.offer_matcher().search(query, top=top * 3, query_vector=qv) if m.score >= MIN_SCORE]
+    matcher = index.offer_matcher()
+    found = matcher.search(query, top=top * 3, query_vector=qv, explain=False)
+    matches = [m for m in found if m.score >= MIN_SCORE]
     visible = {
         o.slug: o
         for o in offers_visible(user)
@@ -147,7 +149,16 @@ def offers_for_need(*, need: TechnologyNeed, user, top: int = 10) -> list[Sugges
         .select_related("owner")
         .prefetch_related("sectors")
     }
-    return _suggestions(matches, visible, need.title, need.matching_text(), top, lambda o: (o.title, o.matching_text()))
+    return _suggestions(
+        matches,
+        visible,
+        need.title,
+        need.matching_text(),
+        top,
+        lambda o: (o.title, o.matching_text()),
+        matcher,
+        query,
+    )
 
 
 def needs_for_offer(*, offer: TechnologyOffer, user, top: int = 10) -> list[Suggestion]:
@@ -160,7 +171,9 @@ def needs_for_offer(*, offer: TechnologyOffer, user, top: int = 10) -> list[Sugg
         exclude=rejected_need_slugs(offer),
     )
     qv = index.query_vector(f"{query.title}. {query.text}")
-    matches = [m for m in index.need_matcher().search(query, top=top * 3, query_vector=qv) if m.score >= MIN_SCORE]
+    matcher = index.need_matcher()
+    found = matcher.search(query, top=top * 3, query_vector=qv, explain=False)
+    matches = [m for m in found if m.score >= MIN_SCORE]
     visible = {
         n.slug: n
         for n in needs_visible(user)
@@ -170,7 +183,14 @@ def needs_for_offer(*, offer: TechnologyOffer, user, top: int = 10) -> list[Sugg
         .prefetch_related("sectors")
     }
     return _suggestions(
-        matches, visible, offer.title, offer.matching_text(), top, lambda n: (n.title, n.matching_text())
+        matches,
+        visible,
+        offer.title,
+        offer.matching_text(),
+        top,
+        lambda n: (n.title, n.matching_text()),
+        matcher,
+        query,
     )
 
 
@@ -186,12 +206,15 @@ def partners_for_organisation(*, organisation: Organisation, top: int = 8) -> li
     return out
 
 
-def _suggestions(matches, records, q_title, q_text, top, texts) -> list[Suggestion]:
+def _suggestions(matches, records, q_title, q_text, top, texts, matcher=None, query=None) -> list[Suggestion]:
+    """The first ``top`` matches the viewer may see, explained (only those: explaining costs)."""
     out: list[Suggestion] = []
     for m in matches:
         record = records.get(m.doc_id)
         if record is None:
             continue
+        if matcher is not None and not m.terms:
+            m.terms = matcher.explain_terms(query, matcher.documents_[matcher.index_of_[m.doc_id]])
         s = Suggestion(record, m, len(out) + 1)
         _pieces(m, q_title, q_text, *texts(record), s)
         out.append(s)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import date
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from innobridge.directory.models import Organisation, Place, Sector
 from innobridge.matching.models import (
     ContactRequest,
+    IndexVersion,
     MatchFeedback,
     TechnologyNeed,
     TechnologyOffer,
@@ -80,12 +82,22 @@ def offer_renew(*, offer: TechnologyOffer, today: date | None = None) -> Technol
     return offer
 
 
+def index_version_bump(name: str = "matching") -> None:
+    """Tell every worker that the matching indexes may be stale (bulk writes must call this)."""
+    token = uuid.uuid4().hex
+    if not IndexVersion.objects.filter(name=name).update(version=token):
+        IndexVersion.objects.get_or_create(name=name, defaults={"version": token})
+
+
 def offers_expire(*, today: date | None = None) -> int:
     """Mark published offers past their expiry date as expired; returns how many."""
     today = today or timezone.localdate()
-    return TechnologyOffer.objects.filter(status=TechnologyOffer.Status.PUBLISHED, expires_on__lt=today).update(
-        status=TechnologyOffer.Status.EXPIRED
+    expired = TechnologyOffer.objects.filter(status=TechnologyOffer.Status.PUBLISHED, expires_on__lt=today).update(
+        status=TechnologyOffer.Status.EXPIRED, last_updated=timezone.now()
     )
+    if expired:
+        index_version_bump()
+    return expired
 
 
 @transaction.atomic

@@ -26,7 +26,11 @@ class BM25:
         self.k1 = k1
         self.b = b
 
-    def fit(self, documents: Iterable[Sequence[tuple[str, float]]]) -> BM25:
+    def fit(self, documents: Iterable[Sequence[tuple[str, float]]], reference: BM25 | None = None) -> BM25:
+        """Index ``documents``. With ``reference`` (a larger index these documents join), the
+        statistics are the union's: document frequencies add up, and lengths are normalised by
+        the reference's average, so scores from both indexes can be compared and merged.
+        """
         vocab: dict[str, int] = {}
         indptr = array("q", [0])
         cols = array("q")
@@ -55,9 +59,19 @@ class BM25:
             shape=(n_docs, len(vocab)),
         )
         dl = np.frombuffer(lengths, dtype=np.float32)
-        avgdl = float(dl.mean()) if n_docs else 1.0
         df = np.bincount(tf.indices, minlength=len(vocab)).astype(np.float32)
-        self.idf_ = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+        self.df_ = df.copy()
+        self.avgdl_ = float(dl.mean()) if n_docs else 1.0
+        total = n_docs
+        avgdl = self.avgdl_
+        if reference is not None:
+            total = n_docs + reference.n_docs_
+            avgdl = reference.avgdl_
+            for term, j in vocab.items():
+                k = reference.vocab_.get(term)
+                if k is not None:
+                    df[j] += reference.df_[k]
+        self.idf_ = np.log1p((total - df + 0.5) / (df + 0.5)).astype(np.float32)
         norm = self.k1 * (1 - self.b + self.b * dl / max(avgdl, 1e-9))
         row_of = np.repeat(np.arange(n_docs), np.diff(tf.indptr))
         data = tf.data

@@ -7,7 +7,8 @@ and across languages through glossary concepts), and the shared sectors.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -141,7 +142,110 @@ class Matcher:
         if vectors is not None and len(vectors) != len(self.documents_):
             raise ValueError(f"{len(vectors)} vectors for {len(self.documents_)} documents")
         self.dense_ = None if vectors is None else DenseIndex().fit(vectors)
+        # The documents indexed above are the main segment; ``updated`` adds a small delta segment
+        # and tombstones for main documents that were removed or replaced.
+        self.n_main_ = len(self.documents_)
+        self.dead_ = np.zeros(self.n_main_, dtype=bool)
+        self.n_dead_ = 0
+        self.delta_ = _Delta()
         return self
+
+    def updated(
+        self,
+        documents: Sequence[Document] = (),
+        removed: Iterable[str] = (),
+        vectors: np.ndarray | None = None,
+        token_lists: Sequence[Sequence[tuple[str, float]]] | None = None,
+    ) -> Matcher:
+        """A new matcher with ``documents`` added (or replaced, by id) and ``removed`` ids gone.
+
+        This one is left untouched, so searches running on it meanwhile stay consistent. The
+        main segment's arrays are shared; only the delta segment (every document added since
+        the last ``fit``) is re-indexed, with BM25 statistics joined to the main segment's.
+        Call ``fit`` again when ``delta_size`` grows large (search slows by the delta's size).
+        """
+        documents = list(documents)
+        if vectors is not None and len(vectors) != len(documents):
+            raise ValueError(f"{len(vectors)} vectors for {len(documents)} documents")
+        if self.dense_ is None:
+            vectors = None
+        elif vectors is None and documents:
+            if self.encoder is None:
+                raise ValueError("this matcher has a dense index: give the new documents' vectors")
+            vectors = self.encoder.encode_documents([f"{d.title}. {d.text}" for d in documents])
+        terms = (
+            list(token_lists) if token_lists is not None else [self.weighted_terms(d.title, d.text) for d in documents]
+        )
+        gone = set(removed) | {d.id for d in documents}
+        dead = self.dead_.copy()
+        for doc_id in gone:
+            i = self.index_of_.get(doc_id)
+            if i is not None and i < self.n_main_:
+                dead[i] = True
+        old = self.delta_
+        keep = [k for k, d in enumerate(old.documents) if d.id not in gone]
+        delta = _Delta(
+            documents=[old.documents[k] for k in keep] + documents,
+            terms=[old.terms[k] for k in keep] + terms,
+        )
+        if self.dense_ is not None:
+            parts = [old.vectors[keep]] if old.vectors is not None else []
+            if documents:
+                parts.append(np.asarray(vectors, dtype=np.float32))
+            delta.vectors = np.vstack(parts) if parts else None
+        delta.fit(self.bm25_, self.k1, self.b)
+        new = copy.copy(self)
+        new.dead_ = dead
+        new.n_dead_ = int(dead.sum())
+        new.delta_ = delta
+        main = self.documents_[: self.n_main_]
+        new.documents_ = main + delta.documents
+        new.index_of_ = {d.id: i for i, d in enumerate(main) if not dead[i]}
+        new.index_of_.update({d.id: self.n_main_ + k for k, d in enumerate(delta.documents)})
+        new.script_ = self.script_[: self.n_main_] + [
+            _script_class(d.lang or (d.title + d.text[:80])) for d in delta.documents
+        ]
+        return new
+
+    @property
+    def delta_size(self) -> int:
+        """Documents changed since the last full ``fit``: added or replaced, plus removed."""
+        return len(self.delta_.documents) + self.n_dead_
+
+    def __len__(self) -> int:
+        return len(self.index_of_)
+
+    def _lexical(self, q_terms: list[str]) -> np.ndarray:
+        """BM25 of every document slot (main then delta); removed ones score 0."""
+        scores = self.bm25_.scores(q_terms)
+        if self.delta_.bm25 is not None:
+            scores = np.concatenate([scores, self.delta_.bm25.scores(q_terms)])
+        if self.n_dead_:
+            scores[: self.n_main_][self.dead_] = 0.0
+        return scores
+
+    def _nearest(self, qv: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The k nearest live documents of both segments, best first."""
+        idx, sims = self.dense_.search(qv, k + self.n_dead_)
+        if self.n_dead_:
+            live = ~self.dead_[idx]
+            idx, sims = idx[live], sims[live]
+        if self.delta_.vectors is not None and len(self.delta_.vectors):
+            d_sims = self.delta_.vectors @ qv
+            idx = np.concatenate([idx, self.n_main_ + np.arange(len(d_sims))])
+            sims = np.concatenate([sims, d_sims])
+        order = np.argsort(-sims, kind="stable")[:k]
+        return idx[order], sims[order]
+
+    def _similarity(self, indices: list[int], qv: np.ndarray) -> np.ndarray:
+        rows = np.asarray(indices, dtype=np.int64)
+        out = np.empty(len(rows), dtype=np.float32)
+        main = rows < self.n_main_
+        if main.any():
+            out[main] = self.dense_.similarity(rows[main], qv)
+        if (~main).any():
+            out[~main] = self.delta_.vectors[rows[~main] - self.n_main_] @ qv
+        return out
 
     # -- scoring ----------------------------------------------------------------------------
     def query_vector(self, query: Query) -> np.ndarray | None:
@@ -172,22 +276,22 @@ class Matcher:
         want = top + len(excluded)
 
         if method == "dense":
-            idx, sims = self.dense_.search(qv, want)
+            idx, sims = self._nearest(qv, want)
             keep = [(int(i), float(s)) for i, s in zip(idx, sims, strict=True) if int(i) not in excluded][:top]
             return [self._single(method, i, s, query, explain) for i, s in keep]
-        lexical = self.bm25_.scores(q_terms)
+        lexical = self._lexical(q_terms)
         if method == "bm25":
             idx = [int(i) for i in top_k(lexical, want) if lexical[i] > 0 and int(i) not in excluded][:top]
             return [self._single(method, i, float(lexical[i]), query, explain) for i in idx]
 
         pool = {int(i) for i in top_k(lexical, self.candidates) if lexical[i] > 0}
         if qv is not None:
-            pool |= {int(i) for i in self.dense_.search(qv, self.candidates)[0]}
+            pool |= {int(i) for i in self._nearest(qv, self.candidates)[0]}
         pool -= excluded
         if not pool:
             return []
         pool_list = sorted(pool)
-        cosines = self.dense_.similarity(pool_list, qv) if qv is not None else [None] * len(pool_list)
+        cosines = self._similarity(pool_list, qv) if qv is not None else [None] * len(pool_list)
         bound = self.bm25_.max_score(q_terms)
         scored = [self._fuse(i, lexical[i], c, bound, query) for i, c in zip(pool_list, cosines, strict=True)]
         if self.weights.fair_lexical:
@@ -277,6 +381,19 @@ class Matcher:
 
         keep.sort(key=lambda mt: (not mt[0].concept, -weight(mt[1]), mt[0].term))
         return [m for m, _term in keep]
+
+
+@dataclass
+class _Delta:
+    """Documents added since the last full fit, indexed with the main segment's statistics."""
+
+    documents: list[Document] = field(default_factory=list)
+    terms: list[Sequence[tuple[str, float]]] = field(default_factory=list)
+    vectors: np.ndarray | None = None
+    bm25: BM25 | None = None
+
+    def fit(self, main: BM25, k1: float, b: float) -> None:
+        self.bm25 = BM25(k1, b).fit(self.terms, reference=main) if self.documents else None
 
 
 def field_terms(title: str, text: str) -> tuple[list[str], list[str]]:

@@ -1,0 +1,35 @@
+"""Any write that can change what the matching indexes hold bumps the shared index version.
+
+Covers saves and deletes of offers, needs, organisations and places and their sector and
+place links. Bulk writes (``QuerySet.update``, ``bulk_create``) send no signals: code that
+uses them calls ``services.index_version_bump`` itself; a periodic full check catches the rest.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+
+def _bump(**kwargs) -> None:
+    from innobridge.matching.services import index_version_bump
+
+    if kwargs.get("raw"):  # fixtures being loaded: the index is built afresh anyway
+        return
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return
+    # Inside the writer's transaction, so the new version is visible exactly when the write is.
+    index_version_bump()
+
+
+def connect() -> None:
+    from innobridge.directory.models import Organisation, Place
+    from innobridge.matching.models import TechnologyNeed, TechnologyOffer
+
+    for model in (TechnologyOffer, TechnologyNeed, Organisation, Place):
+        post_save.connect(_bump, sender=model, dispatch_uid=f"index-version-save-{model.__name__}")
+        post_delete.connect(_bump, sender=model, dispatch_uid=f"index-version-delete-{model.__name__}")
+    for through in (
+        TechnologyOffer.sectors.through,
+        TechnologyOffer.target_places.through,
+        TechnologyNeed.sectors.through,
+        Organisation.sectors.through,
+    ):
+        m2m_changed.connect(_bump, sender=through, dispatch_uid=f"index-version-m2m-{through.__name__}")
