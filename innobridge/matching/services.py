@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterable
 from datetime import date
@@ -23,6 +24,7 @@ from innobridge.matching.models import (
 from innocore.text import detect_script, fold
 
 OFFER_LIFETIME_DAYS = 365
+logger = logging.getLogger(__name__)
 
 
 def _language_of(*texts: str) -> str:
@@ -70,6 +72,7 @@ def offer_save(
         offer.sectors.set(sectors)
     if target_places is not None:
         offer.target_places.set(target_places)
+    _encode_after_commit(offer)
     return offer
 
 
@@ -80,6 +83,28 @@ def offer_renew(*, offer: TechnologyOffer, today: date | None = None) -> Technol
     offer.expires_on = add_one_year(today)
     offer.save(update_fields=["status", "expires_on", "last_updated"])
     return offer
+
+
+def _encode_after_commit(record) -> None:
+    """Encode a published record once it is committed, so the next page view need not wait.
+
+    Its vector as a document (for the index) and as a query (for its own suggestions) are
+    stored; should encoding fail here, the page encodes it when first shown.
+    """
+    if record.status != "published":
+        return
+    text = f"{record.title}. {record.matching_text()}"
+
+    def encode() -> None:
+        from innobridge.matching import index
+
+        try:
+            index.vectors_for([text])
+            index.query_vector(text)
+        except Exception:
+            logger.exception("could not pre-encode %s", record.slug)
+
+    transaction.on_commit(encode)
 
 
 def index_version_bump(name: str = "matching") -> None:
@@ -114,6 +139,7 @@ def need_save(
     need.save()
     if sectors is not None:
         need.sectors.set(sectors)
+    _encode_after_commit(need)
     return need
 
 

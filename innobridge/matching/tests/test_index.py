@@ -81,3 +81,18 @@ class LiveIndexTests(MatchingTestCase):
         index.clear_cache()
         index._file("offers").write_bytes(b"not a pickle")
         self.assertIn(self.cooling.slug, self.suggested())
+
+
+class PreEncodingTests(MatchingTestCase):
+    def test_a_published_offer_is_encoded_when_saved_not_when_first_viewed(self):
+        from innobridge.matching.models import StoredVector
+
+        before = StoredVector.objects.count()
+        with self.captureOnCommitCallbacks(execute=True):
+            services.offer_save(
+                owner=self.zehao, title="海水淡化膜", description="低能耗反滲透膜。", status="published"
+            )
+        self.assertEqual(StoredVector.objects.count(), before + 2)  # as a document and as a query
+        with self.captureOnCommitCallbacks(execute=True):
+            services.offer_save(owner=self.zehao, title="草稿", description="未發佈。", status="draft")
+        self.assertEqual(StoredVector.objects.count(), before + 2)
