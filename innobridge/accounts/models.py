@@ -25,3 +25,18 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in, kept briefly to slow down password guessing (see accounts.throttle)."""
+
+    username = models.CharField(_("user name"), max_length=150, db_index=True)
+    address = models.GenericIPAddressField(_("address"), null=True, db_index=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M}"
