@@ -15,6 +15,8 @@ def pytest_configure(config):
     # Built matching indexes go to a throwaway folder, never into the developer's data/.
     settings.INDEX_DIR = tempfile.mkdtemp(prefix="innobridge-index-")
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="innobridge-media-")
+    # Background jobs run at once, inside the test's transaction, unless a test says otherwise.
+    settings.JOBS_MODE = "eager"
 
 
 @pytest.fixture(autouse=True)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "innobridge.matching",
     "innobridge.meetings",
     "innobridge.pipeline",
+    "innobridge.jobs",
     "innobridge.front",
     "innobridge.api",
     "innobridge.demo",
@@ -227,3 +228,9 @@ INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 20 * 1024 * 1024)
 # segment before the index is rebuilt in full.
 MATCHING_VERIFY_SECONDS = env_int("MATCHING_VERIFY_SECONDS", 300)
 MATCHING_MERGE_AT = env_int("MATCHING_MERGE_AT", 5000)
+# Background jobs: "thread" (a runner thread in the web process; default, no extra server),
+# "worker" (only `innobridge worker` processes run jobs: several servers), "eager" (tests).
+JOBS_MODE = env_str("JOBS_MODE", "thread")
+if JOBS_MODE not in {"thread", "worker", "eager"}:
+    raise ImproperlyConfigured(f"JOBS_MODE must be thread, worker or eager, got {JOBS_MODE!r}")
+JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 600)

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("", include("innobridge.documents.urls")),
     path("", include("innobridge.meetings.urls")),
     path("", include("innobridge.pipeline.urls")),
+    path("", include("innobridge.jobs.urls")),
     path("accounts/", include("innobridge.accounts.urls")),
     path("admin/", admin.site.urls),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -30,6 +31,31 @@ PLACE_KINDS = {k.value for k in Place.Kind}
 
 
 @transaction.atomic
+def document_ingest_later(*, uploads, user=None):
+    """Store several uploads and read them in a background job; returns the job.
+
+    File names are reduced to their last component and made unique, so a crafted name cannot
+    escape the job's folder or overwrite another upload.
+    """
+    import uuid
+
+    from innobridge.documents.jobs import incoming_dir
+    from innobridge.jobs.services import job_enqueue
+
+    key = uuid.uuid4().hex
+    folder = incoming_dir(key)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = []
+    for n, upload in enumerate(uploads):
+        base = Path(upload.name or "upload").name.replace("\x00", "") or "upload"
+        name = base if base not in names else f"{n}-{base}"
+        with (folder / name).open("wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        names.append(name)
+    return job_enqueue(kind="documents.ingest_batch", arguments={"folder": key, "files": names}, user=user)
+
+
 def document_ingest(*, data: bytes, filename: str, limit: int, user=None) -> tuple[SourceDocument, bool]:
     """Read and analyse a file; store it with its proposals. The same bytes twice create nothing new.
 
@@ -57,8 +83,11 @@ def document_ingest(*, data: bytes, filename: str, limit: int, user=None) -> tup
     document.full_clean()
     document.save()
     proposals = []
+    contacts = {(c["name"], tuple(c["evidence"])) for c in result["contacts"]}
     for field, kind in KIND_OF_FIELD.items():
         for i, item in enumerate(result[field]):
+            if field == "people" and (item["name"], tuple(item["evidence"])) in contacts:
+                continue  # a media contact is also listed as a person; its contact proposal stands for both
             start, end = item["evidence"]
             match, candidates = ("new", [])
             model = MODEL_OF.get(kind)

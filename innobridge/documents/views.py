@@ -30,18 +30,23 @@ def document_list(request):
 def document_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        uploads = form.cleaned_data["file"]
         limit = settings.INGEST_MAX_BYTES
-        if upload.size > limit:
+        too_big = [u for u in uploads if u.size > limit]
+        for upload in too_big:
             form.add_error(
                 "file",
-                _("The file is %(size).1f MB; the limit is %(limit).0f MB.")
-                % {"size": upload.size / 1_048_576, "limit": limit / 1_048_576},
+                _("%(name)s is %(size).1f MB; the limit is %(limit).0f MB.")
+                % {"name": upload.name, "size": upload.size / 1_048_576, "limit": limit / 1_048_576},
             )
-        else:
+        if not too_big and len(uploads) > 1:
+            job = services.document_ingest_later(uploads=uploads, user=request.user)
+            messages.info(request, _("%(n)d documents are being read in the background.") % {"n": len(uploads)})
+            return redirect(job)
+        elif not too_big:
             try:
                 document, created = services.document_ingest(
-                    data=upload.read(), filename=upload.name, limit=limit, user=request.user
+                    data=uploads[0].read(), filename=uploads[0].name, limit=limit, user=request.user
                 )
             except DocumentError as exc:
                 form.add_error("file", str(exc))

@@ -66,20 +66,27 @@ class PlaceTable:
         return region_keys([p for p in place_ids if p], self.parents, self.slugs, self.kinds)
 
 
-def vectors_for(texts: list[str]) -> np.ndarray | None:
+def vectors_for(texts: list[str], progress=None) -> np.ndarray | None:
     enc = encoder()
     if enc is None:
         return None
     keys = [text_key(enc.name, t) for t in texts]
-    stored = {k: v for k, v in StoredVector.objects.filter(key__in=set(keys)).values_list("key", "vector")}
+    stored = {}
+    unique = list(set(keys))
+    for start in range(0, len(unique), 20_000):  # stay under the databases' parameter limits
+        chunk = unique[start : start + 20_000]
+        stored.update(StoredVector.objects.filter(key__in=chunk).values_list("key", "vector"))
     missing = [i for i, k in enumerate(keys) if k not in stored]
-    if missing:
-        fresh = enc.encode_documents([texts[i] for i in missing])
+    for start in range(0, len(missing), 256):
+        batch = missing[start : start + 256]
+        fresh = enc.encode_documents([texts[i] for i in batch])
         new_rows = {}
-        for i, vec in zip(missing, fresh, strict=True):
+        for i, vec in zip(batch, fresh, strict=True):
             stored[keys[i]] = vec.astype(np.float32).tobytes()
             new_rows[keys[i]] = StoredVector(key=keys[i], encoder=enc.name, vector=stored[keys[i]])
         StoredVector.objects.bulk_create(new_rows.values(), ignore_conflicts=True)
+        if progress:
+            progress(start + len(batch), len(missing), "encoding")
     return np.vstack([np.frombuffer(bytes(stored[k]), dtype=np.float32) for k in keys])
 
 
@@ -198,11 +205,37 @@ def live_matcher(source: Source) -> Matcher:
     return entry.matcher
 
 
-def _full_build(source: Source, qs, stamp: tuple, started: datetime) -> _Entry:
+def _full_build(source: Source, qs, stamp: tuple, started: datetime, progress=None) -> _Entry:
     previous = _cache.get(source.name) or _read(source.name)
     term_cache = getattr(previous.matcher, "term_cache_", {}) if previous else {}
-    matcher = _build(source.documents(qs.order_by("pk")), term_cache)
+    matcher = _build(source.documents(qs.order_by("pk")), term_cache, progress)
     return _Entry(matcher, stamp, started)
+
+
+def rebuild(progress=None) -> dict:
+    """Rebuild every matching index in full now (after an upgrade, or to merge large deltas)."""
+    counts = {}
+    for source in (OFFERS, NEEDS, ORGANISATIONS):
+
+        def step(done, total=None, message="", name=source.name):
+            if progress:
+                progress(done, total, f"{name}: {message}")
+
+        version = current_version()
+        qs = source.queryset()
+        started = timezone.now()
+        stamp = (
+            _stamp(qs)
+            + (source.stamp_extra() if source.stamp_extra else ())
+            + (source.rebuild_extra() if source.rebuild_extra else ())
+        )
+        entry = _full_build(source, qs, stamp, started, step)
+        _write(source.name, entry)
+        entry.version, entry.checked = version, time.monotonic()
+        with _lock:
+            _cache[source.name] = entry
+        counts[source.name] = len(entry.matcher)
+    return counts
 
 
 def _apply_changes(source: Source, entry: _Entry, qs, stamp: tuple, started: datetime) -> _Entry | None:
@@ -231,10 +264,12 @@ def _apply_changes(source: Source, entry: _Entry, qs, stamp: tuple, started: dat
     return _Entry(matcher, stamp, started)
 
 
-def _terms(docs: list[Document], previous: dict, matcher: Matcher) -> tuple[list, dict]:
+def _terms(docs: list[Document], previous: dict, matcher: Matcher, progress=None) -> tuple[list, dict]:
     """Weighted terms of ``docs``, re-tokenising only texts not seen before."""
     terms, cache = [], {}
-    for d in docs:
+    for n, d in enumerate(docs, 1):
+        if progress and (n % 1000 == 0 or n == len(docs)):
+            progress(n, len(docs), "tokenising")
         key = hashlib.sha1(f"{d.title}\x00{d.text}".encode()).hexdigest()
         # Two joined strings per document: cheap to keep and to pickle, unlike millions of tuples.
         packed = previous.get(key)
@@ -282,11 +317,11 @@ def need_document(need: TechnologyNeed, places: PlaceTable) -> Document:
     )
 
 
-def _build(docs: list[Document], term_cache: dict) -> Matcher:
+def _build(docs: list[Document], term_cache: dict, progress=None) -> Matcher:
     """Fit a matcher, re-tokenising only the texts that changed since the previous index."""
     matcher = Matcher(encoder=encoder())
-    terms, cache = _terms(docs, term_cache, matcher)
-    vectors = vectors_for([f"{d.title}. {d.text}" for d in docs]) if docs else None
+    terms, cache = _terms(docs, term_cache, matcher, progress)
+    vectors = vectors_for([f"{d.title}. {d.text}" for d in docs], progress) if docs else None
     matcher.fit(docs, vectors=vectors, token_lists=terms)
     matcher.term_cache_ = cache
     return matcher

@@ -96,3 +96,24 @@ class PreEncodingTests(MatchingTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             services.offer_save(owner=self.zehao, title="草稿", description="未發佈。", status="draft")
         self.assertEqual(StoredVector.objects.count(), before + 2)
+
+
+class ReindexTests(MatchingTestCase):
+    def test_the_reindex_command_rebuilds_every_index_and_reports_counts(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        out, err = StringIO(), StringIO()
+        call_command("reindex", stdout=out, stderr=err)
+        self.assertRegex(out.getvalue(), r"offers: \d+ documents indexed")
+        self.assertIn("organisations:", out.getvalue())
+        self.assertIn("reindex [", err.getvalue())  # the progress bar
+        self.assertTrue(index._file("offers").exists())
+
+    def test_reindexing_as_a_background_job_records_the_counts(self):
+        from innobridge.jobs.services import job_enqueue
+
+        job = job_enqueue(kind="matching.reindex", user=self.alice)
+        self.assertEqual(job.status, "done", job.error)
+        self.assertGreater(job.result["documents"]["offers"], 0)
