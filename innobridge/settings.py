@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "innobridge.meetings",
     "innobridge.pipeline",
     "innobridge.jobs",
+    "innobridge.ops",
     "innobridge.front",
     "innobridge.api",
     "innobridge.demo",
