@@ -129,3 +129,6 @@ def list_delegations(request):
 @api.get("/delegations/{slug}", response=DelegationOut, tags=["programmes"])
 def get_delegation(request, slug: str):
     return get_or_404(programme_selectors.delegation_detail, user=request.user, slug=slug)
+
+
+api.add_router("/meetings/", "innobridge.meetings.api.router")

@@ -1,0 +1,170 @@
+"""JSON for matchmaking sessions, meeting requests and scheduled meetings; accept or decline a request.
+
+Reads follow the pages' rules: staff see everything, members the sessions their organisation takes part
+in and its own requests and meetings, anonymous callers public published sessions only (no requests).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from innobridge.accounts.permissions import is_staff, member_organisation_id
+from innobridge.lib.views import get_or_404
+from innobridge.meetings import selectors, services
+from innobridge.meetings.models import MeetingRequest
+from innobridge.meetings.permissions import can_see_details, can_see_request
+
+try:  # API tokens or the browser session with its CSRF token, where the project provides them
+    from innobridge.api.auth import members as write_auth
+except ImportError:  # pragma: no cover - older tree: the browser session only
+    from ninja.security import django_auth as write_auth
+
+router = Router(tags=["meetings"])
+
+
+class SessionOut(Schema):
+    slug: str
+    name_en: str
+    name_zh_hant: str
+    name_zh_hans: str
+    city: str
+    delegation: str | None
+    date: date
+    start_time: time
+    slot_minutes: int
+    slots: int
+    morning_slots: int
+    tables: int
+    time_zone: str
+    status: str
+
+    @staticmethod
+    def resolve_city(obj) -> str:
+        return obj.place.slug
+
+    @staticmethod
+    def resolve_delegation(obj) -> str | None:
+        return obj.delegation.slug if obj.delegation_id else None
+
+
+class RequestOut(Schema):
+    reference: str
+    session: str
+    requester: str
+    requested: str
+    priority: int
+    preference: str
+    status: str
+    source: str
+    slot: int | None
+    table: int | None
+
+    @staticmethod
+    def resolve_reference(obj) -> str:
+        return obj.slug
+
+    @staticmethod
+    def resolve_session(obj) -> str:
+        return obj.session.slug
+
+    @staticmethod
+    def resolve_requester(obj) -> str:
+        return obj.requester.slug
+
+    @staticmethod
+    def resolve_requested(obj) -> str:
+        return obj.requested.slug
+
+    @staticmethod
+    def resolve_slot(obj) -> int | None:
+        meeting = getattr(obj, "meeting", None)
+        return meeting.slot if meeting else None
+
+    @staticmethod
+    def resolve_table(obj) -> int | None:
+        meeting = getattr(obj, "meeting", None)
+        return meeting.table if meeting else None
+
+
+class MeetingOut(Schema):
+    request: str
+    slot: int
+    table: int
+    start: datetime
+    end: datetime
+    requester: str
+    requested: str
+
+
+class AnswerIn(Schema):
+    accept: bool
+    answer: str = ""
+
+
+def _session(request, slug: str):
+    session = get_or_404(selectors.session_detail, user=request.user, slug=slug)
+    if not can_see_details(request.user, session):
+        raise Http404
+    return session
+
+
+@router.get("/sessions", response=list[SessionOut])
+def list_sessions(request):
+    return list(selectors.session_list(user=request.user))
+
+
+@router.get("/sessions/{slug}", response=SessionOut)
+def get_session(request, slug: str):
+    return get_or_404(selectors.session_detail, user=request.user, slug=slug)
+
+
+@router.get("/sessions/{slug}/requests", response=list[RequestOut])
+def list_requests(request, slug: str):
+    session = _session(request, slug)
+    return list(selectors.requests_for(user=request.user, session=session).select_related("session"))
+
+
+@router.get("/sessions/{slug}/meetings", response=list[MeetingOut])
+def list_meetings(request, slug: str):
+    session = _session(request, slug)
+    times = {st.number: st for st in selectors.slot_times(session)}
+    qs = selectors.meetings_of(session)
+    if not is_staff(request.user):
+        org_id = member_organisation_id(request.user)
+        qs = qs.filter(Q(request__requester_id=org_id) | Q(request__requested_id=org_id))
+    return [
+        {
+            "request": m.request.slug,
+            "slot": m.slot,
+            "table": m.table,
+            "start": times[m.slot].start,
+            "end": times[m.slot].end,
+            "requester": m.request.requester.slug,
+            "requested": m.request.requested.slug,
+        }
+        for m in qs
+        if m.slot in times
+    ]
+
+
+@router.post("/requests/{reference}/answer", response=RequestOut, auth=write_auth)
+def answer_request(request, reference: str, payload: AnswerIn):
+    meeting_request = (
+        MeetingRequest.objects.select_related("session", "requester", "requested").filter(slug=reference).first()
+    )
+    if meeting_request is None or not can_see_request(request.user, meeting_request):
+        raise Http404
+    try:
+        return services.request_answer(
+            request=meeting_request, accept=payload.accept, answer=payload.answer, user=request.user
+        )
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    except ValidationError as exc:
+        raise HttpError(409, " ".join(exc.messages)) from exc

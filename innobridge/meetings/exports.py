@@ -1,0 +1,135 @@
+"""Schedules as files: an ICS calendar per participant and an XLSX workbook (grid and agendas)."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from innobridge.directory.models import Organisation
+from innobridge.meetings.models import MatchmakingSession
+from innobridge.meetings.selectors import Agenda, agenda, grid, slot_times
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(text: str) -> str:
+    """Text a spreadsheet shows as typed: a leading = + - @ would otherwise start a formula."""
+    text = str(text or "")
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _pair_name(meeting) -> str:
+    r = meeting.request
+    return f"{r.requester} – {r.requested}"
+
+
+def ics_for(session: MatchmakingSession, organisation: Organisation, *, domain: str = "innobridge") -> bytes:
+    """One VEVENT per scheduled meeting of ``organisation``, in the session's own time zone."""
+    cal = Calendar()
+    cal.add("prodid", "-//InnoBridge//Meetings//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"{session} – {organisation}")
+    cal.add("x-wr-timezone", session.time_zone)
+    stamp = datetime.now(UTC).replace(microsecond=0)
+    place = ", ".join(p for p in (session.venue, str(session.place)) if p)
+    for item in agenda(session, organisation).items:
+        if not item.meeting:
+            continue
+        event = Event()
+        event.add("uid", f"{item.meeting.request.slug}@{domain}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.slot.start)
+        event.add("dtend", item.slot.end)
+        event.add("summary", _("Meeting with %(name)s") % {"name": item.other})
+        event.add("location", " · ".join(p for p in (place, _("table %(n)d") % {"n": item.table}) if p))
+        event.add(
+            "description",
+            _("%(session)s, slot %(slot)d, table %(table)d")
+            % {"session": session, "slot": item.slot.number, "table": item.table},
+        )
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def _bold_row(sheet, row: int) -> None:
+    for cell in sheet[row]:
+        cell.font = Font(bold=True)
+
+
+def _agenda_rows(ag: Agenda) -> list[list[str]]:
+    rows = []
+    for item in ag.items:
+        if item.meeting:
+            rows.append(
+                [
+                    item.slot.number,
+                    item.slot.start.strftime("%H:%M"),
+                    item.slot.end.strftime("%H:%M"),
+                    item.table,
+                    safe_cell(str(item.other)),
+                ]
+            )
+    return rows
+
+
+def xlsx_for(session: MatchmakingSession, organisations: list[Organisation] | None, *, grid_sheet: bool) -> bytes:
+    """The table grid (staff) and one agenda sheet per organisation given."""
+    book = Workbook()
+    sheet = book.active
+    if grid_sheet:
+        sheet.title = _("Grid")[:31]
+        tables, rows = grid(session)
+        sheet.append([safe_cell(str(session)), session.date.isoformat(), safe_cell(str(session.place))])
+        sheet.append([_("Slot"), _("Start"), _("End")] + [_("Table %(n)d") % {"n": t} for t in tables])
+        _bold_row(sheet, 2)
+        for row in rows:
+            sheet.append(
+                [row.slot.number, row.slot.start.strftime("%H:%M"), row.slot.end.strftime("%H:%M")]
+                + [safe_cell(_pair_name(m)) if m else "" for m in row.cells]
+            )
+        for i in range(4, len(tables) + 4):
+            sheet.column_dimensions[get_column_letter(i)].width = 34
+        for line in sheet.iter_rows(min_row=3):
+            for cell in line:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.freeze_panes = "D3"
+        first = False
+    else:
+        first = True
+    used_titles: set[str] = set()
+    for org in organisations or []:
+        ag = agenda(session, org)
+        base = "".join(c for c in str(org) if c not in "[]:*?/\\")[:28] or org.slug[:28]
+        title, n = base, 2
+        while title in used_titles:
+            title, n = f"{base[:26]}~{n}", n + 1
+        used_titles.add(title)
+        if first:
+            ws, first = sheet, False
+            ws.title = title
+        else:
+            ws = book.create_sheet(title)
+        ws.append([safe_cell(str(org)), safe_cell(str(session)), session.date.isoformat()])
+        ws.append([_("Slot"), _("Start"), _("End"), _("Table"), _("Meeting with")])
+        _bold_row(ws, 2)
+        for r in _agenda_rows(ag):
+            ws.append(r)
+        ws.column_dimensions["E"].width = 48
+    if first:  # no grid and no organisation: an empty but valid workbook
+        sheet.title = _("Agenda")[:31]
+        sheet.append([_("Slot"), _("Start"), _("End"), _("Table"), _("Meeting with")])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def slot_labels(session: MatchmakingSession) -> list[str]:
+    return [f"{st.start:%H:%M}–{st.end:%H:%M}" for st in slot_times(session)]

@@ -1,0 +1,257 @@
+"""Reads for sessions, requests, schedules and delegation plans, filtered by what the user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, QuerySet
+
+from innobridge.accounts.permissions import is_staff, member_organisation_id
+from innobridge.directory.models import Organisation, Place
+from innobridge.meetings.models import MatchmakingSession, Meeting, MeetingRequest, ScheduleRun, TravelLeg
+from innobridge.meetings.permissions import TAKES_REQUESTS, sessions_q
+from innobridge.programmes.models import Delegation
+from innobridge.programmes.selectors import events_for_delegation
+
+
+def sessions_visible(user) -> QuerySet[MatchmakingSession]:
+    return MatchmakingSession.objects.filter(sessions_q(user)).distinct()
+
+
+def session_list(*, user) -> QuerySet[MatchmakingSession]:
+    return (
+        sessions_visible(user)
+        .select_related("place", "delegation", "event")
+        .annotate(
+            n_meetings=Count("meetings", distinct=True),
+            n_participants=Count("participants", distinct=True),
+        )
+        .order_by("-date", "start_time", "slug")
+    )
+
+
+def session_detail(*, user, slug: str) -> MatchmakingSession:
+    return sessions_visible(user).select_related("place", "delegation", "event").get(slug=slug)
+
+
+def open_sessions_for(*, user) -> list[MatchmakingSession]:
+    """Sessions the user's organisation takes part in that take requests now."""
+    org_id = member_organisation_id(user)
+    if org_id is None:
+        return []
+    return list(
+        MatchmakingSession.objects.filter(status__in=TAKES_REQUESTS, participants__organisation_id=org_id)
+        .select_related("place")
+        .distinct()
+        .order_by("date", "pk")
+    )
+
+
+def requests_for(*, user, session: MatchmakingSession) -> QuerySet[MeetingRequest]:
+    qs = session.requests.select_related("requester", "requested", "meeting", "offer", "need").order_by(
+        "status", "-priority", "created", "pk"
+    )
+    if is_staff(user):
+        return qs
+    org_id = member_organisation_id(user)
+    if org_id is None:
+        return qs.none()
+    return qs.filter(Q(requester_id=org_id) | Q(requested_id=org_id))
+
+
+def requests_of_user(*, user) -> QuerySet[MeetingRequest]:
+    """Every request of the user's organisation, across sessions (staff: all)."""
+    qs = MeetingRequest.objects.select_related("session", "requester", "requested", "meeting")
+    if is_staff(user):
+        return qs.order_by("-created")
+    org_id = member_organisation_id(user)
+    if org_id is None:
+        return qs.none()
+    return qs.filter(Q(requester_id=org_id) | Q(requested_id=org_id)).order_by("-created")
+
+
+def latest_run(session: MatchmakingSession) -> ScheduleRun | None:
+    return session.runs.order_by("-created", "-pk").first()
+
+
+@dataclass
+class SlotTime:
+    number: int
+    start: datetime
+    end: datetime
+    morning: bool
+
+    @property
+    def label(self) -> str:
+        """Local clock times in the session's own time zone, whatever the server's is."""
+        return f"{self.start:%H:%M}–{self.end:%H:%M}"
+
+
+def slot_times(session: MatchmakingSession) -> list[SlotTime]:
+    """Local start and end of each slot; the lunch break sits between morning and afternoon."""
+    tz = ZoneInfo(session.time_zone)
+    first = datetime.combine(session.date, session.start_time, tzinfo=tz)
+    step = timedelta(minutes=session.slot_minutes)
+    out = []
+    for n in range(1, session.slots + 1):
+        start = first + step * (n - 1)
+        if n > session.morning_slots:
+            start += timedelta(minutes=session.lunch_minutes)
+        out.append(SlotTime(n, start, start + step, n <= session.morning_slots))
+    return out
+
+
+def meetings_of(session: MatchmakingSession) -> QuerySet[Meeting]:
+    return session.meetings.select_related("request__requester", "request__requested").order_by("slot", "table")
+
+
+@dataclass
+class GridRow:
+    slot: SlotTime
+    cells: list[Meeting | None]
+
+
+def grid(session: MatchmakingSession) -> tuple[list[int], list[GridRow]]:
+    """Slots by tables; a table number above ``tables`` appears only if the data holds one."""
+    meetings = list(meetings_of(session))
+    width = max([session.tables] + [m.table for m in meetings])
+    by_cell = {(m.slot, m.table): m for m in meetings}
+    rows = [GridRow(st, [by_cell.get((st.number, t)) for t in range(1, width + 1)]) for st in slot_times(session)]
+    return list(range(1, width + 1)), rows
+
+
+@dataclass
+class AgendaItem:
+    slot: SlotTime
+    meeting: Meeting | None
+    other: Organisation | None
+    table: int | None
+    unavailable: bool = False
+
+
+@dataclass
+class Agenda:
+    organisation: Organisation
+    items: list[AgendaItem]
+    unscheduled: list[MeetingRequest] = field(default_factory=list)
+
+    @property
+    def meetings(self) -> list[AgendaItem]:
+        return [i for i in self.items if i.meeting]
+
+
+def _agenda(
+    organisation: Organisation, times: list[SlotTime], meetings: list[Meeting], unavailable, unscheduled
+) -> Agenda:
+    by_slot = {}
+    for m in meetings:
+        r = m.request
+        if organisation.pk in (r.requester_id, r.requested_id):
+            by_slot[m.slot] = m
+    items = []
+    for st in times:
+        m = by_slot.get(st.number)
+        other = None
+        if m:
+            r = m.request
+            other = r.requested if r.requester_id == organisation.pk else r.requester
+        items.append(AgendaItem(st, m, other, m.table if m else None, st.number in unavailable))
+    mine = [r for r in unscheduled if organisation.pk in (r.requester_id, r.requested_id)]
+    return Agenda(organisation, items, mine)
+
+
+def agenda(session: MatchmakingSession, organisation: Organisation) -> Agenda:
+    meetings = list(
+        meetings_of(session).filter(Q(request__requester=organisation) | Q(request__requested=organisation))
+    )
+    participant = session.participants.filter(organisation=organisation).first()
+    unavailable = set(participant.unavailable_slots if participant else [])
+    unscheduled = list(unscheduled_requests(session).filter(Q(requester=organisation) | Q(requested=organisation)))
+    return _agenda(organisation, slot_times(session), meetings, unavailable, unscheduled)
+
+
+def agendas(session: MatchmakingSession) -> list[Agenda]:
+    """Every participant's agenda from three queries, whatever the number of participants."""
+    times = slot_times(session)
+    meetings = list(meetings_of(session))
+    unscheduled = list(unscheduled_requests(session))
+    return [
+        _agenda(p.organisation, times, meetings, set(p.unavailable_slots or []), unscheduled)
+        for p in participants_of(session)
+    ]
+
+
+def participants_of(session: MatchmakingSession):
+    return session.participants.select_related("organisation").order_by("organisation__name_en", "organisation__slug")
+
+
+def unscheduled_requests(session: MatchmakingSession) -> QuerySet[MeetingRequest]:
+    return session.requests.filter(status=MeetingRequest.Status.ACCEPTED, meeting__isnull=True).select_related(
+        "requester", "requested"
+    )
+
+
+# Delegation plan -------------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanDay:
+    day: date | None
+    places: list[Place] = field(default_factory=list)
+    events: list = field(default_factory=list)
+    sessions: list[MatchmakingSession] = field(default_factory=list)
+    legs: list[TravelLeg] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    delegation: Delegation
+    stops: list
+    days: list[PlanDay]
+    undated: PlanDay
+
+
+def delegation_plan(*, user, delegation: Delegation) -> Plan:
+    """The itinerary by day and city: stops, travel legs, visible events and visible sessions."""
+    stops = list(delegation.stops.select_related("place").order_by("order"))
+    events = list(events_for_delegation(user=user, delegation=delegation))
+    sessions = list(
+        sessions_visible(user).filter(delegation=delegation).select_related("place").order_by("date", "start_time")
+    )
+    legs = list(delegation.travel_legs.select_related("from_place", "to_place").order_by("depart", "pk"))
+    days: dict[date, PlanDay] = {}
+
+    def day(d: date) -> PlanDay:
+        return days.setdefault(d, PlanDay(d))
+
+    for stop in stops:
+        if stop.arrive:
+            last = stop.depart or stop.arrive
+            d = stop.arrive
+            while d <= last and (d - stop.arrive).days < 60:
+                if stop.place not in day(d).places:
+                    day(d).places.append(stop.place)
+                d += timedelta(days=1)
+    undated = PlanDay(None)
+    for e in events:
+        (day(e.date) if e.date else undated).events.append(e)
+    for s in sessions:
+        day(s.date).sessions.append(s)
+        if s.place not in day(s.date).places:
+            day(s.date).places.append(s.place)
+    for leg in legs:
+        local = leg.depart.astimezone(ZoneInfo("Asia/Shanghai")).date()
+        day(local).legs.append(leg)
+    current = None  # the city the delegation is in, known from the last travel leg
+    for d in sorted(days):
+        places = days[d].places
+        if current is not None and current not in places:
+            places.insert(0, current)
+        for leg in days[d].legs:
+            for place in (leg.from_place, leg.to_place):
+                if place not in places:
+                    places.append(place)
+            current = leg.to_place
+    return Plan(delegation, stops, [days[d] for d in sorted(days)], undated)

@@ -1,0 +1,18 @@
+"""Template helpers for the meetings app: the "request a meeting" button on matching suggestions."""
+
+from django import template
+
+from innobridge.meetings.selectors import open_sessions_for
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def open_sessions(context) -> list:
+    """Open sessions of the viewer's organisation, looked up once per page."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return []
+    if not hasattr(request, "_open_meeting_sessions"):
+        request._open_meeting_sessions = open_sessions_for(user=request.user)
+    return request._open_meeting_sessions

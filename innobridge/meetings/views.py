@@ -1,0 +1,438 @@
+"""Session, request, schedule and delegation-plan pages; ICS and XLSX downloads."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from innobridge.accounts.permissions import is_staff, member_organisation_id, require
+from innobridge.directory.models import Organisation
+from innobridge.lib.views import get_or_404
+from innobridge.meetings import exports, selectors, services
+from innobridge.meetings.forms import (
+    AnswerForm,
+    ImportForm,
+    ParticipantForm,
+    RequestForm,
+    ScheduleForm,
+    SessionForm,
+    TravelLegForm,
+)
+from innobridge.meetings.models import MatchmakingSession, MeetingRequest, TravelLeg
+from innobridge.meetings.permissions import (
+    TAKES_REQUESTS,
+    can_answer,
+    can_cancel,
+    can_request,
+    can_see_agenda,
+    can_see_details,
+    can_see_request,
+)
+from innobridge.programmes.selectors import delegation_detail
+
+
+def _own_org(user) -> Organisation | None:
+    org_id = member_organisation_id(user)
+    return Organisation.objects.get(pk=org_id) if org_id is not None else None
+
+
+def _error(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+def session_list(request):
+    return render(
+        request,
+        "meetings/session_list.html",
+        {"sessions": selectors.session_list(user=request.user), "can_manage": is_staff(request.user)},
+    )
+
+
+def session_detail(request, slug: str):
+    session = get_or_404(selectors.session_detail, user=request.user, slug=slug)
+    user = request.user
+    staff = is_staff(user)
+    details = can_see_details(user, session)
+    own = _own_org(user)
+    context = {
+        "session": session,
+        "staff": staff,
+        "details": details,
+        "own": own,
+        "slot_times": selectors.slot_times(session),
+        "can_request": details and can_request(user, session),
+        "meeting_count": session.meetings.count(),
+    }
+    if details:
+        requests = list(selectors.requests_for(user=user, session=session))
+        context.update(
+            requests=requests,
+            participants=selectors.participants_of(session) if staff else None,
+            runs=session.runs.all()[:5] if staff else None,
+            latest_run=selectors.latest_run(session) if staff else None,
+            answerable={r.pk for r in requests if r.status == "pending" and can_answer(user, r)},
+            cancellable={r.pk for r in requests if r.status in ("pending", "accepted") and can_cancel(user, r)},
+            participant_form=ParticipantForm(session=session) if staff else None,
+            schedule_form=ScheduleForm() if staff else None,
+        )
+    return render(request, "meetings/session_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, slug: str | None = None):
+    require(is_staff(request.user))
+    session = get_object_or_404(MatchmakingSession, slug=slug) if slug else None
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            saved = services.session_save(session=session, user=request.user, **fields)
+        except ValidationError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("Session saved."))
+            return redirect(saved)
+    return render(request, "meetings/session_form.html", {"form": form, "session": session})
+
+
+@login_required
+@require_POST
+def participant_add(request, slug: str):
+    require(is_staff(request.user))
+    session = get_object_or_404(MatchmakingSession, slug=slug)
+    form = ParticipantForm(request.POST, session=session)
+    if form.is_valid():
+        services.participant_add(
+            session=session,
+            organisation=form.cleaned_data["organisation"],
+            unavailable_slots=form.cleaned_data["unavailable"],
+        )
+        messages.success(request, _("Participant saved."))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def participant_remove(request, slug: str, org_slug: str):
+    require(is_staff(request.user))
+    session = get_object_or_404(MatchmakingSession, slug=slug)
+    org = get_object_or_404(Organisation, slug=org_slug)
+    try:
+        services.participant_remove(session=session, organisation=org)
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect(session)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_create(request, slug: str):
+    session = get_or_404(selectors.session_detail, user=request.user, slug=slug)
+    require(can_request(request.user, session))
+    staff = is_staff(request.user)
+    own = _own_org(request.user)
+    form = RequestForm(request.POST or None, session=session, staff=staff, own=own)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.request_create(
+                session=session,
+                requester=data["requester"] if staff else own,
+                requested=data["requested"],
+                priority=data["priority"],
+                preference=data["preference"],
+                source=MeetingRequest.Source.STAFF if staff else MeetingRequest.Source.PARTICIPANT,
+                fixed_slot=data.get("fixed_slot"),
+                after=list(data.get("after") or []),
+                note=data["note"],
+                status=MeetingRequest.Status.ACCEPTED if data.get("accepted") else MeetingRequest.Status.PENDING,
+                user=request.user,
+            )
+        except ValidationError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("Meeting request created."))
+            return redirect(session)
+    return render(request, "meetings/request_form.html", {"form": form, "session": session})
+
+
+@login_required
+@require_POST
+def request_from_suggestion(request):
+    """One click on a suggestion: the viewer's organisation asks the owner of the suggested record."""
+    from innobridge.matching import selectors as matching
+
+    own = _own_org(request.user)
+    require(own is not None)
+    session = get_object_or_404(
+        MatchmakingSession.objects.filter(status__in=TAKES_REQUESTS, participants__organisation=own),
+        slug=request.POST.get("session", ""),
+    )
+    kind = request.POST.get("kind")
+    own_slug = request.POST.get("from", "")
+    if kind == "offer":
+        offer = get_or_404(matching.offer_detail, user=request.user, slug=request.POST.get("record", ""))
+        need = get_or_404(matching.need_detail, user=request.user, slug=own_slug) if own_slug else None
+        other = offer.owner
+    elif kind == "need":
+        need = get_or_404(matching.need_detail, user=request.user, slug=request.POST.get("record", ""))
+        offer = get_or_404(matching.offer_detail, user=request.user, slug=own_slug) if own_slug else None
+        other = need.owner
+    else:
+        raise Http404
+    if kind == "offer" and getattr(offer, "anonymous", False):
+        from innobridge.matching.permissions import can_see_owner
+
+        require(can_see_owner(request.user, offer))
+    try:
+        services.request_create(
+            session=session,
+            requester=own,
+            requested=other,
+            source=MeetingRequest.Source.SUGGESTION,
+            offer=offer,
+            need=need,
+            user=request.user,
+        )
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Meeting request sent to %(name)s for %(session)s.") % {"name": other, "session": session},
+        )
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/") and not back.startswith("//") else session.get_absolute_url())
+
+
+def _request_or_404(request, slug: str) -> MeetingRequest:
+    meeting_request = get_object_or_404(
+        MeetingRequest.objects.select_related("session__place", "requester", "requested", "offer", "need"), slug=slug
+    )
+    if not can_see_request(request.user, meeting_request):
+        raise Http404
+    return meeting_request
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_detail(request, slug: str):
+    meeting_request = _request_or_404(request, slug)
+    answerable = meeting_request.status == "pending" and can_answer(request.user, meeting_request)
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST":
+        require(answerable)
+        if form.is_valid():
+            try:
+                services.request_answer(
+                    request=meeting_request,
+                    accept=form.cleaned_data["decision"] == "accept",
+                    answer=form.cleaned_data["answer"],
+                    user=request.user,
+                )
+            except ValidationError as exc:
+                _error(request, exc)
+            else:
+                messages.success(request, _("Answer saved."))
+            return redirect(meeting_request)
+    return render(
+        request,
+        "meetings/request_detail.html",
+        {
+            "req": meeting_request,
+            "form": form,
+            "answerable": answerable,
+            "cancellable": meeting_request.status in ("pending", "accepted")
+            and can_cancel(request.user, meeting_request),
+            "meeting": getattr(meeting_request, "meeting", None),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_answer(request, slug: str):
+    meeting_request = _request_or_404(request, slug)
+    try:
+        services.request_answer(
+            request=meeting_request, accept=request.POST.get("decision") == "accept", user=request.user
+        )
+    except PermissionDenied:
+        raise
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Answer saved."))
+    return redirect(meeting_request.session)
+
+
+@login_required
+@require_POST
+def request_cancel(request, slug: str):
+    meeting_request = _request_or_404(request, slug)
+    try:
+        services.request_cancel(request=meeting_request, user=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Request cancelled. Staff can reschedule to close the gap."))
+    return redirect(meeting_request.session)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_import(request, slug: str):
+    require(is_staff(request.user))
+    session = get_object_or_404(MatchmakingSession, slug=slug)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = services.requests_import(
+                session=session,
+                file_name=upload.name,
+                data=upload.read(),
+                user=request.user,
+                accepted=form.cleaned_data["accepted"],
+            )
+        except services.ImportFailed as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("%(n)d requests imported.") % {"n": len(report.created)})
+            return redirect(session)
+    return render(request, "meetings/request_import.html", {"form": form, "session": session, "errors": errors})
+
+
+@login_required
+@require_POST
+def session_action(request, slug: str):
+    """Staff: schedule, reschedule, publish or unpublish."""
+    require(is_staff(request.user))
+    session = get_object_or_404(MatchmakingSession, slug=slug)
+    action = request.POST.get("action")
+    form = ScheduleForm(request.POST)
+    limit = form.cleaned_data["time_limit"] if form.is_valid() else services.DEFAULT_TIME_LIMIT
+    try:
+        if action in ("schedule", "reschedule"):
+            run_service = services.session_schedule if action == "schedule" else services.session_reschedule
+            run = run_service(session=session, user=request.user, time_limit=limit)
+            messages.success(
+                request,
+                _("%(scheduled)d of %(requests)d accepted requests scheduled (%(status)s).")
+                % {"scheduled": run.scheduled, "requests": run.requests, "status": run.get_status_display()},
+            )
+            return redirect("meetings:schedule", slug=session.slug)
+        if action in ("publish", "unpublish"):
+            services.session_publish(session=session, publish=action == "publish")
+            messages.success(request, _("Session updated."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect(session)
+
+
+def schedule(request, slug: str):
+    """Staff see the table grid and every agenda; a participant member sees their own agenda."""
+    session = get_or_404(selectors.session_detail, user=request.user, slug=slug)
+    user = request.user
+    require(can_see_details(user, session))
+    staff = is_staff(user)
+    own = _own_org(user)
+    context = {"session": session, "staff": staff, "own": own}
+    if staff:
+        tables, rows = selectors.grid(session)
+        context.update(
+            tables=tables,
+            rows=rows,
+            agendas=selectors.agendas(session),
+            latest_run=selectors.latest_run(session),
+            unscheduled=list(selectors.unscheduled_requests(session)),
+            schedule_form=ScheduleForm(),
+        )
+    else:
+        context["agendas"] = [selectors.agenda(session, own)]
+    return render(request, "meetings/schedule.html", context)
+
+
+def agenda(request, slug: str, org_slug: str):
+    session = get_or_404(selectors.session_detail, user=request.user, slug=slug)
+    org = get_object_or_404(Organisation, slug=org_slug)
+    require(can_see_agenda(request.user, session, org))
+    return render(
+        request,
+        "meetings/agenda.html",
+        {"session": session, "agenda": selectors.agenda(session, org), "org": org},
+    )
+
+
+def agenda_ics(request, slug: str, org_slug: str):
+    session = get_or_404(selectors.session_detail, user=request.user, slug=slug)
+    org = get_object_or_404(Organisation, slug=org_slug)
+    require(can_see_agenda(request.user, session, org))
+    body = exports.ics_for(session, org, domain=request.get_host().split(":")[0] or "innobridge")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{session.slug}-{org.slug}.ics"'
+    return response
+
+
+def schedule_xlsx(request, slug: str):
+    session = get_or_404(selectors.session_detail, user=request.user, slug=slug)
+    user = request.user
+    require(can_see_details(user, session))
+    if is_staff(user):
+        orgs = [a.organisation for a in selectors.agendas(session)]
+        body = exports.xlsx_for(session, orgs, grid_sheet=True)
+    else:
+        body = exports.xlsx_for(session, [_own_org(user)], grid_sheet=False)
+    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{session.slug}.xlsx"'
+    return response
+
+
+# Delegation plan -------------------------------------------------------------------------------------
+
+
+def delegation_plan(request, slug: str):
+    delegation = get_or_404(delegation_detail, user=request.user, slug=slug)
+    return render(
+        request,
+        "meetings/delegation_plan.html",
+        {
+            "plan": selectors.delegation_plan(user=request.user, delegation=delegation),
+            "delegation": delegation,
+            "staff": is_staff(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def travel_leg_edit(request, slug: str, pk: int | None = None):
+    require(is_staff(request.user))
+    delegation = get_or_404(delegation_detail, user=request.user, slug=slug)
+    leg = get_object_or_404(TravelLeg, pk=pk, delegation=delegation) if pk else None
+    form = TravelLegForm(request.POST or None, instance=leg)
+    if request.method == "POST":
+        if request.POST.get("delete") and leg:
+            services.travel_leg_delete(leg=leg)
+            messages.success(request, _("Travel leg deleted."))
+            return redirect("meetings:delegation_plan", slug=delegation.slug)
+        if form.is_valid():
+            try:
+                services.travel_leg_save(leg=leg, delegation=delegation, **form.cleaned_data)
+            except ValidationError as exc:
+                _error(request, exc)
+            else:
+                messages.success(request, _("Travel leg saved."))
+                return redirect("meetings:delegation_plan", slug=delegation.slug)
+    return render(request, "meetings/travel_leg_form.html", {"form": form, "delegation": delegation, "leg": leg})
