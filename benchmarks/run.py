@@ -10,7 +10,15 @@ database, and peak memory figures then belong to one benchmark alone.
 import subprocess
 import sys
 
-BENCHMARKS = ["directory_search", "matching_quality", "ingest_quality", "need_page", "matching_speed", "scheduling"]
+BENCHMARKS = [
+    "directory_search",
+    "matching_quality",
+    "ingest_quality",
+    "need_page",
+    "matching_speed",
+    "scheduling",
+    "analytics",
+]
 
 
 def main(names: list[str]) -> int:

@@ -131,4 +131,5 @@ def get_delegation(request, slug: str):
     return get_or_404(programme_selectors.delegation_detail, user=request.user, slug=slug)
 
 
+api.add_router("/pipeline/", "innobridge.pipeline.api.router")
 api.add_router("/meetings/", "innobridge.meetings.api.router")

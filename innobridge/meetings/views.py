@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from innobridge.accounts.permissions import is_staff, member_organisation_id, require
 from innobridge.directory.models import Organisation
+from innobridge.jobs.services import job_enqueue
 from innobridge.lib.views import get_or_404
 from innobridge.meetings import exports, selectors, services
 from innobridge.meetings.forms import (
@@ -323,14 +324,27 @@ def session_action(request, slug: str):
     limit = form.cleaned_data["time_limit"] if form.is_valid() else services.DEFAULT_TIME_LIMIT
     try:
         if action in ("schedule", "reschedule"):
-            run_service = services.session_schedule if action == "schedule" else services.session_reschedule
-            run = run_service(session=session, user=request.user, time_limit=limit)
-            messages.success(
-                request,
-                _("%(scheduled)d of %(requests)d accepted requests scheduled (%(status)s).")
-                % {"scheduled": run.scheduled, "requests": run.requests, "status": run.get_status_display()},
+            # The solver may run for minutes: a background job, whose page shows when it is done.
+            job = job_enqueue(
+                kind="meetings.schedule",
+                arguments={
+                    "session": session.slug,
+                    "reschedule": action == "reschedule",
+                    "time_limit": limit,
+                    "user": request.user.pk,
+                },
+                user=request.user,
             )
-            return redirect("meetings:schedule", slug=session.slug)
+            if job.status == job.Status.DONE:
+                run = selectors.latest_run(session)
+                messages.success(
+                    request,
+                    _("%(scheduled)d of %(requests)d accepted requests scheduled (%(status)s).")
+                    % {"scheduled": run.scheduled, "requests": run.requests, "status": run.get_status_display()},
+                )
+                return redirect("meetings:schedule", slug=session.slug)
+            messages.info(request, _("The scheduler is running; this page shows when it is done."))
+            return redirect(job)
         if action in ("publish", "unpublish"):
             services.session_publish(session=session, publish=action == "publish")
             messages.success(request, _("Session updated."))

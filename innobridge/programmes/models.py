@@ -213,6 +213,13 @@ class EventParticipant(models.Model):
         ordering = ["role", "pk"]
 
 
+class Currency(models.TextChoices):
+    CNY = "CNY", "CNY"
+    HKD = "HKD", "HKD"
+    USD = "USD", "USD"
+    EUR = "EUR", "EUR"
+
+
 class Agreement(TrilingualNameModel, SluggedModel, TimeStampedModel):
     """A signed (or planned) cooperation between parties, followed through to deployment."""
 
@@ -266,6 +273,21 @@ class Agreement(TrilingualNameModel, SluggedModel, TimeStampedModel):
         Person, verbose_name=_("witnesses"), blank=True, related_name="agreements_witnessed"
     )
     visibility = models.CharField(_("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
+    value_amount = models.DecimalField(
+        _("investment amount"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The investment or contract value the agreement commits, if known."),
+    )
+    value_currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, blank=True)
+    offers = models.ManyToManyField(
+        "matching.TechnologyOffer", verbose_name=_("technology offers"), blank=True, related_name="agreements"
+    )
+    needs = models.ManyToManyField(
+        "matching.TechnologyNeed", verbose_name=_("technology needs"), blank=True, related_name="agreements"
+    )
 
     slug_prefix = "agreement"
 
@@ -273,6 +295,19 @@ class Agreement(TrilingualNameModel, SluggedModel, TimeStampedModel):
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
         ordering = ["-signed_on", "slug"]
+        indexes = [models.Index(fields=["signed_on"], name="agreement_signed_on")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(value_amount__isnull=True) | ~models.Q(value_currency=""),
+                name="agreement_value_has_currency",
+                violation_error_message=_("Give the currency of the amount."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value_amount__isnull=True) | models.Q(value_amount__gte=0),
+                name="agreement_value_not_negative",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
+        ]
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:agreement_detail", kwargs={"slug": self.slug})

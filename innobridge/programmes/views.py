@@ -126,7 +126,11 @@ def agreement_list(request):
 
 
 def agreement_detail(request, slug: str):
+    from innobridge.pipeline.views import pipeline_context
+
     agreement = get_or_404(selectors.agreement_detail, user=request.user, slug=slug)
     return render(
-        request, "programmes/agreement_detail.html", {"agreement": agreement, "evidence": evidence_for(agreement)}
+        request,
+        "programmes/agreement_detail.html",
+        {"agreement": agreement, "evidence": evidence_for(agreement), **pipeline_context(request, agreement)},
     )

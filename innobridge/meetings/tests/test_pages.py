@@ -151,3 +151,23 @@ class EscapingTests(MeetingsTestCase):
             response = self.client.get(f"/en/meetings/{self.session.slug}/{suffix}")
             self.assertNotContains(response, '<script>alert("x")</script>')
             self.assertContains(response, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;")
+
+
+class BackgroundScheduleTests(MeetingsTestCase):
+    def test_with_a_worker_the_scheduler_runs_as_a_job_and_the_job_page_links_to_the_schedule(self):
+        from django.test import override_settings
+
+        from innobridge.jobs.models import Job
+        from innobridge.jobs.services import run_queue
+
+        self.login(self.alice)
+        url = f"/en/meetings/{self.session.slug}/"
+        with override_settings(JOBS_MODE="worker"):
+            response = self.client.post(url + "run/", {"action": "schedule", "time_limit": "5"})
+        job = Job.objects.get(kind="meetings.schedule")
+        self.assertRedirects(response, job.get_absolute_url())
+        self.assertEqual(job.status, "queued")
+        run_queue("test-worker")
+        job.refresh_from_db()
+        self.assertEqual(job.status, "done", job.error)
+        self.assertContains(self.client.get(job.get_absolute_url()), url + "schedule/")

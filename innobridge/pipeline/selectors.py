@@ -1,0 +1,35 @@
+"""Reads for an agreement's pipeline and a user's notices."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from innobridge.pipeline.models import Milestone, Notification, StatusChange
+from innobridge.programmes.models import Agreement
+
+
+def status_history(*, agreement: Agreement) -> QuerySet[StatusChange]:
+    return StatusChange.objects.filter(agreement=agreement).select_related("changed_by").order_by("on", "pk")
+
+
+def milestones_for(*, agreement: Agreement) -> QuerySet[Milestone]:
+    return (
+        Milestone.objects.filter(agreement=agreement)
+        .select_related("owner", "owner_person")
+        .prefetch_related("evidence")
+        .order_by("due", "pk")
+    )
+
+
+def milestone_detail(*, agreement: Agreement, pk: int) -> Milestone:
+    return Milestone.objects.select_related("agreement").get(agreement=agreement, pk=pk)
+
+
+def notifications_for(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).select_related("milestone__agreement").order_by("-created", "-pk")
+
+
+def unread_count(*, user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read__isnull=True).count()

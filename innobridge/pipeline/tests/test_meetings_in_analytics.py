@@ -1,0 +1,60 @@
+"""Meetings come from the meetings app, read through the analytics selector only."""
+
+from datetime import date, time
+
+import pytest
+
+from innobridge.pipeline import analytics
+from innobridge.pipeline.tests.base import SmallWorldTestCase
+from innobridge.programmes import services as programmes
+
+meetings = pytest.importorskip("innobridge.meetings.models")
+
+
+class MeetingsInAnalyticsTests(SmallWorldTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        delegation = programmes.delegation_save(
+            slug="d1",
+            name_en="Visit",
+            programme=cls.programme,
+            visiting=cls.hk_a,
+            hosting=cls.sd_b,
+            destination=cls.sd_b.places.get(),
+            start=date(2024, 7, 1),
+            end=date(2024, 7, 3),
+        )
+        session = meetings.MatchmakingSession.objects.create(
+            slug="s1",
+            name_en="B2B",
+            delegation=delegation,
+            place=cls.sd_b.places.get(),
+            date=date(2024, 7, 2),
+            start_time=time(9, 0),
+        )
+        for i, (a, b) in enumerate([(cls.hk_a, cls.sd_c), (cls.sd_c, cls.hk_a), (cls.hk_a, cls.outsider)]):
+            request = meetings.MeetingRequest.objects.create(
+                slug=f"mr-{i}", session=session, requester=a, requested=b, status="accepted"
+            )
+            meetings.Meeting.objects.create(request=request, session=session, slot=i + 1, table=1)
+
+    def test_meetings_count_in_the_funnel_by_session_quarter(self):
+        stages, _quarters = analytics.funnel(analytics.Filters())
+        meeting = next(s for s in stages if s.key == "meetings")
+        self.assertEqual((meeting.total, meeting.by_quarter), (3, {"2024-Q3": 3}))
+        agreements = next(s for s in stages if s.key == "agreements")
+        self.assertAlmostEqual(agreements.rate, 4 / 3)
+
+    def test_meetings_are_edges_of_the_network_in_both_directions_together(self):
+        net = analytics.network(analytics.Filters(edges="meetings"))
+        edges = {(a, b): n for a, b, n, kind in net.edges if kind == "meeting"}
+        self.assertEqual(edges[tuple(sorted([self.hk_a.pk, self.sd_c.pk]))], 2)
+        self.assertEqual(len(edges), 2)
+
+    def test_a_programme_filter_keeps_the_meetings_of_its_delegations(self):
+        other = programmes.programme_save(
+            slug="other", name_en="Other", operator=self.hk_a, region=self.sd_b.places.get()
+        )
+        self.assertEqual(analytics._meetings_for(analytics.Filters(programme=self.programme)).count(), 3)
+        self.assertEqual(analytics._meetings_for(analytics.Filters(programme=other)).count(), 0)
