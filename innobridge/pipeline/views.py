@@ -24,7 +24,7 @@ from innobridge.pipeline.permissions import can_manage_pipeline, can_see_analyti
 from innobridge.programmes import selectors as programme_selectors
 from innobridge.programmes.models import Agreement, Event, Programme
 from innocore.charts import bar_chart, column_chart, funnel_chart, network_chart
-from innocore.charts.funnel import percent
+from innocore.charts.funnel import conversions, percent
 
 # ---- access --------------------------------------------------------------------------------------
 
@@ -200,6 +200,12 @@ def funnel_page(filters: analytics.Filters, draw: bool = True) -> dict:
             _("Funnel by quarter"),
             [_("Quarter"), *[s.label for s in stages]],
             [[q, *[s.by_quarter.get(q, 0) for s in stages]] for q in quarters],
+        ),
+        Table(
+            "funnel-conversion-quarters",
+            _("Conversion by quarter"),
+            [_("Quarter"), *[f"{a.label} → {b.label}" for a, b in zip(stages, stages[1:], strict=False)]],
+            [[q, *[percent(r) for r in conversions([s.by_quarter.get(q, 0) for s in stages])[1:]]] for q in quarters],
         ),
     ]
     out = {"tables": tables, "stages": stages, "meetings_available": analytics.meetings_queryset() is not None}

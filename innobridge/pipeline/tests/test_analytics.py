@@ -29,6 +29,15 @@ class AnalyticsNumbersTests(SmallWorldTestCase):
         self.assertEqual(by_key["deployments"], {"2024-Q3": 1})
         self.assertIn("2024-Q3", quarters)  # gaps are kept as quarters
 
+    def test_the_funnel_page_shows_conversion_per_step_and_quarter(self):
+        from innobridge.pipeline.views import funnel_page
+
+        table = funnel_page(analytics.Filters(), draw=False)["tables"][2]
+        row = {r[0]: r[1:] for r in table.rows}["2024-Q3"]
+        # 2024-Q3: one pilot and one deployment, no agreement signed: pilots → deployments is 100 %.
+        self.assertEqual(row[-1], "100.0%")
+        self.assertEqual(len(table.headers), 6)  # quarter + five steps
+
     def test_an_agreement_that_lapsed_after_its_pilot_still_counts_as_a_pilot(self):
         from innobridge.pipeline.models import StatusChange
 
@@ -120,7 +129,7 @@ class AnalyticsPagesTests(SmallWorldTestCase):
     def test_the_xlsx_export_holds_every_table_as_a_sheet(self):
         r = self.client.get("/en/analytics/funnel.xlsx")
         wb = load_workbook(io.BytesIO(r.content))
-        self.assertEqual(len(wb.worksheets), 2)
+        self.assertEqual(len(wb.worksheets), 3)  # counts, by quarter, conversion by quarter
         rows = list(wb.worksheets[0].iter_rows(values_only=True))
         self.assertEqual(rows[0], ("Stage", "Count", "Conversion from the stage before"))
         self.assertEqual(rows[1][:2], ("Suggestions reviewed", 4))
