@@ -14,7 +14,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 _FINAL = tuple("。！？!?；;：:")
-_BULLET = re.compile(r"^\s*(?:[•·●◆▪■\-\*–]|\(?\d{1,2}[\.、)）]?\s|[一二三四五六七八九十]+[、.．])")
+_BULLET = re.compile(
+    r"^\s*(?:[•·‧●◆▪■\-\*–]\s?|\(?\d{1,2}[\.、)）]\s?|\d{1,2}\s+(?=[\u4e00-\u9fff])|[一二三四五六七八九十]+[、.．])"
+)
 _CAPTION = re.compile(
     r"^\s*(?:圖|图)\s*[一二三四五六七八九十\d]+\s*[:：]|^\s*(?:Figure|Photo|Caption)\s*\d*\s*[:：.]", re.I
 )
@@ -30,7 +32,7 @@ _DATELINE = re.compile(
 _PAGE_LINE = re.compile(r"^.{0,40}(?:\bPage\s*\d+(?:\s*(?:of|/)\s*\d+)?|第\s*\d+\s*[頁页])\s*$", re.I)
 _ABOUT = re.compile(r"^\s*(?:關於|关于|About)\s*\S", re.I)
 _CONTACTS = re.compile(
-    r"(?:傳媒查詢|媒體查詢|媒体查询|媒体垂询|傳媒垂詢|新聞聯絡|新闻联络|媒体联系|媒體聯絡|傳媒聯絡|"
+    r"\s*(?:傳媒查詢|媒體查詢|媒体查询|媒体垂询|傳媒垂詢|新聞聯絡|新闻联络|媒体联系|媒體聯絡|傳媒聯絡|"
     r"Media (?:enquiries|inquiries|contacts?)|Press (?:enquiries|contacts?))",
     re.I,
 )
@@ -89,19 +91,26 @@ def _join(a: str, b: str) -> str:
     return a + " " + b
 
 
-def _raw_lines(text: str) -> list[str | None]:
-    """Lines with ``None`` marking a paragraph break; copes with double-spaced extraction."""
+def _raw_lines(text: str, structured: bool = False) -> list[str | None]:
+    """Lines with ``None`` marking a paragraph break; copes with double-spaced extraction.
+
+    ``structured`` text (Word, HTML) already has one paragraph per line.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     pages = text.split("\f")
-    lines: list[str] = []
-    for page in pages:
-        lines.extend(page.split("\n"))
-        lines.append("")
-    # Page headers and footers repeat on every page; page numbers look like furniture.
-    counts = Counter(line.strip() for line in lines if line.strip())
-    repeated = {t for t, c in counts.items() if c >= 3 and len(t) < 60 and len(pages) >= 3}
+    page_lines = [page.strip("\n").split("\n") + [""] for page in pages]
+    lines: list[str] = [line for page in page_lines for line in page]
+    # Page headers and footers repeat on most pages; page numbers look like furniture.
+    on_pages = Counter(t for page in page_lines for t in {line.strip() for line in page if line.strip()})
+    repeated = {t for t, c in on_pages.items() if len(pages) >= 2 and c >= max(2, len(pages) - 1) and len(t) < 60}
     kept = [line for line in lines if not (_FURNITURE.match(line) or _PAGE_LINE.search(line)) or not line.strip()]
     kept = [line for line in kept if line.strip() not in repeated]
+    if structured:
+        out_s: list[str | None] = []
+        for line in kept:
+            if line.strip():
+                out_s.extend([line, None])
+        return out_s
     non_empty = [i for i, line in enumerate(kept) if line.strip()]
     followed_by_blank = sum(1 for i in non_empty if i + 1 < len(kept) and kept[i + 1] == "")
     double_spaced = non_empty and followed_by_blank / len(non_empty) > 0.6
@@ -119,10 +128,19 @@ def _raw_lines(text: str) -> list[str | None]:
     return out
 
 
-def clean(text: str) -> CleanDocument:
-    lines = _raw_lines(text)
+def _trailing_space_marks_end(lines: list[str | None], width: float) -> bool:
+    """Whether a trailing space ends a paragraph (some exporters) or is just noise (others pad every line)."""
+    open_ended = [x for x in lines if x and len(x.rstrip()) >= 0.75 * width and not x.rstrip().endswith(_FINAL)]
+    if not open_ended:
+        return False
+    return sum(1 for x in open_ended if x.endswith(" ")) / len(open_ended) < 0.5
+
+
+def clean(text: str, *, structured: bool = False) -> CleanDocument:
+    lines = _raw_lines(text, structured)
     lengths = [len(x.rstrip()) for x in lines if x]
     width = statistics.quantiles(lengths, n=10)[-1] if len(lengths) >= 10 else max(lengths, default=0)
+    space_ends = _trailing_space_marks_end(lines, width)
     paragraphs_text: list[str] = []
     current = ""
     previous: str | None = None
@@ -136,12 +154,13 @@ def clean(text: str) -> CleanDocument:
         new_item = bool(
             _BULLET.match(stripped)
             or _CAPTION.match(stripped)
-            or _ABOUT.match(stripped)
-            or _CONTACTS.search(stripped[:12])
+            or (_ABOUT.match(stripped) and len(stripped) < 80)
+            or _CONTACTS.match(stripped)
         )
-        soft_wrap = (
+        continues = stripped[:1] in "，、。；：」）,;:)" and previous is not None
+        soft_wrap = continues or (
             previous is not None
-            and not previous.endswith(" ")  # a trailing space marks a hard line end in extracted PDFs
+            and not (space_ends and previous.endswith(" "))
             and not previous.rstrip().endswith(_FINAL)
             and len(previous.rstrip()) >= 0.75 * width
             and not new_item

@@ -135,7 +135,9 @@ def read_html(data: bytes) -> str:
     text, _enc = decode_text(_html_bytes(data))
 
     class Parser(HTMLParser):
-        SKIP = {"script", "style", "nav", "footer", "header", "noscript", "aside", "form"}
+        SKIP = {"script", "style", "nav", "footer", "header", "noscript", "aside", "form", "title", "head"}
+        CHROME = ("breadcrumb", "site-nav", "navbar", "cookie")
+        VOID = {"br", "img", "meta", "link", "hr", "input", "wbr", "source", "area", "base", "col"}
         BLOCK = {
             "p",
             "div",
@@ -155,40 +157,45 @@ def read_html(data: bytes) -> str:
             "ol",
             "figcaption",
             "blockquote",
-            "title",
         }
 
         def __init__(self):
             super().__init__(convert_charrefs=True)
             self.out: list[str] = []
-            self.skip = 0
-            self.in_title = False
-            self.title = ""
+            self.stack: list[tuple[str, bool]] = []
+
+        @property
+        def skipping(self) -> bool:
+            return bool(self.stack) and self.stack[-1][1]
 
         def handle_starttag(self, tag, attrs):
-            if tag in self.SKIP:
-                self.skip += 1
-            if tag == "title":
-                self.in_title = True
+            classes = (dict(attrs).get("class") or "").lower()
+            skip = self.skipping or tag in self.SKIP or any(c in classes for c in self.CHROME)
+            if tag not in self.VOID:
+                self.stack.append((tag, skip))
+            if skip:
+                return
             if tag in self.BLOCK:
                 self.out.append("\n\n")
+            if tag == "br":
+                self.out.append("\n")
             if tag == "li":
                 self.out.append("• ")
 
         def handle_endtag(self, tag):
-            if tag in self.SKIP and self.skip:
-                self.skip -= 1
-            if tag == "title":
-                self.in_title = False
-            if tag in self.BLOCK:
+            was_skipping = self.skipping
+            if any(t == tag for t, _s in self.stack):
+                while self.stack:
+                    if self.stack.pop()[0] == tag:
+                        break
+            if tag in self.BLOCK and not was_skipping:
                 self.out.append("\n\n")
 
         def handle_data(self, data):
-            if self.in_title:
-                self.title += data
-                return
-            if not self.skip:
-                self.out.append(data)
+            if not self.skipping:
+                # Source line breaks are spaces in HTML, and nothing between two Chinese characters.
+                data = re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s*\n\s*(?=[\u3000-\u9fff\uff00-\uffef])", "", data)
+                self.out.append(re.sub(r"[ \t\r\n\f]+", " ", data))
 
     parser = Parser()
     parser.feed(text)
@@ -206,17 +213,34 @@ def _html_bytes(data: bytes) -> bytes:
 
 
 def read_docx(data: bytes) -> str:
+    """Paragraphs and tables in document order; list items get a bullet, table rows become list items."""
     import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:
         raise DocumentError("The Word file is damaged or not a .docx document.") from exc
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" | ".join(cell.text for cell in row.cells))
+    parts: list[str] = []
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraph = Paragraph(child, document)
+            style = (paragraph.style.name if paragraph.style is not None else "") or ""
+            text = paragraph.text
+            if text.strip() and style.startswith("List") and not _LIST_MARK.match(text):
+                text = "• " + text
+            parts.append(text)
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                cells = [cell.text.strip() for cell in row.cells]
+                if any(cells):
+                    parts.append("• " + " | ".join(cells))
     return "\n\n".join(parts)
+
+
+_LIST_MARK = re.compile(r"^\s*(?:[•·●\-–]|\d{1,2}[.、)）])")
 
 
 def read_pdf(data: bytes) -> tuple[str, int]:

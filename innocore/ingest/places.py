@@ -1,0 +1,268 @@
+"""Places in a press release: a gazetteer of Shandong and Hong Kong places (cities, districts, zones, sites)
+plus patterns for development zones, new areas, parks and visited campuses.
+
+A place written inside an organisation name (濟南市人民政府) is not a mention of the place, and each
+place is listed once under its first mention (山東 then 山東省 is one entry, named 山東).
+"""
+
+from __future__ import annotations
+
+import re
+
+from innocore.ingest.orgs import CJK, left_boundary
+from innocore.text import fold
+
+# One entry per place: kind, then its names (Simplified Chinese and English). Variants of one place share
+# an entry, so that 山東省 after 山東, or 淄博 glossing Zibo, add nothing.
+GAZETTEER: list[tuple[str, tuple[str, ...]]] = [
+    ("country", ("中国", "China")),
+    ("country", ("新加坡", "Singapore")),
+    ("country", ("马来西亚", "Malaysia")),
+    ("country", ("越南", "Vietnam", "Viet Nam")),
+    ("country", ("泰国", "Thailand")),
+    ("country", ("印度尼西亚", "印尼", "Indonesia")),
+    ("country", ("日本", "Japan")),
+    ("country", ("韩国", "South Korea", "Korea")),
+    ("country", ("美国", "United States")),
+    ("country", ("英国", "United Kingdom")),
+    ("country", ("德国", "Germany")),
+    ("country", ("法国", "France")),
+    ("country", ("澳大利亚", "Australia")),
+    ("country", ("阿联酋", "United Arab Emirates")),
+    ("country", ("沙特阿拉伯", "Saudi Arabia")),
+    ("province", ("山东省", "山东", "Shandong Province", "Shandong")),
+    ("province", ("广东省", "广东", "Guangdong Province", "Guangdong")),
+    ("province", ("江苏省", "江苏", "Jiangsu Province", "Jiangsu")),
+    ("province", ("浙江省", "浙江", "Zhejiang Province", "Zhejiang")),
+    ("province", ("福建省", "福建", "Fujian Province", "Fujian")),
+    ("province", ("河北省", "河北", "Hebei Province", "Hebei")),
+    ("province", ("河南省", "河南", "Henan Province", "Henan")),
+    ("province", ("海南省", "海南", "Hainan Province", "Hainan")),
+    ("province", ("台湾", "Taiwan")),
+    ("city", ("香港特别行政区", "香港", "Hong Kong SAR", "Hong Kong")),
+    ("city", ("澳门特别行政区", "澳门", "Macao SAR", "Macao", "Macau")),
+    ("city", ("北京市", "北京", "Beijing")),
+    ("city", ("上海市", "上海", "Shanghai")),
+    ("city", ("天津市", "天津", "Tianjin")),
+    ("city", ("重庆市", "重庆", "Chongqing")),
+    ("city", ("深圳市", "深圳", "Shenzhen")),
+    ("city", ("广州市", "广州", "Guangzhou")),
+    ("city", ("济南市", "济南", "Jinan City", "Jinan")),
+    ("city", ("青岛市", "青岛", "Qingdao City", "Qingdao")),
+    ("city", ("烟台市", "烟台", "Yantai City", "Yantai")),
+    ("city", ("潍坊市", "潍坊", "Weifang City", "Weifang")),
+    ("city", ("淄博市", "淄博", "Zibo City", "Zibo")),
+    ("city", ("东营市", "东营", "Dongying City", "Dongying")),
+    ("city", ("威海市", "威海", "Weihai City", "Weihai")),
+    ("city", ("临沂市", "临沂", "Linyi City", "Linyi")),
+    ("city", ("济宁市", "济宁", "Jining City", "Jining")),
+    ("city", ("泰安市", "泰安", "Tai'an City", "Tai'an", "Taian")),
+    ("city", ("日照市", "日照", "Rizhao City", "Rizhao")),
+    ("city", ("德州市", "德州", "Dezhou City", "Dezhou")),
+    ("city", ("聊城市", "聊城", "Liaocheng City", "Liaocheng")),
+    ("city", ("滨州市", "滨州", "Binzhou City", "Binzhou")),
+    ("city", ("菏泽市", "菏泽", "Heze City", "Heze")),
+    ("city", ("枣庄市", "枣庄", "Zaozhuang City", "Zaozhuang")),
+    ("district", ("沙田", "Sha Tin", "Shatin")),
+    ("district", ("九龙塘", "Kowloon Tong")),
+    ("district", ("大埔", "Tai Po")),
+    ("district", ("将军澳", "Tseung Kwan O")),
+    ("district", ("元朗", "Yuen Long")),
+    ("district", ("观塘", "Kwun Tong")),
+    ("district", ("中西区", "Central and Western")),
+    ("district", ("湾仔", "Wan Chai")),
+    ("district", ("西九龙", "West Kowloon")),
+    ("district", ("薄扶林", "Pok Fu Lam", "Pokfulam")),
+    ("district", ("清水湾", "Clear Water Bay")),
+    ("district", ("数码港道", "Cyberport Road")),
+    ("district", ("荃湾", "Tsuen Wan")),
+    ("district", ("屯门", "Tuen Mun")),
+    ("district", ("尖沙咀", "Tsim Sha Tsui")),
+    ("district", ("黄岛区", "Huangdao District")),
+    ("district", ("中环", "Central")),
+    ("district", ("金钟", "Admiralty")),
+    ("district", ("铜锣湾", "Causeway Bay")),
+    ("district", ("东区", "Eastern District")),
+    ("district", ("南区", "Southern District")),
+    ("district", ("油尖旺", "Yau Tsim Mong")),
+    ("district", ("深水埗", "Sham Shui Po")),
+    ("district", ("九龙城", "Kowloon City")),
+    ("district", ("黄大仙", "Wong Tai Sin")),
+    ("district", ("葵青", "Kwai Tsing")),
+    ("district", ("北区", "North District")),
+    ("district", ("西贡", "Sai Kung")),
+    ("district", ("离岛", "Islands District")),
+    ("district", ("白石角", "Pak Shek Kok")),
+    ("district", ("科学园路", "Science Park Road")),
+    ("district", ("河套", "Lok Ma Chau Loop")),
+    ("district", ("北部都会区", "Northern Metropolis")),
+    ("district", ("历下区", "Lixia District")),
+    ("district", ("崂山区", "Laoshan District")),
+    ("zone", ("粤港澳大湾区", "大湾区", "Guangdong-Hong Kong-Macao Greater Bay Area", "Greater Bay Area")),
+    ("zone", ("东南亚", "Southeast Asia", "South-east Asia")),
+    ("zone", ("黄河三角洲地区", "黄河三角洲", "Yellow River Delta region", "Yellow River Delta")),
+    ("zone", ("长三角", "长江三角洲", "Yangtze River Delta")),
+    ("zone", ("中东", "Middle East")),
+    ("zone", ("东盟", "ASEAN")),
+    ("zone", ("欧洲", "Europe")),
+    ("zone", ("一带一路", "Belt and Road")),
+    ("site", ("香港科学园", "Hong Kong Science Park")),
+    ("site", ("创新中心", "InnoCentre")),
+    ("site", ("数码港", "Cyberport")),
+    ("site", ("将军澳创新园", "Tseung Kwan O InnoPark")),
+    ("site", ("大埔创新园", "Tai Po InnoPark")),
+    ("site", ("元朗创新园", "Yuen Long InnoPark")),
+    ("site", ("先进制造中心", "Advanced Manufacturing Centre")),
+    ("site", ("微电子中心", "Microelectronics Centre")),
+    (
+        "site",
+        ("河套深港科技创新合作区", "Hetao Shenzhen-Hong Kong Science and Technology Innovation Co-operation Zone"),
+    ),
+    ("site", ("齐鲁软件园", "Qilu Software Park")),
+    ("site", ("港深创新及科技园", "Hong Kong-Shenzhen Innovation and Technology Park")),
+    ("site", ("山东国际会展中心", "Shandong International Convention and Exhibition Center")),
+    ("site", ("香港会议展览中心", "Hong Kong Convention and Exhibition Centre")),
+    ("site", ("青岛港", "Qingdao Port")),
+    ("site", ("日照港", "Rizhao Port")),
+    ("site", ("烟台港", "Yantai Port")),
+]
+# Not places in the annotation sense: regions too generic to record.
+GENERIC = {"内地", "海外", "国际", "本地", "两地", "全球", "全国", "the Mainland", "overseas"}
+
+# Development zones, new areas and free trade zone areas (folded forms). A zone followed by its management
+# committee is that organisation, not a place.
+_ZONE_RE = re.compile(
+    rf"(?:中国[（(][{CJK}]{{2,3}}[）)])?自由贸易试验区(?:[{CJK}]{{2,4}}片区)?"
+    rf"|[{CJK}]{{2,14}}?(?:上合示范区|示范区|高新技术产业开发区|经济技术开发区|开发区|高新区|自贸区|新区|片区|起步区|合作区|保税区)"
+)
+# Mainland districts written after their city (青島市嶗山區, 濟南市歷下區) and Shandong's ports (青島港).
+_CITY_NAMES = "济南|青岛|烟台|潍坊|淄博|东营|威海|临沂|济宁|泰安|日照|德州|聊城|滨州|菏泽|枣庄"
+_DISTRICT_RE = re.compile(rf"(?:{_CITY_NAMES})市?(?P<name>[{CJK}][^新园社地城市郊片景校厂矿港辖]区)(?!管|政府|委)")
+_PORT_RE = re.compile(rf"(?:{_CITY_NAMES})港(?![口澳湾])")
+_SITE_RE = re.compile(rf"[{CJK}]{{2,10}}?(?:创新园|软件园|科技城|会展中心|科学城|产业园|工业园|物流园)")
+_EN_ZONE_RE = re.compile(
+    r"(?:[A-Z][\w'’\-]*\s+)(?:(?:[A-Z][\w'’\-]*|and)\s+){0,6}?"
+    r"(?:Development Zone|New Area|Hi-Tech Zone|High-tech Zone|High-Tech Zone|Free Trade Zone|Pilot Zone"
+    r"|Demonstration Zone)"
+    r"|[A-Z][a-z]+ District|[A-Z][\w\-]+(?: [A-Z][\w\-]+)? InnoPark"
+)
+_COMMITTEE_AFTER = re.compile(r"\s*(?:管理委员会|管委会|Management Committee|Committee|管理局)")
+_GENERIC_ZONE = re.compile(r"^(?:国家级|省级|市级|各|该|本|多个|一批)")
+_VISIT = re.compile(r"参观|到访|访问|考察|visited|toured|tour of|visit to", re.I)
+
+
+def _names_index() -> tuple[dict[str, tuple[int, str]], re.Pattern, re.Pattern]:
+    index: dict[str, tuple[int, str]] = {}
+    cjk, en = [], []
+    for i, (kind, names) in enumerate(GAZETTEER):
+        for n in names:
+            index[n] = (i, kind)
+            (cjk if re.search(f"[{CJK}]", n) else en).append(n)
+    cjk_re = re.compile("|".join(re.escape(n) for n in sorted(cjk, key=len, reverse=True)))
+    en_alt = "|".join(re.escape(n) for n in sorted(en, key=len, reverse=True))
+    en_re = re.compile(rf"(?<![\w-])(?:{en_alt})(?![\w-])", re.I)
+    return index, cjk_re, en_re
+
+
+_INDEX, _CJK_PLACES, _EN_PLACES = _names_index()
+_INDEX_LOWER = {k.lower(): v for k, v in _INDEX.items()}
+
+
+def find_places(
+    text: str,
+    folded: str,
+    blocked: list[tuple[int, int]],
+    universities: list[tuple[str, int, int]],
+    *,
+    exact_blocked: list[tuple[int, int]] = (),
+    zone_committees: list[str] = (),
+) -> list[dict]:
+    """Places in order of first mention, each ``{"name", "kind", "evidence"}``.
+
+    ``blocked`` are the spans of organisation mentions (a place inside one is not counted);
+    ``universities`` are (name, start, end) mentions of universities, which are sites when visited;
+    ``exact_blocked`` are spans where a zone's short name stands for its committee (济南高新区 for
+    济南高新区管委会), and ``zone_committees`` the English names of zone committees, whose words a
+    shortened zone name ("the Torch Hi-Tech Zone") also stands for.
+    """
+    mentions: list[tuple[int, int, str, object]] = []  # start, end, kind, key
+    exact = set(exact_blocked)
+
+    def free(s: int, e: int) -> bool:
+        return (s, e) not in exact and not any(a < e and s < b for a, b in blocked)
+
+    for m in _CJK_PLACES.finditer(folded):
+        key, kind = _INDEX[m.group()]
+        mentions.append((m.start(), m.end(), kind, key))
+    for m in _EN_PLACES.finditer(text):
+        word = m.group()
+        entry = _INDEX.get(word) or (_INDEX_LOWER.get(word.lower()) if word.isupper() else None)
+        if entry:
+            mentions.append((m.start(), m.end(), entry[1], entry[0]))
+    for m in _ZONE_RE.finditer(folded):
+        if m.group().startswith(("中国", "自由贸易")):
+            start = m.start()
+        else:
+            start = _trim(folded, left_boundary(folded, m.end() - 1)[0], m.end())
+        name = folded[start : m.end()]
+        if len(name) >= 4 and not _GENERIC_ZONE.search(name) and not _COMMITTEE_AFTER.match(folded, m.end()):
+            mentions.append((start, m.end(), "zone", name))
+    for m in _DISTRICT_RE.finditer(folded):
+        mentions.append((m.start("name"), m.end(), "district", m.group("name")))
+    for m in _PORT_RE.finditer(folded):
+        mentions.append((m.start(), m.end(), "site", m.group()))
+    for m in _SITE_RE.finditer(folded):
+        start = _trim(folded, left_boundary(folded, m.end() - 1)[0], m.end())
+        name = folded[start : m.end()]
+        if len(name) >= 4 and not _GENERIC_ZONE.search(name):
+            mentions.append((start, m.end(), "site", name))
+    committee_words = [set(c.split()) for c in zone_committees]
+    for m in _EN_ZONE_RE.finditer(text):
+        name = m.group()
+        if _COMMITTEE_AFTER.match(text, m.end()):
+            continue
+        words = set(name.split()) - {"the", "The"}
+        if any(words < w and len(words) + 2 < len(w) for w in committee_words):
+            continue  # a shortened zone name standing for its committee
+        kind = "district" if name.endswith("District") else "site" if name.endswith("InnoPark") else "zone"
+        mentions.append((m.start(), m.end(), kind, name.lower()))
+    visited = set()
+    for name, s, e in universities:
+        clause_start = max(text.rfind(c, 0, s) for c in "。；;\n") + 1
+        sentence_start = max(text.rfind(c, 0, s) for c in "。.\n") + 1
+        if _VISIT.search(folded[max(clause_start, sentence_start) : s]):
+            mentions.append((s, e, "site", ("university", fold(name))))
+            visited.add((s, e))
+    # The longest mention wins where mentions overlap; then the first mention of each place names it.
+    mentions.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    kept: list[tuple[int, int, str, object]] = []
+    for mention in mentions:
+        s, e = mention[0], mention[1]
+        if kept and s < kept[-1][1]:
+            continue
+        kept.append(mention)
+    places: dict[object, dict] = {}
+    for s, e, kind, key in kept:
+        surface = text[s:e]
+        if key in places or surface in GENERIC or not ((s, e) in visited or free(s, e)):
+            continue
+        if surface.isupper() and not re.search(f"[{CJK}]", surface):
+            surface = surface.title()
+        places[key] = {"name": surface, "kind": kind, "evidence": [s, e]}
+    return list(places.values())
+
+
+_COUNTED = re.compile(r"[一二三四五六七八九十两几多数\d]+[个间家座所]")
+
+
+def _trim(folded: str, start: int, end: int) -> int:
+    """Drop a count (三个创新园 -> nothing left) or a city before a provincial name (济南山东国际会展中心)."""
+    m = _COUNTED.search(folded, start, end)
+    if m:
+        start = m.end()
+    first = _CJK_PLACES.match(folded, start)
+    if first and first.end() < end and _CJK_PLACES.match(folded, first.end()):
+        second = _CJK_PLACES.match(folded, first.end())
+        if _INDEX[second.group()][0] != _INDEX[first.group()][0]:
+            start = first.end()
+    return start
