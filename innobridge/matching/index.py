@@ -106,7 +106,7 @@ def query_vector(text: str) -> np.ndarray | None:
     return vec
 
 
-FORMAT = 2  # bump when the pickled index layout changes, so old files are rebuilt, not trusted
+FORMAT = 3  # bump when the pickled index layout changes, so old files are rebuilt, not trusted
 CHANGE_MARGIN = timedelta(minutes=5)  # rows committed late with an older timestamp are re-read
 
 
@@ -119,6 +119,7 @@ class _Entry:
     synced: datetime | None  # when its rows were read: later changes are not in it
     version: tuple = ()  # (index version token, day) at the last confirmation
     checked: float = 0.0  # monotonic time of the last full stamp check
+    seen: dict | None = None  # document id -> last_updated of its row, when the source tracks it
 
 
 def current_version() -> tuple:
@@ -170,6 +171,9 @@ class Source:
     changed: object  # callable(since datetime) -> queryset of rows that may have changed
     stamp_extra: object = None  # callable() -> tuple: other rows the documents depend on (updated in place)
     rebuild_extra: object = None  # callable() -> tuple: rows whose change calls for a full rebuild
+    # A document changes only when its own row's last_updated does (true for offers and needs,
+    # not for organisation profiles, which include their offers' titles).
+    tracks_rows: bool = False
 
 
 def live_matcher(source: Source) -> Matcher:
@@ -209,7 +213,8 @@ def _full_build(source: Source, qs, stamp: tuple, started: datetime, progress=No
     previous = _cache.get(source.name) or _read(source.name)
     term_cache = getattr(previous.matcher, "term_cache_", {}) if previous else {}
     matcher = _build(source.documents(qs.order_by("pk")), term_cache, progress)
-    return _Entry(matcher, stamp, started)
+    seen = dict(qs.values_list("slug", "last_updated")) if source.tracks_rows else None
+    return _Entry(matcher, stamp, started, seen=seen)
 
 
 def rebuild(progress=None) -> dict:
@@ -245,6 +250,16 @@ def _apply_changes(source: Source, entry: _Entry, qs, stamp: tuple, started: dat
     removed = [doc_id for doc_id in matcher.index_of_ if doc_id not in live]
     since = entry.synced - CHANGE_MARGIN if entry.synced else None
     rows = source.changed(since) if since else qs
+    seen = dict(entry.seen) if entry.seen is not None else None
+    if seen is not None:
+        # Rows re-read because of the safety margin but unchanged since they were indexed are
+        # skipped by their timestamp, so a bulk import just before the build costs nothing here.
+        stamps = dict(rows.values_list("slug", "last_updated"))
+        changed = [slug for slug, at in stamps.items() if seen.get(slug) != at]
+        seen.update(stamps)
+        for doc_id in removed:
+            seen.pop(doc_id, None)
+        rows = rows.filter(slug__in=changed) if len(changed) < 20_000 else rows
     fresh = []
     for doc in source.documents(rows):
         if doc.id not in live:
@@ -261,7 +276,7 @@ def _apply_changes(source: Source, entry: _Entry, qs, stamp: tuple, started: dat
         updated = matcher.updated(fresh, removed, vectors=vectors, token_lists=terms)
         updated.term_cache_ = {**matcher.term_cache_, **cache}
         matcher = updated
-    return _Entry(matcher, stamp, started)
+    return _Entry(matcher, stamp, started, seen=seen)
 
 
 def _terms(docs: list[Document], previous: dict, matcher: Matcher, progress=None) -> tuple[list, dict]:
@@ -347,6 +362,7 @@ OFFERS = Source(
     _offer_documents,
     lambda since: offers_queryset().filter(last_updated__gte=since),
     rebuild_extra=_places_stamp,
+    tracks_rows=True,
 )
 NEEDS = Source(
     "needs",
@@ -354,6 +370,7 @@ NEEDS = Source(
     _need_documents,
     lambda since: needs_queryset().filter(last_updated__gte=since),
     rebuild_extra=_places_stamp,
+    tracks_rows=True,
 )
 
 

@@ -25,6 +25,21 @@ class LiveIndexTests(MatchingTestCase):
         full.assert_not_called()
         self.assertEqual(index.offer_matcher().delta_size, 1)
 
+    def test_after_a_write_only_the_changed_rows_are_read_again(self):
+        self.suggested()  # built moments after the fixtures were written: all within the safety margin
+        services.offer_save(owner=self.zehao, title="海水淡化膜", description="反滲透膜。", status="published")
+        built = []
+        original = index.OFFERS.documents
+
+        def spy(rows):
+            docs = original(rows)
+            built.append(len(docs))
+            return docs
+
+        with mock.patch.object(index.OFFERS, "documents", spy):
+            self.suggested()
+        self.assertEqual(built, [1])
+
     def test_an_unpublished_offer_leaves_the_suggestions_at_once(self):
         self.assertIn(self.cooling.slug, self.suggested())
         services.offer_save(offer=self.cooling, status="draft")
