@@ -67,3 +67,73 @@ def check(
             f"breaks differ by {max(breaks.values()) - min(breaks.values())} > {fairness} between participants"
         )
     return CheckResult(not problems, sum(1 for s in slots if s is not None), sum(breaks.values()), breaks, problems)
+
+
+def check_plan(plan, placements: list, *, fairness: int | None = None, require_all: bool = False) -> CheckResult:
+    """Validate a multi-city plan (``innocore.schedule.plan``): places, tables, clashes, travel, breaks.
+
+    Written from the rules, not from the plan solver's model. ``placements`` holds one
+    ``(session index, slot)`` or None per request.
+    """
+    problems: list[str] = []
+    if len(placements) != len(plan.requests):
+        return CheckResult(False, 0, 0, problems=[f"{len(placements)} places for {len(plan.requests)} requests"])
+    load = Counter(tuple(p) for p in placements if p is not None)
+    for (k, s), n in sorted(load.items()):
+        if 0 <= k < len(plan.sessions) and n > plan.sessions[k].tables:
+            problems.append(f"session {k} slot {s}: {n} meetings for {plan.sessions[k].tables} tables")
+    agenda: dict[int, list[tuple[int, int, int]]] = {p: [] for p in plan.participants}
+    for i, (r, place) in enumerate(zip(plan.requests, placements, strict=True)):
+        if place is None:
+            if require_all or r.fixed:
+                problems.append(f"request {i + 1} ({r.a}-{r.b}) is not scheduled")
+            continue
+        k, s = place
+        if not 0 <= k < len(plan.sessions) or not 1 <= s <= plan.sessions[k].slots:
+            problems.append(f"request {i + 1}: session {k} slot {s} does not exist")
+            continue
+        sess = plan.sessions[k]
+        morning = sess.morning_slots if sess.morning_slots is not None else sess.slots
+        if r.half == MORNING and s > morning:
+            problems.append(f"request {i + 1}: morning only, placed in slot {s}")
+        if r.half == AFTERNOON and s <= morning:
+            problems.append(f"request {i + 1}: afternoon only, placed in slot {s}")
+        if r.city is not None and sess.city != r.city:
+            problems.append(f"request {i + 1}: wants city {r.city}, placed in {sess.city}")
+        if r.day is not None and sess.day != r.day:
+            problems.append(f"request {i + 1}: wants day {r.day}, placed on day {sess.day}")
+        if r.fixed and tuple(r.fixed) != (k, s):
+            problems.append(f"request {i + 1}: fixed to {tuple(r.fixed)}, placed in {(k, s)}")
+        for p in (r.a, r.b):
+            who = plan.participants[p]
+            if who.sessions is not None and k not in who.sessions:
+                problems.append(f"request {i + 1}: participant {p} does not attend session {k}")
+            if (k, s) in who.unavailable:
+                problems.append(f"request {i + 1}: participant {p} is not available in session {k} slot {s}")
+            agenda[p].append((sess.start(s), sess.end(s), k))
+    breaks: dict[int, int] = {}
+    for p, items in agenda.items():
+        items.sort()
+        pairs = [(one, two) for n, one in enumerate(items) for two in items[n + 1 :]]
+        for (_a1, e1, k1), (a2, _e2, k2) in pairs:
+            s1, s2 = plan.sessions[k1], plan.sessions[k2]
+            if s1.day != s2.day:
+                continue
+            if a2 < e1:
+                problems.append(f"participant {p} has two meetings at once (day {s1.day}, minute {a2})")
+            elif s1.city != s2.city and a2 < e1 + plan.travel_minutes(s1.city, s2.city):
+                problems.append(
+                    f"participant {p} cannot travel from {s1.city} to {s2.city} in {a2 - e1} minutes on day {s1.day}"
+                )
+        if items:
+            per_session: dict[int, list[int]] = {}
+            for start, _end, k in items:
+                slot = next(s for s in range(1, plan.sessions[k].slots + 1) if plan.sessions[k].start(s) == start)
+                per_session.setdefault(k, []).append(slot)
+            breaks[p] = sum(count_breaks(v) for v in per_session.values())
+    if fairness is not None and breaks and max(breaks.values()) - min(breaks.values()) > fairness:
+        problems.append(
+            f"breaks differ by {max(breaks.values()) - min(breaks.values())} > {fairness} between participants"
+        )
+    scheduled = sum(1 for p in placements if p is not None)
+    return CheckResult(not problems, scheduled, sum(breaks.values()), breaks, problems)

@@ -4,8 +4,16 @@ Hard: one meeting per participant per slot, at most ``tables`` meetings per slot
 preferences, forbidden slots, fixed meetings, precedences. Objective, in order: scheduled
 meetings weighted by priority, then the total number of breaks (a break is a run of idle slots
 between two consecutive meetings of one participant), with the breaks of any two participants
-differing by at most ``fairness``. Break counts are exact (reified both ways) so the fairness
-bound cannot be met by pretending a participant has more breaks than it has.
+differing by at most ``fairness``.
+
+Two phases for a full schedule (``require_all``). Lower bounds come first, from each participant
+alone: one whose meetings cannot fill a single window of slots without a gap (sessions, forbidden
+and fixed slots) must take a break. The "tight" phase then asks whether every participant can stay
+at its own bound, in the encoding of Bofill et al. (JAIR 2023: order literals "a meeting at or
+before / after slot s" and one Boolean per break start) plus, for participants that must have no
+break, an exact window (their k meetings fill k consecutive slots). A solution there is optimal at
+once; a proof of infeasibility raises the bound by one. Otherwise the "minimise" phase searches
+with per-participant break counts, the bounds above added as constraints.
 """
 
 from __future__ import annotations
@@ -38,6 +46,8 @@ class Result:
     seconds: float
     moved: int = 0
     explanation: list[str] = field(default_factory=list)
+    lower_bound: int | None = None  # breaks: the sum of the participants' own bounds (before search)
+    phase: str = ""  # which phase found the schedule: "tight", "minimise" or "precheck"
 
 
 def explain_overload(inst: Instance) -> list[str]:
@@ -55,51 +65,285 @@ def explain_overload(inst: Instance) -> list[str]:
             reasons.append(
                 f"meeting {i + 1} ({m.a}-{m.b}) has no slot allowed by its session, fixed slot and forbidden slots"
             )
+    return reasons + _explain_fixed_and_order(inst)
+
+
+def _explain_fixed_and_order(inst: Instance) -> list[str]:
+    """Conflicts among fixed meetings and precedences that make a full schedule impossible."""
+    reasons = []
+    fixed_load: Counter = Counter()
+    seen: dict[tuple[int, int], int] = {}
+    for i, m in enumerate(inst.meetings):
+        if not m.fixed:
+            continue
+        fixed_load[m.fixed] += 1
+        for p in (m.a, m.b):
+            if (p, m.fixed) in seen:
+                reasons.append(
+                    f"participant {p} has two meetings fixed to slot {m.fixed} "
+                    f"(meeting {seen[p, m.fixed] + 1} and meeting {i + 1})"
+                )
+            seen[p, m.fixed] = i
+    for s, k in sorted(fixed_load.items()):
+        if k > inst.tables:
+            reasons.append(f"{k} meetings are fixed to slot {s} but there are {inst.tables} tables")
+    # Earliest / latest slot through the precedence graph; a cycle or an empty range is impossible.
+    n = len(inst.meetings)
+    allowed = [inst.allowed_slots(i) for i in range(n)]
+    if not all(allowed):
+        return reasons
+    earliest = [a[0] for a in allowed]
+    latest = [a[-1] for a in allowed]
+    successors: dict[int, list[int]] = {}
+    for i, m in enumerate(inst.meetings):
+        for j in m.after:
+            successors.setdefault(j, []).append(i)
+    for _ in range(n + 1):
+        changed = False
+        for i, m in enumerate(inst.meetings):
+            lo = max([earliest[i]] + [earliest[j] + 1 for j in m.after])
+            lo = next((s for s in allowed[i] if s >= lo), inst.slots + 1)
+            if lo != earliest[i]:
+                earliest[i], changed = lo, True
+            hi = min([latest[i]] + [latest[k] - 1 for k in successors.get(i, [])])
+            hi = next((s for s in reversed(allowed[i]) if s <= hi), 0)
+            if hi != latest[i]:
+                latest[i], changed = hi, True
+        if not changed:
+            break
+        if any(earliest[i] > latest[i] for i in range(n)):
+            break
+    for i, m in enumerate(inst.meetings):
+        if earliest[i] > latest[i]:
+            reasons.append(
+                f"meeting {i + 1} ({m.a}-{m.b}) cannot be placed after the meetings it must follow "
+                f"and before those that must follow it (a cycle or too few slots)"
+            )
     return reasons
 
 
-def _without_breaks(inst: Instance, time_limit: float, workers: int, seed: int) -> tuple[str, list | None]:
-    """Look for a schedule where every participant's meetings are consecutive (zero breaks).
+def _window_fits(inst: Instance, mine: list[int], blocks: list[tuple[int, int]]) -> bool:
+    """Can ``mine`` fill exactly the slots of ``blocks`` (a perfect matching meetings -> slots)?"""
+    inside = {s for lo, hi in blocks for s in range(lo, hi + 1)}
+    match: dict[int, int] = {}
 
-    Each participant gets a start slot and its meetings must fill the window that follows: a far
-    tighter model than counting breaks, and zero is a lower bound, so a solution is optimal.
+    def augment(i: int, seen: set[int]) -> bool:
+        for s in inst.allowed_slots(i):
+            if s in inside and s not in seen:
+                seen.add(s)
+                if s not in match or augment(match[s], seen):
+                    match[s] = i
+                    return True
+        return False
+
+    return all(augment(i, set()) for i in mine)
+
+
+def participant_lower_bound(inst: Instance, participant: int) -> int:
+    """Breaks this participant must take whatever the others do: 0, 1, or 2 meaning "2 or more"."""
+    mine = inst.meetings_of(participant)
+    k, T = len(mine), inst.slots
+    if k < 2 or k > T:
+        return 0
+    if any(_window_fits(inst, mine, [(f, f + k - 1)]) for f in range(1, T - k + 2)):
+        return 0
+    for f1 in range(1, T + 1):
+        for n1 in range(1, k):
+            l1 = f1 + n1 - 1
+            for f2 in range(l1 + 2, T - (k - n1) + 2):
+                if _window_fits(inst, mine, [(f1, l1), (f2, f2 + k - n1 - 1)]):
+                    return 1
+    return 2
+
+
+def add_breaks(m: cp_model.CpModel, used: list, tag: str) -> tuple[list, cp_model.IntVar]:
+    """Order literals and break-start literals of one participant's slots.
+
+    ``used[s]`` is the literal "busy in slot s" (None: never busy). Returns the break-start literals
+    and the literal "no break", which also forces every slot between the first and last meeting busy.
     """
-    model = cp_model.CpModel()
-    n, T = len(inst.meetings), inst.slots
-    x = {(i, s): model.NewBoolVar(f"x{i}_{s}") for i in range(n) for s in inst.allowed_slots(i)}
-    for i in range(n):
-        model.AddExactlyOne(x[i, s] for s in inst.allowed_slots(i))
-    for s in range(1, T + 1):
-        here = [x[i, s] for i in range(n) if (i, s) in x]
-        if len(here) > inst.tables:
-            model.Add(sum(here) <= inst.tables)
-    for i, m in enumerate(inst.meetings):
-        for j in m.after:
-            model.Add(sum(s * x[j, s] for s in inst.allowed_slots(j)) < sum(s * x[i, s] for s in inst.allowed_slots(i)))
-    for p in range(1, inst.participants + 1):
-        mine = inst.meetings_of(p)
-        if not mine:
+    T = len(used)
+    # pre[s]: a meeting at or before s; post[s]: a meeting at or after s (index 0 .. T-1).
+    pre, post = [None] * T, [None] * T
+    for s in range(T):
+        prev = pre[s - 1] if s else None
+        if prev is None and used[s] is None:
             continue
-        k = len(mine)
-        if k > T:
-            return "infeasible", None
-        start = model.NewIntVar(1, T - k + 1, f"start{p}")
+        if prev is None:
+            pre[s] = used[s]
+        elif used[s] is None:
+            pre[s] = prev
+        else:
+            v = m.NewBoolVar(f"pre{tag}_{s}")
+            m.AddBoolOr([prev, used[s]]).OnlyEnforceIf(v)
+            m.AddImplication(prev, v)
+            m.AddImplication(used[s], v)
+            pre[s] = v
+    for s in reversed(range(T)):
+        nxt = post[s + 1] if s + 1 < T else None
+        if nxt is None and used[s] is None:
+            continue
+        if nxt is None:
+            post[s] = used[s]
+        elif used[s] is None:
+            post[s] = nxt
+        else:
+            v = m.NewBoolVar(f"post{tag}_{s}")
+            m.AddBoolOr([nxt, used[s]]).OnlyEnforceIf(v)
+            m.AddImplication(nxt, v)
+            m.AddImplication(used[s], v)
+            post[s] = v
+    breaks = []
+    free = m.NewBoolVar(f"nobreak{tag}")
+    for s in range(1, T - 1):
+        # A break starts at s: busy at s-1, idle at s, a meeting after s.
+        if used[s - 1] is None or post[s + 1] is None:
+            continue
+        b = m.NewBoolVar(f"brk{tag}_{s}")
+        m.AddImplication(b, used[s - 1])
+        m.AddImplication(b, post[s + 1])
+        if used[s] is not None:
+            m.AddImplication(b, used[s].Not())
+            m.AddBoolOr([used[s - 1].Not(), used[s], post[s + 1].Not(), b])
+        else:
+            m.AddBoolOr([used[s - 1].Not(), post[s + 1].Not(), b])
+        m.AddImplication(b, free.Not())
+        breaks.append(b)
+    # Redundant: without a break, every slot between the first and the last meeting is busy.
+    for s in range(1, T - 1):
+        if pre[s - 1] is None or post[s + 1] is None:
+            continue
+        if used[s] is None:
+            m.AddBoolOr([free.Not(), pre[s - 1].Not(), post[s + 1].Not()])
+        else:
+            m.AddBoolOr([free.Not(), pre[s - 1].Not(), post[s + 1].Not(), used[s]])
+    if breaks:
+        m.AddBoolOr(breaks + [free])
+    else:
+        m.Add(free == 1)
+    return breaks, free
+
+
+class _Model:
+    """One CP-SAT model of ``inst``; ``caps`` bounds each participant's breaks (the tight phase)."""
+
+    def __init__(
+        self,
+        inst: Instance,
+        *,
+        require_all: bool,
+        fairness: int | None,
+        lower: dict[int, int],
+        caps: dict[int, int] | None = None,
+        total_floor: int = 0,
+        count_breaks: bool = True,
+    ):
+        self.inst = inst
+        m = self.model = cp_model.CpModel()
+        n, T = len(inst.meetings), inst.slots
+        self.allowed = [inst.allowed_slots(i) for i in range(n)]
+        x = self.x = {(i, s): m.NewBoolVar(f"x{i}_{s}") for i in range(n) for s in self.allowed[i]}
+        self.placed = []
+        for i, meeting in enumerate(inst.meetings):
+            terms = [x[i, s] for s in self.allowed[i]]
+            if require_all or meeting.fixed:
+                m.AddExactlyOne(terms)
+                self.placed.append(1)
+            else:
+                p = m.NewBoolVar(f"placed{i}")
+                m.Add(sum(terms) == p)
+                self.placed.append(p)
         for s in range(1, T + 1):
-            terms = [x[i, s] for i in mine if (i, s) in x]
-            if not terms:
+            here = [x[i, s] for i in range(n) if (i, s) in x]
+            if len(here) > inst.tables:
+                m.Add(sum(here) <= inst.tables)
+        for i, meeting in enumerate(inst.meetings):
+            for j in meeting.after:
+                # x[i, s] needs j placed strictly before s.
+                for s in self.allowed[i]:
+                    before = [x[j, t] for t in self.allowed[j] if t < s]
+                    if before:
+                        m.AddBoolOr(before).OnlyEnforceIf(x[i, s])
+                    else:
+                        m.Add(x[i, s] == 0)
+        self.breaks: dict[int, list] = {}
+        self.free: dict[int, cp_model.IntVar] = {}
+        for p in range(1, inst.participants + 1):
+            mine = inst.meetings_of(p)
+            if not mine:
                 continue
-            model.AddAtMostOne(terms)
-            for lit in terms:
-                model.Add(start <= s).OnlyEnforceIf(lit)
-                model.Add(start >= s - k + 1).OnlyEnforceIf(lit)
+            used = []
+            for s in range(1, T + 1):
+                terms = [x[i, s] for i in mine if (i, s) in x]
+                if not terms:
+                    used.append(None)
+                    continue
+                if len(terms) == 1:
+                    used.append(terms[0])
+                    continue
+                u = m.NewBoolVar(f"u{p}_{s}")
+                m.Add(sum(terms) == u)
+                used.append(u)
+            if len(mine) < 2 or not count_breaks:
+                self.breaks[p] = []
+                continue
+            self.breaks[p], self.free[p] = add_breaks(m, used, str(p))
+            cap = None if caps is None else caps.get(p)
+            if cap is not None:
+                m.Add(sum(self.breaks[p]) <= cap)
+            if require_all and not lower.get(p) and len(mine) <= T and cap == 0:
+                self._window(p, mine, used, T)
+            if require_all and lower.get(p):
+                m.Add(sum(self.breaks[p]) >= lower[p])
+        counts = {p: sum(b) if b else 0 for p, b in self.breaks.items()}
+        self.total = sum(sum(b) for b in self.breaks.values())
+        if total_floor:
+            m.Add(self.total >= total_floor)
+        if fairness is not None and counts:
+            # A participant with one meeting placed for sure has no break, so the minimum is 0.
+            zero = any(
+                len(inst.meetings_of(p)) == 1 and (require_all or inst.meetings[inst.meetings_of(p)[0]].fixed)
+                for p in counts
+            )
+            if zero:
+                for b in self.breaks.values():
+                    if len(b) > fairness:
+                        m.Add(sum(b) <= fairness)
+            else:
+                hi, lo = m.NewIntVar(0, T, "hi"), m.NewIntVar(0, T, "lo")
+                m.AddMaxEquality(hi, list(counts.values()))
+                m.AddMinEquality(lo, list(counts.values()))
+                m.Add(hi - lo <= fairness)
+
+    def _window(self, p: int, mine: list[int], used: list, T: int) -> None:
+        """Redundant for a participant without breaks: its k meetings fill one window of k slots exactly."""
+        m, k = self.model, len(mine)
+        starts = {f: m.NewBoolVar(f"win{p}_{f}") for f in range(1, T - k + 2)}
+        for f, v in starts.items():
+            if any(used[s - 1] is None for s in range(f, f + k)) or not _window_fits(self.inst, mine, [(f, f + k - 1)]):
+                m.Add(v == 0)
+        m.AddExactlyOne(starts.values())
+        for s in range(1, T + 1):
+            if used[s - 1] is not None:
+                m.Add(used[s - 1] == sum(v for f, v in starts.items() if f <= s <= f + k - 1))
+
+    def slots_from(self, solver: cp_model.CpSolver) -> list[int | None]:
+        return [
+            next((s for s in self.allowed[i] if solver.BooleanValue(self.x[i, s])), None)
+            for i in range(len(self.inst.meetings))
+        ]
+
+    def hint(self, slots: list[int | None]) -> None:
+        for (i, s), v in self.x.items():
+            self.model.AddHint(v, slots[i] == s)
+
+
+def _solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
-    code = solver.Solve(model)
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return "found", [next(s for s in inst.allowed_slots(i) if solver.Value(x[i, s])) for i in range(n)]
-    return ("infeasible" if code == cp_model.INFEASIBLE else "unknown"), None
+    return solver
 
 
 def solve(
@@ -111,108 +355,59 @@ def solve(
     require_all: bool = False,
     previous: list[int | None] | None = None,
     seed: int = 0,
+    tight_share: float = 0.3,
 ) -> Result:
     """Solve ``inst``. With ``previous`` (a schedule to repair), moving a meeting costs, so few move."""
     start = time.perf_counter()
-    if require_all and previous is None and all(inst.allowed_slots(i) for i in range(len(inst.meetings))):
-        state, slots = _without_breaks(inst, min(time_limit * 0.3, 20.0), workers, seed)
-        if slots is not None:
-            return Result(slots, "optimal", len(slots), 0, 0.0, 0.0, time.perf_counter() - start)
-        time_limit = max(1.0, time_limit - (time.perf_counter() - start))
-    model = cp_model.CpModel()
-    n, T = len(inst.meetings), inst.slots
-    x: dict[tuple[int, int], cp_model.IntVar] = {}
-    sched = []
-    for i, m in enumerate(inst.meetings):
-        for s in inst.allowed_slots(i):
-            x[i, s] = model.NewBoolVar(f"x{i}_{s}")
-        placed = model.NewBoolVar(f"placed{i}")
-        model.Add(sum(x[i, s] for s in inst.allowed_slots(i)) == placed)
-        if require_all or m.fixed:
-            model.Add(placed == 1)
-        sched.append(placed)
-    for s in range(1, T + 1):
-        here = [x[i, s] for i in range(n) if (i, s) in x]
-        if len(here) > inst.tables:
-            model.Add(sum(here) <= inst.tables)
-    # Precedences: if a meeting is placed, those required before it are placed in an earlier slot.
-    slot_of = {}
-    for i in range(n):
-        slot_of[i] = sum(s * x[i, s] for s in inst.allowed_slots(i))
-    for i, m in enumerate(inst.meetings):
-        for j in m.after:
-            model.AddImplication(sched[i], sched[j])
-            model.Add(slot_of[j] < slot_of[i]).OnlyEnforceIf(sched[i])
-    participant_breaks = []
-    for p in range(1, inst.participants + 1):
-        mine = inst.meetings_of(p)
-        if not mine:
-            continue
-        used = []
-        for s in range(1, T + 1):
-            terms = [x[i, s] for i in mine if (i, s) in x]
-            u = model.NewBoolVar(f"u{p}_{s}")
-            if terms:
-                model.Add(sum(terms) == u)
-            else:
-                model.Add(u == 0)
-            used.append(u)
-        if len(mine) < 2:
-            participant_breaks.append((p, 0))
-            continue
-        # Breaks = blocks of consecutive meetings - 1; a block starts where a used slot follows an idle one.
-        starts = [used[0]]
-        for k in range(1, T):
-            b = model.NewBoolVar(f"s{p}_{k}")
-            model.AddBoolAnd([used[k], used[k - 1].Not()]).OnlyEnforceIf(b)
-            model.AddBoolOr([used[k].Not(), used[k - 1]]).OnlyEnforceIf(b.Not())
-            starts.append(b)
-        count = model.NewIntVar(0, T, f"breaks{p}")
-        model.Add(count == sum(starts) - 1)
-        # Redundant window: meetings lie in [first, first + k + idle - 1]; with no break, idle = 0, so a
-        # participant without breaks gets the same strong propagation as in the zero-break model.
-        k = len(mine)
-        if require_all and k <= T:
-            first = model.NewIntVar(1, T - k + 1, f"first{p}")
-            idle = model.NewIntVar(0, T - k, f"idle{p}")
-            model.Add(idle <= (T - k) * count)
-            model.Add(count <= idle)
-            for s_idx in range(T):
-                for i in mine:
-                    if (i, s_idx + 1) in x:
-                        lit = x[i, s_idx + 1]
-                        model.Add(first <= s_idx + 1).OnlyEnforceIf(lit)
-                        model.Add(first + k - 1 + idle >= s_idx + 1).OnlyEnforceIf(lit)
-        participant_breaks.append((p, count))
-    total_breaks = sum(c for _p, c in participant_breaks)
-    if fairness is not None and participant_breaks:
-        hi, lo = model.NewIntVar(0, T, "hi"), model.NewIntVar(0, T, "lo")
-        model.AddMaxEquality(hi, [c for _p, c in participant_breaks])
-        model.AddMinEquality(lo, [c for _p, c in participant_breaks])
-        model.Add(hi - lo <= fairness)
+    n = len(inst.meetings)
+
+    def left() -> float:
+        return time_limit - (time.perf_counter() - start)
+
+    if require_all:
+        reasons = explain_overload(inst)
+        if reasons:
+            elapsed = time.perf_counter() - start
+            return Result([None] * n, "infeasible", 0, None, None, None, elapsed, explanation=reasons, phase="precheck")
+    lower = {p: participant_lower_bound(inst, p) for p in range(1, inst.participants + 1)} if require_all else {}
+    floor = sum(lower.values())
+    if require_all and previous is None:
+        tight = _Model(inst, require_all=True, fairness=fairness, lower=lower, caps=lower)
+        solver = _solver(min(left() * tight_share, 30.0), workers, seed)
+        code = solver.Solve(tight.model)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            slots = tight.slots_from(solver)
+            breaks = sum(solver.Value(sum(b)) for b in tight.breaks.values() if b)
+            return Result(
+                slots,
+                "optimal",
+                n,
+                breaks,
+                float(breaks),
+                0.0,
+                time.perf_counter() - start,
+                lower_bound=floor,
+                phase="tight",
+            )
+        if code == cp_model.INFEASIBLE:
+            floor += 1
+    if require_all and previous is None:
+        return _minimise_counts(inst, fairness, lower, floor, left(), workers, seed, start)
+    full = _Model(inst, require_all=require_all, fairness=fairness, lower=lower, total_floor=floor)
+    model = full.model
     weight = sum(m.priority for m in inst.meetings) + 1
-    big = T * inst.participants + 1
-    moves = 0
+    big = inst.slots * inst.participants + 1
+    unscheduled = sum(m.priority * (1 - full.placed[i]) for i, m in enumerate(inst.meetings))
     if previous is not None:
-        moved = []
-        for i, s in enumerate(previous):
-            if s is not None and (i, s) in x:
-                moved.append(x[i, s].Not())
-        moves = sum(moved)
-        big = big * (len(previous) + 1)
-    unscheduled = sum(m.priority * (1 - sched[i]) for i, m in enumerate(inst.meetings))
-    # Lexicographic in one objective: every placed meeting outweighs any number of breaks (and moves).
-    model.Minimize(
-        unscheduled * big * weight + (total_breaks * (len(previous) + 1) + moves if previous else total_breaks)
-    )
-    if previous is not None:
-        for i, s in enumerate(previous):
-            if s is not None and (i, s) in x:
-                model.AddHint(x[i, s], 1)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
+        # Repair: scheduled weight first, then few moves, then breaks.
+        stay = [full.x[i, s] for i, s in enumerate(previous) if s is not None and (i, s) in full.x]
+        moves = len(stay) - sum(stay)
+        scale = len(previous) + 1
+        model.Minimize(unscheduled * big * scale * weight + moves * big + full.total)
+        full.hint(previous)
+    else:
+        model.Minimize(unscheduled * big * weight + full.total)
+    solver = _solver(left(), workers, seed)
     code = solver.Solve(model)
     status = STATUS.get(code, "unknown")
     elapsed = time.perf_counter() - start
@@ -220,17 +415,16 @@ def solve(
         reasons = explain_overload(inst) if code == cp_model.INFEASIBLE else []
         if code == cp_model.INFEASIBLE and not reasons:
             reasons = ["the fixed meetings, precedences, forbidden slots and fairness bound cannot all hold together"]
-        return Result([None] * n, status, 0, None, None, None, elapsed, explanation=reasons)
-    slots = [next((s for s in inst.allowed_slots(i) if solver.Value(x[i, s])), None) for i in range(n)]
-    breaks = sum(solver.Value(c) if not isinstance(c, int) else 0 for _p, c in participant_breaks)
+        return Result([None] * n, status, 0, None, None, None, elapsed, explanation=reasons, lower_bound=floor)
+    slots = full.slots_from(solver)
+    breaks = sum(solver.Value(sum(b)) for b in full.breaks.values() if b)
     placed = sum(1 for s in slots if s is not None)
     bound = solver.BestObjectiveBound()
     objective = solver.ObjectiveValue()
-    if placed == n and previous is None:
-        bound_breaks = max(0.0, bound)
-    else:
-        bound_breaks = None
-    gap = 0.0 if status == "optimal" else (round((objective - bound) / max(1.0, abs(objective)), 4))
+    bound_breaks = max(float(floor), bound) if placed == n and previous is None else None
+    if bound_breaks is not None and breaks <= bound_breaks:
+        status = "optimal"
+    gap = 0.0 if status == "optimal" else round((objective - bound) / max(1.0, abs(objective)), 4)
     explanation = (
         []
         if placed == n
@@ -238,7 +432,113 @@ def solve(
         or [f"{n - placed} request(s) could not be placed without breaking a hard constraint"]
     )
     moved_count = sum(1 for i, s in enumerate(previous or []) if s is not None and slots[i] != s)
-    return Result(slots, status, placed, breaks, bound_breaks, gap, elapsed, moved=moved_count, explanation=explanation)
+    return Result(
+        slots,
+        status,
+        placed,
+        breaks,
+        bound_breaks,
+        gap,
+        elapsed,
+        moved=moved_count,
+        explanation=explanation,
+        lower_bound=floor if require_all else None,
+        phase="minimise",
+    )
+
+
+def _minimise_counts(
+    inst: Instance,
+    fairness: int | None,
+    lower: dict[int, int],
+    floor: int,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    start: float,
+) -> Result:
+    """Every meeting placed: minimise breaks counted per participant as blocks of busy slots minus one.
+
+    Measured on the benchmark, this integer-count model finds far better schedules within the time
+    limit than the Boolean break-start model once the tight phase has failed (the literal model's
+    strength is in proofs), so it is the second phase. Each participant's own bound and the floor from
+    the tight phase are added as constraints, which only raise the proven bound.
+    """
+    model = cp_model.CpModel()
+    n, T = len(inst.meetings), inst.slots
+    allowed = [inst.allowed_slots(i) for i in range(n)]
+    x = {(i, s): model.NewBoolVar(f"x{i}_{s}") for i in range(n) for s in allowed[i]}
+    for i in range(n):
+        model.AddExactlyOne(x[i, s] for s in allowed[i])
+    for s in range(1, T + 1):
+        here = [x[i, s] for i in range(n) if (i, s) in x]
+        if len(here) > inst.tables:
+            model.Add(sum(here) <= inst.tables)
+    slot_of = [sum(s * x[i, s] for s in allowed[i]) for i in range(n)]
+    for i, m in enumerate(inst.meetings):
+        for j in m.after:
+            model.Add(slot_of[j] < slot_of[i])
+    counts = []
+    for p in range(1, inst.participants + 1):
+        mine = inst.meetings_of(p)
+        if not mine:
+            continue
+        if len(mine) < 2:
+            counts.append(0)
+            continue
+        used = []
+        for s in range(1, T + 1):
+            terms = [x[i, s] for i in mine if (i, s) in x]
+            u = model.NewBoolVar(f"u{p}_{s}")
+            model.Add(sum(terms) == u) if terms else model.Add(u == 0)
+            used.append(u)
+        # Breaks = blocks of consecutive meetings - 1; a block starts where a used slot follows an idle one.
+        starts = [used[0]]
+        for k in range(1, T):
+            b = model.NewBoolVar(f"s{p}_{k}")
+            model.AddBoolAnd([used[k], used[k - 1].Not()]).OnlyEnforceIf(b)
+            model.AddBoolOr([used[k].Not(), used[k - 1]]).OnlyEnforceIf(b.Not())
+            starts.append(b)
+        count = model.NewIntVar(lower.get(p, 0), T, f"breaks{p}")
+        model.Add(count == sum(starts) - 1)
+        # Redundant window: meetings lie in [first, first + k + idle - 1]; without a break idle = 0.
+        k = len(mine)
+        if k <= T:
+            first = model.NewIntVar(1, T - k + 1, f"first{p}")
+            idle = model.NewIntVar(0, T - k, f"idle{p}")
+            model.Add(idle <= (T - k) * count)
+            model.Add(count <= idle)
+            for (i, s), lit in x.items():
+                if i in mine:
+                    model.Add(first <= s).OnlyEnforceIf(lit)
+                    model.Add(first + k - 1 + idle >= s).OnlyEnforceIf(lit)
+        counts.append(count)
+    total = sum(counts)
+    model.Add(total >= floor)
+    if fairness is not None and counts:
+        hi, lo = model.NewIntVar(0, T, "hi"), model.NewIntVar(0, T, "lo")
+        model.AddMaxEquality(hi, counts)
+        model.AddMinEquality(lo, counts)
+        model.Add(hi - lo <= fairness)
+    model.Minimize(total)
+    solver = _solver(time_limit, workers, seed)
+    code = solver.Solve(model)
+    status = STATUS.get(code, "unknown")
+    elapsed = time.perf_counter() - start
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        reasons = []
+        if code == cp_model.INFEASIBLE:
+            reasons = ["the fixed meetings, precedences, forbidden slots and fairness bound cannot all hold together"]
+        return Result(
+            [None] * n, status, 0, None, None, None, elapsed, explanation=reasons, lower_bound=floor, phase="minimise"
+        )
+    slots = [next(s for s in allowed[i] if solver.BooleanValue(x[i, s])) for i in range(n)]
+    breaks = round(solver.ObjectiveValue())
+    bound = max(float(floor), solver.BestObjectiveBound())
+    if breaks <= bound:
+        status = "optimal"
+    gap = 0.0 if status == "optimal" else round((breaks - bound) / max(1.0, breaks), 4)
+    return Result(slots, status, n, breaks, bound, gap, elapsed, lower_bound=floor, phase="minimise")
 
 
 def slot_loads(slots: list[int | None]) -> Counter:

@@ -5,7 +5,7 @@ import pytest
 from innocore.schedule.check import check, count_breaks
 from innocore.schedule.greedy import greedy
 from innocore.schedule.instance import Instance, InstanceError, Meeting, read_dzn
-from innocore.schedule.solver import solve
+from innocore.schedule.solver import participant_lower_bound, solve
 
 DZN = """nBusiness = 4;
 nMeetings = 5;
@@ -99,3 +99,106 @@ def test_the_greedy_baseline_respects_the_hard_constraints(instance):
     slots = greedy(instance)
     verdict = check(instance, slots)
     assert verdict.valid, verdict.problems
+
+
+def test_the_checker_rejects_fixed_slots_unscheduled_meetings_and_unfair_breaks(instance):
+    instance.meetings[0].fixed = 2
+    problems = " ".join(check(instance, [1, 2, None, 3, 4], fairness=0, require_all=True).problems)
+    assert "fixed to slot 2, placed in 1" in problems
+    assert "meeting 3 (1-4) is not scheduled" in problems
+    assert "breaks differ by 1 > 0" in problems  # participant 1 meets in slots 1 and 4... 3 has a gap
+    assert "3 slots for 5 meetings" in check(instance, [1, 2, 3]).problems[0]
+
+
+def test_a_participant_whose_free_slots_are_split_has_a_break_of_its_own():
+    inst = Instance(
+        "split",
+        participants=3,
+        slots=4,
+        tables=2,
+        morning_slots=4,
+        meetings=[Meeting(1, 2), Meeting(1, 3), Meeting(1, 2)],
+        forbidden={1: frozenset({3})},
+    )
+    assert participant_lower_bound(inst, 1) == 1 and participant_lower_bound(inst, 2) == 0
+    result = solve(inst, time_limit=5, require_all=True)
+    assert (result.status, result.breaks, result.lower_bound, result.phase) == ("optimal", 1, 1, "tight")
+    assert check(inst, result.slots, fairness=2, require_all=True).valid
+
+
+def test_a_tight_zero_break_schedule_is_proven_optimal_at_once(tmp_path):
+    inst = Instance(
+        "chain",
+        participants=4,
+        slots=3,
+        tables=2,
+        morning_slots=3,
+        meetings=[Meeting(1, 2), Meeting(1, 3), Meeting(2, 4), Meeting(3, 4), Meeting(1, 4)],
+    )
+    result = solve(inst, time_limit=5, require_all=True)
+    assert (result.status, result.breaks, result.bound, result.gap, result.phase) == ("optimal", 0, 0.0, 0.0, "tight")
+    assert check(inst, result.slots, fairness=0, require_all=True).valid
+
+
+@pytest.mark.parametrize(
+    ("meetings", "expected"),
+    [
+        # A precedence cycle: 1 before 2 before 1.
+        ([Meeting(1, 2, after=frozenset({1})), Meeting(3, 4, after=frozenset({0}))], "cycle or too few slots"),
+        # A chain of three meetings that must follow each other in two slots.
+        (
+            [Meeting(1, 2), Meeting(3, 4, after=frozenset({0})), Meeting(1, 3, after=frozenset({1}))],
+            "cycle or too few slots",
+        ),
+        ([Meeting(1, 2, fixed=1), Meeting(1, 3, fixed=1)], "participant 1 has two meetings fixed to slot 1"),
+        ([Meeting(1, 2, fixed=1), Meeting(3, 4, fixed=1), Meeting(5, 6, fixed=1)], "3 meetings are fixed to slot 1"),
+    ],
+)
+def test_impossible_variants_are_refused_by_the_pre_check(meetings, expected):
+    inst = Instance("bad", participants=6, slots=2, tables=2, morning_slots=2, meetings=meetings)
+    result = solve(inst, time_limit=5, require_all=True)
+    assert (result.status, result.phase, result.scheduled) == ("infeasible", "precheck", 0)
+    assert any(expected in r for r in result.explanation), result.explanation
+
+
+def test_an_infeasibility_no_simple_rule_sees_is_proven_by_the_solver():
+    # Three participants who all meet each other need three slots; each has only two meetings.
+    triangle = Instance(
+        "triangle",
+        participants=3,
+        slots=2,
+        tables=3,
+        morning_slots=2,
+        meetings=[Meeting(1, 2), Meeting(1, 3), Meeting(2, 3)],
+    )
+    result = solve(triangle, time_limit=5, require_all=True)
+    assert result.status == "infeasible" and result.phase == "minimise" and result.explanation
+    partial = solve(triangle, time_limit=5)
+    assert partial.scheduled == 2 and check(triangle, partial.slots).valid
+
+
+def test_a_cancellation_moves_nothing_and_a_late_request_few_meetings(instance):
+    first = solve(instance, time_limit=5, require_all=True)
+    cancelled = Instance(
+        instance.name,
+        instance.participants,
+        instance.slots,
+        instance.tables,
+        instance.morning_slots,
+        [Meeting(m.a, m.b, m.session, m.fixed, frozenset()) for m in instance.meetings[1:]],
+        instance.forbidden,
+    )
+    again = solve(cancelled, time_limit=5, previous=first.slots[1:])
+    assert again.moved == 0 and again.scheduled == 4
+    late = Instance(
+        instance.name,
+        instance.participants,
+        instance.slots,
+        instance.tables,
+        instance.morning_slots,
+        instance.meetings + [Meeting(2, 4)],
+        instance.forbidden,
+    )
+    repaired = solve(late, time_limit=5, previous=first.slots + [None])
+    assert repaired.scheduled == 6 and repaired.moved <= 2
+    assert check(late, repaired.slots, fairness=2, require_all=True).valid

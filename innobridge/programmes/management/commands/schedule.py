@@ -44,6 +44,8 @@ class Command(BaseCommand):
             "status": result.status,
             "bound": result.bound,
             "gap": result.gap,
+            "lower_bound": result.lower_bound,
+            "phase": result.phase,
             "seconds": round(result.seconds, 2),
             "valid": verdict.valid if verdict else None,
             "explanation": result.explanation,
