@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "innobridge.ops",
     "innobridge.front",
     "innobridge.api",
+    "innobridge.audit",
     "innobridge.demo",
 ]
 
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "innobridge.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

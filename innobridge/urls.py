@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("", include("innobridge.meetings.urls")),
     path("", include("innobridge.pipeline.urls")),
     path("", include("innobridge.jobs.urls")),
+    path("", include("innobridge.audit.urls")),
     path("accounts/", include("innobridge.accounts.urls")),
     path("admin/", admin.site.urls),
 )

@@ -37,6 +37,22 @@ def can_see_contact_details(user: User | AnonymousUser) -> bool:
     return is_staff(user)
 
 
+def can_see_person_contact(user: User | AnonymousUser, person) -> bool:
+    """Staff, and members of an organisation where the person currently holds a position (API).
+
+    Uses ``person.positions.all()``, so a prefetch keeps lists at a constant number of queries.
+    """
+    if is_staff(user):
+        return True
+    org_id = member_organisation_id(user)
+    return org_id is not None and any(p.organisation_id == org_id and p.end is None for p in person.positions.all())
+
+
+def sees_teasers(user: User | AnonymousUser) -> bool:
+    """Anonymous callers see public offers and needs as teasers: no owner, contact or free text."""
+    return not user.is_authenticated
+
+
 def visible_levels(user: User | AnonymousUser) -> list[str]:
     """Visibility levels readable by everyone in the user's position (owners add their own)."""
     if is_staff(user):

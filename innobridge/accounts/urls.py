@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from innobridge.accounts import views
 from innobridge.accounts.throttle import ThrottledAuthenticationForm
 
 app_name = "accounts"
@@ -13,4 +14,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tokens/", views.token_list, name="token_list"),
+    path("tokens/<slug:prefix>/revoke/", views.token_revoke, name="token_revoke"),
 ]

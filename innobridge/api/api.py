@@ -3,14 +3,22 @@
 from datetime import date
 
 from ninja import NinjaAPI, Query, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from innobridge.api.auth import public
+from innobridge.api.pagination import Pages
 from innobridge.directory import selectors as directory_selectors
 from innobridge.directory.filters import OrganisationFilter
 from innobridge.lib.views import get_or_404
 from innobridge.programmes import selectors as programme_selectors
 
-api = NinjaAPI(title="InnoBridge API", version="1", urls_namespace="api")
+api = NinjaAPI(
+    title="InnoBridge API",
+    version="1",
+    urls_namespace="api",
+    description="Send `Authorization: Bearer <token>` (tokens: /en/accounts/tokens/) or use the browser session.",
+    auth=public,
+)
 
 
 class NameOut(Schema):
@@ -106,7 +114,7 @@ class DelegationOut(Schema):
 
 
 @api.get("/organisations", response=list[OrganisationOut], tags=["directory"])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_organisations(request, filters: Query[OrganisationFilterIn]):
     """Organisations matching a search in any script (names, partial names, aliases) and filters."""
     return directory_selectors.organisation_list(filters=OrganisationFilter(**filters.dict()))
@@ -118,7 +126,7 @@ def get_organisation(request, slug: str):
 
 
 @api.get("/delegations", response=list[DelegationOut], tags=["programmes"])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_delegations(request):
     """Delegations the caller may read (public ones for anonymous callers)."""
     return programme_selectors.delegation_list(user=request.user).prefetch_related(
@@ -133,3 +141,6 @@ def get_delegation(request, slug: str):
 
 api.add_router("/pipeline/", "innobridge.pipeline.api.router")
 api.add_router("/meetings/", "innobridge.meetings.api.router")
+api.add_router("/", "innobridge.api.directory.router")
+api.add_router("/", "innobridge.api.matching.router")
+api.add_router("/", "innobridge.api.documents.router")

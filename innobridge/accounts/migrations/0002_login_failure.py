@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('username', models.CharField(db_index=True, max_length=150, verbose_name='user name')),
-                ('address', models.GenericIPAddressField(db_index=True, null=True, verbose_name='address')),
+                ('address', models.GenericIPAddressField(db_index=True, null=True, verbose_name='IP address')),
                 ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='at')),
             ],
             options={

@@ -1,0 +1,335 @@
+"""Offers, needs, their suggestions and contact requests, read through the matching selectors.
+
+What a caller sees is what the pages show them: the selectors decide visibility (public, partners
+only, confidential); anonymous callers get teasers without the owner, the contact or the free text;
+an anonymous offer names its owner only to the owner, staff and accepted requesters.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from innobridge.accounts.permissions import member_organisation_id, sees_teasers
+from innobridge.api.auth import members
+from innobridge.api.pagination import Pages
+from innobridge.directory.models import Organisation
+from innobridge.lib.views import get_or_404
+from innobridge.matching import selectors, services
+from innobridge.matching.models import ContactRequest
+from innobridge.matching.permissions import can_answer, can_see_owner, can_see_request
+
+router = Router(tags=["matching"])
+
+
+def _user(context):
+    return context["request"].user
+
+
+def _full(obj, context) -> bool:
+    """Whether the caller sees more than a teaser of this record."""
+    return not sees_teasers(_user(context))
+
+
+def _owner_shown(offer, context) -> bool:
+    return _full(offer, context) and can_see_owner(_user(context), offer)
+
+
+class OfferOut(Schema):
+    """An offer. ``owner``, ``owner_name``, ``contact``, ``description`` and ``scenarios`` are absent
+    from teasers (anonymous callers) and ``owner*``/``contact`` from anonymous offers until accepted."""
+
+    slug: str
+    title: str
+    summary: str
+    language: str
+    direction: str
+    status: str
+    visibility: str
+    trl: int | None = None
+    ip_status: str
+    sectors: list[str]
+    target_places: list[str]
+    published_on: date | None = None
+    expires_on: date | None = None
+    owner: str | None = None
+    owner_name: str | None = None
+    contact: str | None = None
+    description: str | None = None
+    scenarios: str | None = None
+
+    @staticmethod
+    def resolve_sectors(obj) -> list[str]:
+        return [s.slug for s in obj.sectors.all()]
+
+    @staticmethod
+    def resolve_target_places(obj) -> list[str]:
+        return [p.slug for p in obj.target_places.all()]
+
+    @staticmethod
+    def resolve_owner(obj, context) -> str | None:
+        return obj.owner.slug if _owner_shown(obj, context) else None
+
+    @staticmethod
+    def resolve_owner_name(obj, context) -> str | None:
+        return obj.owner.name if _owner_shown(obj, context) else None
+
+    @staticmethod
+    def resolve_contact(obj, context) -> str | None:
+        if obj.contact_id and _owner_shown(obj, context):
+            return obj.contact.slug
+        return None
+
+    @staticmethod
+    def resolve_description(obj, context) -> str | None:
+        return obj.description if _full(obj, context) else None
+
+    @staticmethod
+    def resolve_scenarios(obj, context) -> str | None:
+        return obj.scenarios if _full(obj, context) else None
+
+
+class NeedOut(Schema):
+    """A need. ``owner``, ``owner_name`` and ``description`` are absent from teasers (anonymous callers)."""
+
+    slug: str
+    title: str
+    language: str
+    status: str
+    visibility: str
+    sectors: list[str]
+    place: str | None = None
+    budget_min: Decimal | None = None
+    budget_max: Decimal | None = None
+    currency: str
+    deadline: date | None = None
+    owner: str | None = None
+    owner_name: str | None = None
+    description: str | None = None
+
+    @staticmethod
+    def resolve_sectors(obj) -> list[str]:
+        return [s.slug for s in obj.sectors.all()]
+
+    @staticmethod
+    def resolve_place(obj) -> str | None:
+        return obj.place.slug if obj.place_id else None
+
+    @staticmethod
+    def resolve_owner(obj, context) -> str | None:
+        return obj.owner.slug if _full(obj, context) else None
+
+    @staticmethod
+    def resolve_owner_name(obj, context) -> str | None:
+        return obj.owner.name if _full(obj, context) else None
+
+    @staticmethod
+    def resolve_description(obj, context) -> str | None:
+        return obj.description if _full(obj, context) else None
+
+
+class OfferFilterIn(Schema):
+    q: str = Field("", max_length=200)
+    sector: str = ""
+    direction: str = ""
+    trl: int | None = Field(None, ge=1, le=9)
+    mine: bool = False
+
+
+class NeedFilterIn(Schema):
+    q: str = Field("", max_length=200)
+    sector: str = ""
+    place: str = ""
+    mine: bool = False
+
+
+@router.get("/offers", response=list[OfferOut], exclude_none=True)
+@paginate(Pages, page_size=settings.PAGE_SIZE)
+def list_offers(request, filters: Query[OfferFilterIn]):
+    """Offers the caller may read, with the filters of the offers page (``trl`` = minimum maturity)."""
+    return selectors.offer_list(
+        user=request.user,
+        q=filters.q,
+        sector=filters.sector,
+        direction=filters.direction,
+        min_trl=filters.trl,
+        mine=filters.mine,
+    ).prefetch_related("target_places")
+
+
+@router.get("/offers/{slug}", response=OfferOut, exclude_none=True)
+def get_offer(request, slug: str):
+    return get_or_404(selectors.offer_detail, user=request.user, slug=slug)
+
+
+@router.get("/needs", response=list[NeedOut], exclude_none=True)
+@paginate(Pages, page_size=settings.PAGE_SIZE)
+def list_needs(request, filters: Query[NeedFilterIn]):
+    """Needs the caller may read, with the filters of the needs page (``place`` includes places below it)."""
+    return selectors.need_list(
+        user=request.user, q=filters.q, sector=filters.sector, place=filters.place, mine=filters.mine
+    )
+
+
+@router.get("/needs/{slug}", response=NeedOut, exclude_none=True)
+def get_need(request, slug: str):
+    return get_or_404(selectors.need_detail, user=request.user, slug=slug)
+
+
+class TermOut(Schema):
+    term: str
+    concept: str
+
+
+class Explanation(Schema):
+    rank: int
+    score: float = Field(description="Out of 100: the sum of the contributions.")
+    contributions: dict[str, float]
+    terms: list[TermOut]
+    shared_sectors: list[str]
+
+
+class OfferSuggestionOut(Explanation):
+    offer: OfferOut
+
+
+class NeedSuggestionOut(Explanation):
+    need: NeedOut
+
+
+def _explained(s, key: str) -> dict:
+    return {
+        "rank": s.rank,
+        "score": s.match.score,
+        "contributions": dict(s.match.contributions),
+        "terms": [{"term": t.term, "concept": t.concept} for t in s.match.terms],
+        "shared_sectors": list(s.match.shared_sectors),
+        key: s.record,
+    }
+
+
+@router.get("/needs/{slug}/suggestions", response=list[OfferSuggestionOut], exclude_none=True)
+def need_suggestions(request, slug: str, top: int = Query(10, ge=1, le=20)):
+    """Offers suggested for a need, as on the need's page, each with its explanation."""
+    need = get_or_404(selectors.need_detail, user=request.user, slug=slug)
+    return [_explained(s, "offer") for s in selectors.offers_for_need(need=need, user=request.user, top=top)]
+
+
+@router.get("/offers/{slug}/suggestions", response=list[NeedSuggestionOut], exclude_none=True)
+def offer_suggestions(request, slug: str, top: int = Query(10, ge=1, le=20)):
+    """Needs suggested for a published offer, as on the offer's page, each with its explanation."""
+    offer = get_or_404(selectors.offer_detail, user=request.user, slug=slug)
+    if offer.status != "published":
+        return []
+    return [_explained(s, "need") for s in selectors.needs_for_offer(offer=offer, user=request.user, top=top)]
+
+
+class ContactRequestOut(Schema):
+    """``recipient`` is absent while it would name the hidden owner of an anonymous offer."""
+
+    slug: str
+    status: str
+    requester: str
+    recipient: str | None = None
+    offer: str | None = None
+    need: str | None = None
+    message: str
+    answer: str
+    created: datetime
+    answered_at: datetime | None = None
+
+    @staticmethod
+    def resolve_requester(obj) -> str:
+        return obj.requester.slug
+
+    @staticmethod
+    def resolve_recipient(obj, context) -> str | None:
+        if obj.offer_id and not can_see_owner(_user(context), obj.offer):
+            return None
+        return obj.recipient.slug
+
+    @staticmethod
+    def resolve_offer(obj) -> str | None:
+        return obj.offer.slug if obj.offer_id else None
+
+    @staticmethod
+    def resolve_need(obj) -> str | None:
+        return obj.need.slug if obj.need_id else None
+
+
+class ContactRequestIn(Schema):
+    offer: str | None = Field(None, max_length=80, description="Slug of the offer; give an offer or a need.")
+    need: str | None = Field(None, max_length=80, description="Slug of the need.")
+    message: str = Field("", max_length=2000)
+
+
+class AnswerIn(Schema):
+    decision: Literal["accept", "decline"]
+    answer: str = Field("", max_length=2000)
+
+
+def _invalid(exc: ValidationError) -> HttpError:
+    return HttpError(400, " ".join(exc.messages))
+
+
+@router.get("/contact-requests", response=list[ContactRequestOut], auth=members, exclude_none=True)
+@paginate(Pages, page_size=settings.PAGE_SIZE)
+def list_contact_requests(request):
+    """Requests sent or received by the caller's organisation (all of them for staff)."""
+    return selectors.contact_requests_for(user=request.user)
+
+
+@router.get("/contact-requests/{slug}", response=ContactRequestOut, auth=members, exclude_none=True)
+def get_contact_request(request, slug: str):
+    contact = selectors.contact_requests_for(user=request.user).filter(slug=slug).first()
+    if contact is None:
+        raise Http404
+    return contact
+
+
+@router.post("/contact-requests", response={201: ContactRequestOut}, auth=members, exclude_none=True)
+def create_contact_request(request, data: ContactRequestIn):
+    """Express interest in an offer or a need the caller may read, for the caller's organisation."""
+    org_id = member_organisation_id(request.user)
+    if org_id is None:
+        raise HttpError(403, _("Only members of an organisation can send contact requests."))
+    if bool(data.offer) == bool(data.need):
+        raise HttpError(400, _("Give either an offer or a need."))
+    if data.offer:
+        subject = {"offer": get_or_404(selectors.offer_detail, user=request.user, slug=data.offer)}
+    else:
+        subject = {"need": get_or_404(selectors.need_detail, user=request.user, slug=data.need)}
+    try:
+        with transaction.atomic():
+            contact = services.contact_request_create(
+                requester=Organisation.objects.get(pk=org_id), user=request.user, message=data.message, **subject
+            )
+    except ValidationError as exc:
+        raise _invalid(exc) from exc
+    return Status(201, contact)
+
+
+@router.post("/contact-requests/{slug}/answer", response=ContactRequestOut, auth=members, exclude_none=True)
+def answer_contact_request(request, slug: str, data: AnswerIn):
+    """Accept or decline a request sent to the caller's organisation; accepting reveals an anonymous owner."""
+    contact = ContactRequest.objects.select_related("requester", "recipient", "offer", "need").filter(slug=slug).first()
+    if contact is None or not can_see_request(request.user, contact):
+        raise Http404
+    if not can_answer(request.user, contact):
+        raise HttpError(403, _("Only the organisation that received the request can answer it."))
+    try:
+        with transaction.atomic():
+            contact = services.contact_request_answer(
+                request=contact, accept=data.decision == "accept", answer=data.answer, user=request.user
+            )
+    except ValidationError as exc:
+        raise _invalid(exc) from exc
+    return contact
