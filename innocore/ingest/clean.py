@@ -21,19 +21,37 @@ _CAPTION = re.compile(
     r"^\s*(?:圖|图)\s*[一二三四五六七八九十\d]+\s*[:：]|^\s*(?:Figure|Photo|Caption)\s*\d*\s*[:：.]", re.I
 )
 _FURNITURE = re.compile(
-    r"^\s*(?:page\s*\d+(?:\s*(?:of|/)\s*\d+)?|第\s*\d+\s*[頁页]|[-–]?\s*\d+\s*[-–]?|\d+\s*/\s*\d+)\s*$", re.I
+    r"^\s*(?:page\s*\d+(?:\s*(?:of|/)\s*\d+)?|第\s*\d+\s*[頁页](?:\s*[，,/]?\s*共\s*\d+\s*[頁页])?"
+    r"|[-–]?\s*\d+\s*[-–]?|\d+\s*/\s*\d+)\s*$",
+    re.I,
 )
-_DATELINE = re.compile(
-    r"[（(]\s*(?P<place>[^，,（）()\d]{1,12})\s*[，,]\s*(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*[）)]"
-    r"|^\s*(?P<place_en>[A-Z][A-Za-z .]{1,30}),\s*(?P<d_en>\d{1,2})\s+(?P<m_en>[A-Z][a-z]+)\s+(?P<y_en>\d{4})"
-    r"|^\s*(?P<place_en2>[A-Z][A-Za-z .]{1,30}),\s*(?P<m_en2>[A-Z][a-z]+)\s+(?P<d_en2>\d{1,2}),?\s+(?P<y_en2>\d{4})",
-    re.M,
+_CN_DATE = r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+_EN_PLACE = r"(?P<place>[A-Z][A-Za-z .]{1,30}(?:,\s*[A-Z][A-Za-z .]{1,30})?)"
+_EN_DMY = r"(?P<d>\d{1,2})\s+(?P<mn>[A-Z][a-z]+)\s+(?P<y>\d{4})"
+_EN_MDY = r"(?P<mn>[A-Z][a-z]+)\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})"
+_DASH = r"\s*(?:——|—|–|--|-)"
+# Dateline forms: （香港，2024年3月12日）, 【濟寧．2025年5月22日】, 香港，2025年4月17日——, 2025年8月14日，香港——,
+# 发布时间：2025-03-20 16:45, "Hong Kong, 12 March 2024", "Yantai, Shandong, June 12, 2025 —",
+# "Hong Kong (27 June 2025) –".
+_DATELINES = [
+    re.compile(rf"[（(]\s*(?P<place>[^，,（）()\d]{{1,12}})\s*[，,]\s*{_CN_DATE}\s*[）)]"),
+    re.compile(rf"^\s*【\s*(?P<place>[^【】\d]{{1,12}}?)\s*[．.·・，,]?\s*{_CN_DATE}\s*】"),
+    re.compile(rf"^\s*(?P<place>[^，,\d\s]{{1,12}})\s*[，,]\s*{_CN_DATE}{_DASH}"),
+    re.compile(rf"^\s*{_CN_DATE}\s*[，,]\s*(?P<place>[^，,\d\s—–]{{1,12}}?){_DASH}"),
+    re.compile(
+        r"^\s*(?:发布时间|發布時間|发布日期|發布日期|發佈日期|日期|Date)\s*[：:]\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    ),
+    re.compile(rf"^\s*{_EN_PLACE},\s*{_EN_DMY}"),
+    re.compile(rf"^\s*{_EN_PLACE},\s*{_EN_MDY}"),
+    re.compile(rf"^\s*{_EN_PLACE}\s*\(\s*(?:{_EN_DMY}|{_EN_MDY.replace('?P<', '?P<x')})\s*\)"),
+]
+_PAGE_LINE = re.compile(
+    r"^.{0,40}(?:\bPage\s*\d+(?:\s*(?:of|/)\s*\d+)?|第\s*\d+\s*[頁页](?:\s*[，,/]?\s*共\s*\d+\s*[頁页])?)\s*$", re.I
 )
-_PAGE_LINE = re.compile(r"^.{0,40}(?:\bPage\s*\d+(?:\s*(?:of|/)\s*\d+)?|第\s*\d+\s*[頁页])\s*$", re.I)
 _ABOUT = re.compile(r"^\s*(?:關於|关于|About)\s*\S", re.I)
 _CONTACTS = re.compile(
     r"\s*(?:傳媒查詢|媒體查詢|媒体查询|媒体垂询|傳媒垂詢|新聞聯絡|新闻联络|媒体联系|媒體聯絡|傳媒聯絡|"
-    r"Media (?:enquiries|inquiries|contacts?)|Press (?:enquiries|contacts?))",
+    r"如有查詢|如有查询|如需查詢|如需查询|Media (?:enquiries|inquiries|contacts?)|Press (?:enquiries|contacts?))",
     re.I,
 )
 MONTHS = {
@@ -189,7 +207,7 @@ def _label(paragraphs_text: list[str]) -> CleanDocument:
     doc = CleanDocument("\n\n".join(text_parts), paragraphs)
     dateline_index = None
     for i, para in enumerate(paragraphs):
-        m = _DATELINE.search(para.text)
+        m = _dateline_match(para.text)
         if m and (m.start() < 5 or para.text.lstrip().startswith(("（", "("))):
             dateline_index = i
             doc.dateline = _dateline_value(m)
@@ -223,13 +241,22 @@ def _label(paragraphs_text: list[str]) -> CleanDocument:
     return doc
 
 
+def _dateline_match(text: str) -> re.Match | None:
+    for pattern in _DATELINES:
+        m = pattern.search(text)
+        if m:
+            return m
+    return None
+
+
 def _dateline_value(m: re.Match) -> tuple[str, str]:
-    if m.group("y"):
-        return m.group("place").strip(), f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
-    place = m.group("place_en") or m.group("place_en2")
-    day = m.group("d_en") or m.group("d_en2")
-    month = MONTHS.get((m.group("m_en") or m.group("m_en2") or "").lower(), 0)
-    year = m.group("y_en") or m.group("y_en2")
-    if not month:
-        return place.strip(), ""
-    return place.strip(), f"{int(year):04d}-{month:02d}-{int(day):02d}"
+    groups = {k: v for k, v in m.groupdict().items() if v}
+
+    def get(key: str) -> str | None:
+        return groups.get(key) or groups.get("x" + key)
+
+    place = (get("place") or "").strip()
+    month = int(get("m")) if get("m") else MONTHS.get((get("mn") or "").lower(), 0)
+    if not month or not get("y") or not get("d"):
+        return place, ""
+    return place, f"{int(get('y')):04d}-{month:02d}-{int(get('d')):02d}"

@@ -16,10 +16,15 @@ EVENT_WORDS = [
     (
         "meeting",
         r"拜會|拜会|拜訪|拜访|會見|会见|會晤|会晤|接見|接见|会面|會面|接待"
-        r"|\bmet\b|courtesy call|called on|received by|roundtable",
+        r"|\bmet\b|courtesy call|called on|received by|roundtable"
+        r"|\bwelcomed the delegation|\breceived (?:Mr|Ms|Mrs|Dr|Prof)\b",
     ),
     ("site_visit", r"參觀|参观|考察|\btoured\b|visited the|site visit"),
-    ("launch", r"啟動|启动|揭牌|開幕|开幕|發佈|发布|成立儀式|\blaunched\b|launch of|inaugurat|went live"),
+    (
+        "launch",
+        r"啟動|启动|揭牌|揭幕|開幕|开幕|發佈|發布(?!時間|日期)|发布(?!时间|日期)|成立儀式"
+        r"|\blaunched\b|launch of|inaugurat|went live",
+    ),
     ("matchmaking", r"對接會|对接会|配對會|配对会|matchmaking session|business matching"),
     ("visit", r"訪問|访问|到訪|到访|回訪|回访|率領代表團|率领代表团|率团|率團|delegation (?:visited|to)|\bvisited\b"),
 ]
@@ -79,8 +84,19 @@ def resolve_date(sentence: str, published: str | None, previous: str | None) -> 
         month = MONTHS[m.group(2).lower()]
         year = pub.year if month <= pub.month else pub.year - 1
         return f"{year:04d}-{month:02d}-{int(m.group(1)):02d}"
+    # 19日下午: a day of the dateline's month.
+    m = re.search(r"(?<![\d月./-])(\d{1,2})\s*[日号](?:上午|下午|晚上|晚|中午|早上|傍晚|，|,)", sentence)
+    if m and 1 <= int(m.group(1)) <= pub.day:
+        return f"{pub.year:04d}-{pub.month:02d}-{int(m.group(1)):02d}"
     if re.search(r"同日|同一天|當日|当日|on the same day", sentence, re.I) and previous:
         return previous
+    shift = _relative_day(sentence)
+    if shift is not None and previous and len(previous) == 10:
+        return (dt.date.fromisoformat(previous) + dt.timedelta(days=shift)).isoformat()
+    m = re.search(r"\bon (" + "|".join(_WEEKDAYS) + r")\b", sentence, re.I)
+    if m:
+        back = (pub.weekday() - _WEEKDAYS.index(m.group(1).capitalize())) % 7
+        return (pub - dt.timedelta(days=back)).isoformat()
     if re.search(r"今日|今天|\btoday\b|this morning", sentence, re.I):
         return published
     if re.search(r"昨日|昨天|\byesterday\b", sentence, re.I):
@@ -90,12 +106,31 @@ def resolve_date(sentence: str, published: str | None, previous: str | None) -> 
         return f"{pub.year - (m.group(1) == '去年'):04d}-{_cn_number(m.group(2)):02d}"
     if re.search(r"上月|上個月|上个月|last month", sentence, re.I):
         return f"{pub.year if pub.month > 1 else pub.year - 1:04d}-{(pub.month - 2) % 12 + 1:02d}"
-    m = re.search(r"\bin (" + "|".join(MONTHS) + r")\b", sentence, re.I)
+    m = re.search(r"\bin (" + "|".join(MONTHS) + r")( last year)?\b", sentence, re.I)
     if m:
         month = MONTHS[m.group(1).lower()]
-        return f"{pub.year if month <= pub.month else pub.year - 1:04d}-{month:02d}"
+        year = pub.year - 1 if m.group(2) or month > pub.month else pub.year
+        return f"{year:04d}-{month:02d}"
     if re.search(r"近日|日前|recently", sentence, re.I):
         return VAGUE
+    return None
+
+
+_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+_NEXT_DAY = re.compile(r"翌日|次日|第二天|第二日|隔天|\b(?:the )?(?:next|following) (?:day|morning|afternoon)", re.I)
+_DAY_BEFORE = re.compile(
+    r"前一天|前一日|前一晚|前夕|\bon the eve of\b|\b(?:the )?(?:day|evening|night) before\b"
+    r"|\bthe previous (?:day|evening)",
+    re.I,
+)
+
+
+def _relative_day(sentence: str) -> int | None:
+    """翌日 / "the next day": +1; 前一天 / "the evening before": -1, against the story's current date."""
+    if _NEXT_DAY.search(sentence):
+        return 1
+    if _DAY_BEFORE.search(sentence):
+        return -1
     return None
 
 
@@ -240,13 +275,18 @@ def _agreements_in_sentence(ctx: Context, s: int, e: int) -> list[dict]:
 def _english_parties(ctx: Context, s: int, v: int, e: int, verb: re.Match) -> list[str]:
     text = ctx.text
     after = text[verb.end() : e]
-    by = re.match(r"\s+by\s+(.*?)(?:,?\s+and\s+witnessed|,?\s+witnessed|\.|$)", after)
+    by = re.match(r"\s+by\s+(.*?)(?:,?\s+and\s+witnessed|,?\s+witnessed|,?\s+with\s+[^.]*\bas witnesses|\.|$)", after)
     if by:
         a = verb.end() + by.start(1)
         b = verb.end() + by.end(1)
         items = sorted([(x, y, n, "person") for x, y, n in ctx.people_in(a, b)])
         return _orgs_of(ctx, items)
-    left = _group_before(ctx, max(s, text.rfind(". ", s, v) + 1), v)
+    # "five agreements signed on stage", "were signed": a passive with no agent names no parties.
+    passive = re.search(r"(?:agreements?|MoUs?|memorand\w+|contracts?|deals?|were|was|been|be)\s+$", text[s:v], re.I)
+    if passive and not re.match(r"\s+between\s", after):
+        return []
+    stops = [m.end() for m in re.finditer(r"(?<!\bLtd)(?<!\bCo)(?<!\bInc)(?<!\bMr)(?<!\bMs)(?<!\bDr)\.\s", text[s:v])]
+    left = _group_before(ctx, s + stops[-1] if stops else s, v)
     between = re.match(r"\s+between\s+(.*?)(?:\s+(?:on|in|at|to|for|under|covering|witnessed)\s|$)", after)
     with_ = re.search(r"\bwith\s+(?:the\s+)?", after[:120])
     right: list[str] = []
@@ -267,8 +307,10 @@ def _witnesses(ctx: Context, s: int, e: int) -> list[str]:
     m = re.search(r"([^，,。；;：:]+?)(?:共同)?(?:見證|见证)", text)
     if m:
         return [n for n in names if n in m.group(1)]
-    m = re.search(r"(?:witnessed by|in the presence of)(.*)", text, re.I)
-    return [n for n in names if n in m.group(1)] if m else []
+    m = re.search(r"(?:witnessed by|in the presence of)(.*)|\bwith\s(.*)\bas witnesses", text, re.I)
+    if m:
+        return [n for n in names if n in (m.group(1) or m.group(2))]
+    return []
 
 
 _SENTENCE_END = re.compile(
@@ -289,9 +331,14 @@ def sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
     return spans
 
 
+def _is_heading(p) -> bool:
+    """A section heading ("Courtesy call and site visit", 泰安：現代農業科技) names topics, not events."""
+    return p.kind == "body" and len(p.text) <= 40 and not re.search(r"[。.!?！？」”:：]\s*$", p.text)
+
+
 def _sentences(doc: CleanDocument, kinds: tuple[str, ...]):
     for p in doc.paragraphs:
-        if p.kind not in kinds:
+        if p.kind not in kinds or _is_heading(p):
             continue
         for s, e in sentence_spans(p.text, p.start):
             yield p, s, e
@@ -338,15 +385,20 @@ def find_events(ctx: Context, places: list[dict]) -> tuple[list[dict], list[dict
     events, agreements = [], []
     # The story's current date: an undated event happens when the one told before it did.
     current = published
+    last_stated = None
     for _p, s, e in _sentences(ctx.doc, ("dateline", "body", "list")):
         sentence = text[s:e]
         kinds = event_kinds(sentence)
         stated = resolve_date(_without_dateline(ctx.doc, s, e), published, current)
+        # 當時 / "at the time": the date the previous sentence stated.
+        if stated is None and re.match(r"\s*(?:當時|当时|At (?:that|the) time)", sentence, re.I):
+            stated = last_stated
+        last_stated = stated if stated and stated != VAGUE else None
         if stated == VAGUE:
             stated = None
             current = None
         date = stated or current
-        if stated and len(stated) == 10 and kinds and not _PLANNED.search(sentence):
+        if stated and len(stated) == 10 and not _PLANNED.search(sentence):
             current = stated
         found = _agreements_in_sentence(ctx, s, e) if "signing" in kinds else []
         for a in found:

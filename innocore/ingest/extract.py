@@ -24,7 +24,7 @@ from innocore.ingest.orgs import (
     kind_of,
     snap_to_known,
 )
-from innocore.ingest.people import SURNAMES, TITLE_CORE, find_people
+from innocore.ingest.people import COMPOUND_SURNAMES, SURNAMES, TITLE_CORE, find_people
 from innocore.ingest.places import find_places
 from innocore.text import detect_script, fold
 
@@ -43,6 +43,7 @@ def extract(doc: CleanDocument) -> dict:
     found = find_organisations(text, folded, listed)
     clean_names = {f.text for f in found if f.extra.get("boundary") == "hard"}
     found = snap_to_known(found, clean_names, text)
+    found = _every_occurrence(found, clean_names, text)
     aliases = find_aliases(text, found)
     organisations, alias_to_full = _register(found, aliases)
     for name in list(organisations):
@@ -103,6 +104,20 @@ def extract(doc: CleanDocument) -> dict:
         "contacts": contacts,
         "evidence": {"title": [head[0].start, head[-1].end] if head else None},
     }
+
+
+def _every_occurrence(found: list[Found], names: set[str], text: str) -> list[Found]:
+    """A CJK name seen once with clean edges (「港魯智能製造聯合創新中心」) is a mention wherever it is written, so
+    that a short form declared after a later occurrence is not lost."""
+    extra = []
+    for name in names:
+        if len(name) < 4 or not re.search(f"[{CJK}]", name):
+            continue
+        for m in re.finditer(re.escape(name), text):
+            if not any(f.start < m.end() and m.start() < f.end for f in found + extra):
+                kind = next(f.extra["kind"] for f in found if f.text == name)
+                extra.append(Found(name, m.start(), m.end(), {"kind": kind, "boundary": "hard"}))
+    return sorted(found + extra, key=lambda f: f.start) if extra else found
 
 
 def _register(found: list[Found], aliases: dict) -> tuple[dict, dict]:
@@ -211,21 +226,65 @@ def _language(text: str) -> str:
     return script if script in ("zh-Hant", "zh-Hans") else "zh-Hans"
 
 
-def _members(doc: CleanDocument) -> list[dict]:
-    """The organisations of a printed list of delegation members, in list order."""
-    out = []
-    paragraphs = doc.paragraphs
+_MEMBER_INTRO = re.compile(r"名單|名单|成員|成员|隨團|随团|members|delegation", re.I)
+_ORG_COLUMN = re.compile(
+    r"^(?:Organi[sz]ations?|Company|Institution|(?:機構|机构|單位|单位)(?:名稱|名称)?|公司)$", re.I
+)
+
+
+def _is_org_line(t: str) -> bool:
+    """A short line that is only an organisation's name (a list printed without bullets)."""
+    if len(t) > 40 or re.search(r"[。，,；;：:！？!?]", t):
+        return False
+    f = fold_same(t)
+    return any(f.endswith(s) for s, _k in ORG_SUFFIXES) or (bool(t.split()) and t.split()[-1] in EN_ORG_WORDS)
+
+
+def _member_items(paragraphs: list) -> list[tuple[object, object]]:
+    """(paragraph, intro) of every item of a list: bulleted items, and short name-only lines under a heading."""
+    items = []
     for i, p in enumerate(paragraphs):
-        if p.kind != "list":
+        if p.kind == "list":
+            intro = next((q for q in reversed(paragraphs[:i]) if q.kind != "list"), None)
+            items.append((p, intro))
+        elif p.kind == "body" and len(p.text) <= 30 and not p.text.endswith(("。", ".")):
+            run = []
+            for q in paragraphs[i + 1 :]:
+                if q.kind != "body" or not _is_org_line(q.text):
+                    break
+                run.append(q)
+            if len(run) >= 2:
+                items.extend((q, p) for q in run)
+    return items
+
+
+def _members(doc: CleanDocument) -> list[dict]:
+    """The organisations of a printed list of delegation members, in list order.
+
+    A member table (No. | Organisation | Representative) gives the organisation cell of each row."""
+    out = []
+    column = None
+    for p, intro in _member_items(doc.paragraphs):
+        if intro is None or not _MEMBER_INTRO.search(intro.text):
             continue
-        intro = next((q for q in reversed(paragraphs[:i]) if q.kind != "list"), None)
-        if intro is None or not re.search(r"名單|名单|成員|成员|隨團|随团|members|delegation", intro.text, re.I):
+        m = re.match(r"\s*(?:\(?\d{1,2}[\.、)）]?|[•·‧●\-–])?\s*(.+?)\s*$", p.text)
+        if not m:
             continue
-        m = re.match(r"\s*(?:\(?\d{1,2}[\.、)）]?|[•·‧●\-–])\s*(.+?)\s*$", p.text)
-        if m:
-            name = re.split(r",\s+(?:a|an|the)\s", m.group(1))[0]
-            start = p.start + m.start(1)
-            out.append({"name": name, "evidence": [start, start + len(name)], "intro": intro.text})
+        name, start = m.group(1), p.start + m.start(1)
+        if " | " in name:
+            cells = name.split(" | ")
+            header = [j for j, c in enumerate(cells) if _ORG_COLUMN.match(c.strip())]
+            if header:
+                column = header[0]
+                continue
+            j = column if column is not None and column < len(cells) else 0
+            while column is None and j < len(cells) - 1 and re.fullmatch(r"[\d.\s]*", cells[j]):
+                j += 1
+            offset = sum(len(c) + 3 for c in cells[:j])
+            name, start = cells[j].strip(), start + offset + (len(cells[j]) - len(cells[j].lstrip()))
+        else:
+            name = re.split(r",\s+(?:a|an|the)\s", name)[0]
+        out.append({"name": name, "evidence": [start, start + len(name)], "intro": intro.text})
     return out
 
 
@@ -239,7 +298,10 @@ def _contacts(doc: CleanDocument, organisations: dict, alias_to_full: dict) -> l
     last_field = None
     for p in doc.of_kind("contacts"):
         t = p.text.strip()
-        if re.search(r"查詢|查询|垂询|垂詢|联系|聯絡|enquiries|inquiries|contact", t, re.I) and len(t) < 30:
+        labelled = re.match(r"^(?:联系人|聯絡人|聯繫人|联络人|Contact(?: person)?)\s*[:：]\s*", t, re.I)
+        t = t[labelled.end() :] if labelled else t
+        heading = re.search(r"查詢|查询|垂询|垂詢|联系|聯絡|enquiries|inquiries|contact", t, re.I) and len(t) < 30
+        if heading and not labelled:
             continue
         label = _LABEL.match(t)
         if label and contacts:
@@ -263,10 +325,16 @@ def _contacts(doc: CleanDocument, organisations: dict, alias_to_full: dict) -> l
         ):
             current_org = alias_to_full.get(t, t)
             continue
+        title = ""
+        # 傳訊經理　羅芷晴: the title printed before the name.
+        titled = re.fullmatch(rf"([{CJK}]{{0,8}}{TITLE_CORE})[\u3000 ]*([{CJK}]{{2,4}})", fold(t))
+        if titled and (titled.group(2)[0] in SURNAMES or titled.group(2)[:2] in COMPOUND_SURNAMES):
+            title, t = t[: titled.end(1)], t[titled.start(2) :]
         if contacts and re.fullmatch(rf"[{CJK}]{{0,8}}{TITLE_CORE}", fold(t)) and not contacts[-1]["_title"]:
             contacts[-1]["_title"] = t  # a title line under the name
             continue
-        chinese_name = re.fullmatch(rf"[{CJK}]{{2,4}}", t) and fold(t)[0] in SURNAMES
+        surname = fold(t)[:1] in SURNAMES or fold(t)[:2] in COMPOUND_SURNAMES
+        chinese_name = re.fullmatch(rf"[{CJK}]{{2,4}}", t) and surname
         if chinese_name or re.fullmatch(
             r"(?:(?:Mr|Ms|Mrs|Miss|Dr)\.?\s+)?[A-Z][a-z]+(?:-[a-z]+)?(?:\s[A-Z][a-z]+(?:-[a-z]+)?){1,2}", t
         ):
@@ -277,8 +345,8 @@ def _contacts(doc: CleanDocument, organisations: dict, alias_to_full: dict) -> l
                     "organization": current_org,
                     "phone": "",
                     "email": "",
-                    "evidence": [p.start, p.end],
-                    "_title": "",
+                    "evidence": [p.end - len(t), p.end],
+                    "_title": title,
                 }
             )
     return contacts

@@ -63,7 +63,9 @@ BREAKS = (
     "等 并 签署 签订 联同 携手 透过 通过 加入 牵头建设 建设 成立 代表 期间 同时 以及 更 今年 去年 明年 上月 本月 今日 "
     "昨日 同日 近日 管理层 三间 两间 多间 多家 一家 其 下属 隶属于 属下 会见 会晤 接见 接待 会面 表示 指出 认为 出席 "
     "见证 主持 其中 介绍 邀请 举行 获 及其 联系 窗口 随 则 取得 获得 代理 对 同 赴 来自 位于 前往 抵达 考察 就 与其 "
-    "即场 现场 分别 共同 联合 合办 主办 协办 承办 首站 设立 建立 开设 落户 共建 组建 打造 不少 部分"
+    "即场 现场 分别 共同 联合 合办 主办 协办 承办 首站 设立 建立 开设 落户 共建 组建 打造 不少 部分 企业 "
+    "子公司 附属公司 "
+    "一月 二月 三月 四月 五月 六月 七月 八月 九月 十月 十一月 十二月"
 ).split()
 _AND_NAMES = (
     "发展和改革",
@@ -85,7 +87,8 @@ GENERIC_ORG = {
     fold_key
     for fold_key in (
         "公司 集团 大学 学院 政府 园区公司 本公司 该公司 科技公司 当地政府 地方政府 创新院 研究院 科学院 医院 "
-        "附属公司 全资附属公司 子公司 母公司 控股公司 公关公司 创新中心 研发中心 研究中心 委员会 管理委员会 管委会 "
+        "附属公司 全资附属公司 全资子公司 子公司 母公司 控股公司 公关公司 创新中心 研发中心 研究中心 委员会 "
+        "管理委员会 管委会 "
         "人民政府 省政府 市政府 有限公司 法定机构 香港政府 特区政府 内地政府 科学园公司"
     ).split()
 }
@@ -182,7 +185,9 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
         if _TITLE_AFTER.match(after) or folded[m.start() - 1 : m.start()] == "副":
             continue
         # A longer suffix continues here (…研究院 then 院长 is handled above; 集团 then 有限公司 is one suffix).
-        start, why = left_boundary(folded, m.start())
+        # 晟川新能（香港）有限公司: a place in brackets inside the name.
+        inner = re.search(rf"[{CJK}][（(][{CJK}]{{2,4}}[）)]$", folded[max(0, m.start() - 8) : m.start()])
+        start, why = left_boundary(folded, m.start() - (len(inner.group()) - 1 if inner else 0))
         # 發展和改革委員會, 工業和信息化廳: a conjunction inside a department's name.
         for phrase in _AND_NAMES:
             i = folded.rfind(phrase, max(0, start - len(phrase)), m.start())
@@ -392,7 +397,18 @@ def snap_to_known(found: list[Found], known: set[str], text: str) -> list[Found]
     clean edge, is that name: 回訪香港科技園公司 -> 香港科技園公司, 代理綠匯能源科技有限公司 -> 綠匯能源科技有限公司.
     A mention that declares a short form right after it (X（Y）) is a full name and is kept."""
     out = []
+    latin_names = {f.text for f in found if not _CJK_CHAR.search(f.text)}
     for f in found:
+        # "…Bureau of Commerce and Hong Kong Science and Technology Parks Corporation": a name cut at "and"
+        # is the longer name the text spells out in full right there.
+        longer = [
+            n for n in latin_names if len(n) > len(f.text) and n.endswith(" " + f.text) and text[: f.end].endswith(n)
+        ]
+        if longer and f.text in latin_names:
+            n = max(longer, key=len)
+            f = Found(n, f.end - len(n), f.end, dict(f.extra))
+            if out and out[-1].end > f.start:
+                out.pop()
         declares = _ALIAS.match(text, f.end) is not None
         if f.extra.get("boundary") != "hard" and f.text not in known and not declares:
             tails = [k for k in known if len(k) >= 4 and f.text.endswith(k) and k != f.text]

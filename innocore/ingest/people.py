@@ -20,9 +20,13 @@ SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石"
     "廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤温柯欧区麦冼岑庄翁容关邝曲岳毕鄺谷邢乔"
     "牛樊葛殷单骆洪包左鲁康伍申安祝纪舒屈项党尚耿游辛祁季阎倪焦葉鍾文凌施甘卓傅柳涂兰颜滕聂饶宁易姬车华蓝霍冉阮简詹古伦"
+    "蒲綦燕卜娄褚俞章鲍戚费廉苗芦符贝邬卞齐萧湛禹狄臧茅庞闵童盛刁虞管缪裴荀甄芮储靳栾厉邰鄂赖蔺屠胥翟郦雍濮扈冀晏柴瞿"
+    "茹艾庾衡匡寇阙蔚巩晁敖阚鞠蒯竺逯桓"
 )
+# Two-character surnames (司徒穎詩, 欧阳…), folded to Simplified like SURNAMES.
+COMPOUND_SURNAMES = set("司徒 欧阳 上官 诸葛 司马 东方 皇甫 令狐 公孙 慕容 夏侯 尉迟 长孙".split())
 # What may follow a Chinese name: punctuation, a conjunction, or the verb of the sentence.
-_AFTER_NAME = "、，,及和与等率表指认见出致（(：:。\\s会代签主在向介接共于到为陪就亦也则曾担致宣透说称"
+_AFTER_NAME = "、，,及和与以等率表指认见出致（(：:。\\s会代签主在向介接共于到为陪就亦也则曾担致宣透说称"
 _NAME_NOT_END = set("签署证席示领辞致会")
 # Honours written after a Chinese name (黃克強博士); they are not part of the name.
 _HONOURS = "博士|教授|先生|女士|小姐|院士"
@@ -31,11 +35,13 @@ EN_WORD = r"[A-Z][a-z]+(?:-[a-z]+)?"
 EN_NAME = rf"{EN_WORD}(?:\s{EN_WORD}){{1,2}}"
 EN_TITLE_WORDS = (
     "Vice Deputy Chief Executive Operating Technology Financial Officer Director Director-General Mayor President "
-    "Chairman Chairperson Chair Head Founder Co-founder Secretary Governor Manager Dean Minister Commissioner Partner "
+    "Chairman Chairwoman Chairperson Chair Head Founder Co-founder Secretary Governor Manager Dean Minister "
+    "Commissioner Partner "
     "Professor General Senior Principal Assistant Associate Managing CEO CTO COO CFO Secretary-General Party "
     "Vice-President Vice-Chairman Vice-Chancellor Pro-Vice-Chancellor Vice-Mayor Vice-Governor Chancellor Provost "
     "Rector Ambassador Consul Consul-General Under-Secretary Permanent Councillor Scientist Engineer Officer-in-charge"
 ).split()
+_TITLE_WORD_SET = set(EN_TITLE_WORDS) | {"Technology", "Business", "Development"}
 _EN_TITLE_ONE = r"(?:(?:" + "|".join(EN_TITLE_WORDS) + r")\s+)*(?:" + "|".join(EN_TITLE_WORDS) + r")"
 _EN_TITLE = rf"{_EN_TITLE_ONE}(?: and {_EN_TITLE_ONE})?"
 _EN_REGIONS = "|".join(
@@ -53,6 +59,8 @@ def find_people(text: str, folded: str, mentions: list[tuple[int, int, str]], or
 
     def add(name: str, title: str, org: str | None, start: int, end: int) -> None:
         name = re.sub(rf"^(?:{HONORIFIC})+", "", name).strip()
+        if all(w in _TITLE_WORD_SET for w in name.split()):
+            return  # "Chief Technology Officer" is a title, not a name
         title = title.strip()
         old = people.get(name)
         if old is None:
@@ -118,7 +126,7 @@ def _descriptor_start(folded: str, mentions, t0: int) -> tuple[int, str]:
 
 
 def _chinese(text, folded, mentions, organisations, add) -> None:
-    run = re.compile(rf"(?P<title>{TITLE_CORE})(?P<name>[{CJK}]{{2,3}}?)(?=[{_AFTER_NAME}]|{_HONOURS}|$)")
+    run = re.compile(rf"(?P<title>{TITLE_CORE})[\u3000 ]?(?P<name>[{CJK}]{{2,3}}?)(?=[{_AFTER_NAME}]|{_HONOURS}|$)")
     region = re.compile(rf"[{CJK}]{{1,4}}?[省市区县]$")
     last_org = None
     for m in run.finditer(folded):
@@ -148,6 +156,30 @@ def _chinese(text, folded, mentions, organisations, add) -> None:
         title = text[title_start : m.end("title")]
         last_org = org or last_org
         add(text[m.start("name") : m.end("name")], title, org, title_start, m.end())
+    # NAME（ORG TITLE）: 季永川（晟川新能董事長）, the title in brackets after the name.
+    for m in re.finditer(rf"(?P<name>[{CJK}]{{2,3}})[（(](?P<inner>[^（）()]{{2,30}}?)[）)]", folded):
+        inner = m.group("inner")
+        title = re.search(rf"{TITLE_CORE}$", inner)
+        if m.group("name")[0] not in SURNAMES or not title:
+            continue
+        org = next(
+            (full for s, e, full in mentions if s == m.start("inner") and e <= m.start("inner") + title.start()), None
+        )
+        start = m.start("inner") + (title.start() if org else 0)
+        add(text[m.start("name") : m.end("name")], text[start : m.end("inner")], org, m.start(), m.end())
+    # TITLE 奧馬爾·哈希米: a transliterated foreign name after the title.
+    for m in re.finditer(
+        rf"(?P<title>{TITLE_CORE})(?P<name>[{CJK}]{{1,5}}[·‧・][{CJK}]{{1,6}}?)(?=[{_AFTER_NAME}]|$)", folded
+    ):
+        d0, stop = _descriptor_start(folded, mentions, m.start("title"))
+        org = _org_ending_at(mentions, d0)[1] if stop == "org" else None
+        add(text[m.start("name") : m.end("name")], text[m.start("title") : m.end("title")], org, m.start(), m.end())
+    # ORG(的)NAME TITLE: 泰安市科學技術局鄒寧遠局長, the title after the name.
+    after = re.compile(rf"的?(?P<name>[{CJK}]{{2,3}}?)(?P<title>{TITLE_CORE})(?=[{_AFTER_NAME}]|$)")
+    for s, e, full in mentions:
+        m = after.match(folded, e)
+        if m and m.group("name")[0] in SURNAMES and not re.search(f"[{_AFTER_NAME}的]", m.group("name")):
+            add(text[m.start("name") : m.end("name")], text[m.start("title") : m.end("title")], full, s, m.end())
     # NAME，ORG TITLE，
     for m in re.finditer(rf"(?P<name>[{CJK}]{{2,3}})[，,](?P<rest>[{CJK}]{{3,30}}?{TITLE_CORE})[，,]", folded):
         if m.group("name")[0] not in SURNAMES:
@@ -195,6 +227,14 @@ def _english(text, mentions, add) -> None:
             before = [(s, f) for s, e, f in mentions if e <= m.start()]
             org = max(before)[1] if before else None
         add(m.group("name"), m.group("title"), org, m.start(), m.end())
+        # "… Chief Executive Officer Mak Ka-ho and Director of Business Development So Wai-lam": the same organisation.
+        second_title = rf"{_EN_TITLE}(?: of [A-Z][a-z]+(?: [A-Z][a-z]+)*)?"
+        more = re.match(rf"\s+and\s+(?P<title>{second_title})\s+(?P<name>(?:{HONORIFIC})?{EN_NAME})", text[m.end() :])
+        if more:
+            add(more.group("name"), more.group("title"), org, m.end(), m.end() + more.end())
+    # "Tidewell's Chief Technology Officer, Dr Janet Leung": a possessive title before the name.
+    for m in re.finditer(rf"(?P<org>{alt})'s\s+(?P<title>{_EN_TITLE}),\s+(?P<name>(?:{HONORIFIC})*{EN_NAME})", text):
+        add(m.group("name"), m.group("title"), full_of.get(m.group("org")), m.start(), m.end())
     # "Qingdao Vice Mayor Gao Yuxin": an office titled by its jurisdiction, held at that jurisdiction's government.
     for m in re.finditer(
         rf"\b(?P<region>{_EN_REGIONS})\s+(?P<title>{_EN_TITLE})\s+(?P<name>(?:{HONORIFIC})*{EN_NAME})", text

@@ -163,6 +163,7 @@ def read_html(data: bytes) -> str:
             super().__init__(convert_charrefs=True)
             self.out: list[str] = []
             self.stack: list[tuple[str, bool]] = []
+            self.cells = 0
 
         @property
         def skipping(self) -> bool:
@@ -181,6 +182,14 @@ def read_html(data: bytes) -> str:
                 self.out.append("\n")
             if tag == "li":
                 self.out.append("• ")
+            # A table row is a list item with its cells joined by " | ", as in Word documents.
+            if tag == "tr":
+                self.out.append("• ")
+                self.cells = 0
+            if tag in ("td", "th"):
+                if self.cells:
+                    self.out.append(" | ")
+                self.cells += 1
 
         def handle_endtag(self, tag):
             was_skipping = self.skipping

@@ -488,3 +488,175 @@ def test_references_back_to_a_visit_are_not_new_visits_and_one_session_is_one_ev
 def test_touring_a_site_is_a_site_visit_only():
     result = run("HONG KONG, 3 March 2025 – The delegation then visited the rooftop solar project of a logistics firm.")
     assert [e["kind"] for e in result["events"]] == ["site_visit"]
+
+
+# Datelines in other layouts, and relative dates
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("深圳，2026年1月9日——深圳市某局今日舉行活動。", "2026-01-09"),
+        ("【威海．2026年2月3日】威海市人民政府今天舉行活動。", "2026-02-03"),
+        ("2026年7月1日，济南——山东省商务厅今天举行活动。", "2026-07-01"),
+        ("发布时间：2026-04-08 09:30　来源：某开发区", "2026-04-08"),
+        ("Weifang, Shandong, May 5, 2026 — The Weifang Municipal People's Government held a forum.", "2026-05-05"),
+        ("Hong Kong (4 March 2026) – Ruihang Robotics Limited held a forum.", "2026-03-04"),
+    ],
+)
+def test_datelines_in_other_layouts_give_the_publication_date(line, expected):
+    assert run("標題\n\n" + line)["published"] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "previous", "expected"),
+    [
+        ("翌日，代表團前往威海。", "2026-03-10", "2026-03-11"),
+        ("The next day, the delegation toured a port.", "2026-03-10", "2026-03-11"),
+        ("On the eve of the forum, the mayor received the guests.", "2026-03-10", "2026-03-09"),
+        ("前一天（3月8日），代表团拜会了商务厅。", "2026-03-10", "2026-03-08"),
+        ("9日下午，代表团参观了工厂。", "2026-03-10", "2026-03-09"),
+        ("On Tuesday, the delegation called on the bureau.", None, "2026-03-10"),
+        ("On Thursday (12 March), the delegation called on the bureau.", None, "2026-03-12"),
+        ("The mayor visited the park in October last year.", None, "2025-10"),
+        ("双方去年十月开始合作。", None, "2025-10"),
+    ],
+)
+def test_relative_dates_resolve_against_the_dateline_and_the_story(sentence, previous, expected):
+    # 2026-03-13 is a Friday.
+    assert resolve_date(sentence, "2026-03-13", previous) == expected
+
+
+# Delegation members printed without bullets, or as a table
+
+
+def test_a_member_table_gives_the_organisation_cell_of_each_row():
+    result = extract(
+        clean(
+            "Title\n\nMembers of the delegation\n\n• No. | Organisation | Representative\n\n"
+            "• 1 | Weihai Municipal Bureau of Commerce | Mr Lu Jianguo, Director\n\n"
+            "• 2 | Harbourlight Optics Limited | Ms Ko Mei-ling, Founder",
+            structured=True,
+        )
+    )
+    assert result["delegation_members"] == ["Weihai Municipal Bureau of Commerce", "Harbourlight Optics Limited"]
+
+
+def test_member_names_on_lines_without_bullets_under_a_heading_are_members():
+    result = run(
+        "（香港，2026年3月1日）科技園公司代表團今日訪問威海，與當地政府和企業探討在智能製造及海洋科技方面的合作。\n\n"
+        "隨團企業\n\n澄明光學有限公司\n\n匯川數據科技有限公司\n\n圖一：代表團成員在威海合照。"
+    )
+    assert result["delegation_members"] == ["澄明光學有限公司", "匯川數據科技有限公司"]
+
+
+def test_an_html_table_row_is_a_list_item_with_cells():
+    html = b"<html><body><p>Agreements signed</p><table><tr><td>1</td><td>A Limited</td></tr></table></body></html>"
+    assert "• 1 | A Limited" in read_document(html, "x.html").text
+
+
+# Titles in other orders
+
+
+def test_a_title_after_the_name_belongs_to_the_organisation_before_it():
+    result = run("（濟南，2026年3月1日）代表團與濟南市商務局的祁文濤局長會面。")
+    assert people(result)["祁文濤"] == ("局長", "濟南市商務局")
+
+
+def test_a_title_and_name_separated_by_a_space_in_a_list():
+    result = run("（威海，2026年3月1日）出席嘉宾有：\n\n• 威海市人民政府副市长　綦海波")
+    assert people(result)["綦海波"][0] == "副市长"
+
+
+def test_a_possessive_title_before_the_name():
+    result = run(
+        "HONG KONG, 3 March 2026 – Harbourlight Optics Limited (Harbourlight) opened a lab. "
+        "Harbourlight's Chief Technology Officer, Dr Peter Chan, said it was ready."
+    )
+    assert people(result)["Peter Chan"] == ("Chief Technology Officer", "Harbourlight Optics Limited")
+    assert "Technology Officer" not in people(result)
+
+
+def test_a_second_titled_person_after_and_shares_the_organisation():
+    result = run(
+        "HONG KONG, 3 March 2026 – Hong Kong Science and Technology Parks Corporation (HKSTP) hosted a forum. "
+        "HKSTP Chief Executive Officer Mak Ka-ho and Director of Business Development So Wai-lam welcomed guests."
+    )
+    assert people(result)["So Wai-lam"][0] == "Director of Business Development"
+
+
+# Contacts in other layouts
+
+
+def test_contacts_with_a_name_label_a_title_before_the_name_and_a_compound_surname():
+    result = run(
+        "（威海，2026年3月1日）內文。\n\n如有查詢，請聯絡：\n\n澄明光學有限公司\n\n傳訊經理　司徒嘉欣\n\n"
+        "電話：1234 5678\n\n媒体联系\n\n威海市商务局\n\n联系人：曲文静\n\n电话：0631-1234567"
+    )
+    contacts = {c["name"]: c for c in result["contacts"]}
+    assert set(contacts) == {"司徒嘉欣", "曲文静"}
+    assert people(result)["司徒嘉欣"][0] == "傳訊經理"
+
+
+# Signings: passives, witnesses, names cut at "and"
+
+
+def test_a_passive_signing_with_no_agent_names_no_parties():
+    result = run(
+        "HONG KONG, 3 March 2026 – Hosted by the Weihai Municipal Bureau of Commerce and Harbourlight Optics "
+        "Limited, the forum closed with three agreements signed on stage."
+    )
+    assert result["agreements"] == []
+
+
+def test_witnesses_given_as_with_x_as_witnesses():
+    result = run(
+        "HONG KONG, 3 March 2026 – Harbourlight Optics Limited and Weihai Port Group Co., Ltd. signed an MoU. "
+        "The MoU was signed by Ms Ko Mei-ling, Founder of Harbourlight Optics Limited, and Mr Lu Jianguo, "
+        "General Manager of Weihai Port Group Co., Ltd., with Mr Mak Ka-ho as witnesses."
+    )
+    assert {p for a in result["agreements"] for p in a["parties"]} == {
+        "Harbourlight Optics Limited",
+        "Weihai Port Group Co., Ltd.",
+    }
+
+
+def test_a_place_in_brackets_inside_a_company_name_and_no_month_or_subsidiary_glued_on():
+    result = run(
+        "（香港，2026年3月1日）去年九月威海海晨新材料有限公司成立全资子公司海晨新材料（香港）有限公司，"
+        "今天与澄明光學有限公司签署合作协议。"
+    )
+    assert {"威海海晨新材料有限公司", "海晨新材料（香港）有限公司"} <= set(orgs(result))
+    assert not {"九月威海海晨新材料有限公司", "全资子公司"} & set(orgs(result))
+
+
+def test_an_unveiling_is_a_launch_but_a_release_time_header_is_not():
+    result = run("标题\n\n发布时间：2026-04-08 09:30　来源：某开发区\n\n创新中心今天在威海揭幕。")
+    assert [e["kind"] for e in result["events"]] == ["launch"]
+
+
+def test_at_the_time_takes_the_date_of_the_sentence_before_and_headings_are_not_events():
+    result = run(
+        "（香港，2026年3月1日）雙方的合作始於去年十月。當時，澄明光學有限公司參加了在威海舉行的對接會。\n\n"
+        "Courtesy call and site visit\n\n內文。"
+    )
+    assert [(e["kind"], e["date"]) for e in result["events"]] == [("matchmaking", "2025-10")]
+
+
+def test_a_title_in_brackets_after_the_name_and_a_transliterated_foreign_name():
+    result = run(
+        "（香港，2026年3月1日）海晨新材料有限公司（“海晨”）今天揭牌，由俞明川（海晨董事长）主持。"
+        "海湾贸易有限责任公司首席执行官萨米尔·阿巴斯签署协议。"
+    )
+    assert people(result)["俞明川"] == ("董事长", "海晨新材料有限公司")
+    assert people(result)["萨米尔·阿巴斯"] == ("首席执行官", "海湾贸易有限责任公司")
+
+
+def test_receiving_a_named_guest_is_a_meeting():
+    result = run("HONG KONG, 3 March 2026 – Ms Ko Mei-ling received Mr Lu Jianguo at the Weihai Municipal Bureau.")
+    assert [e["kind"] for e in result["events"]] == ["meeting"]
+
+
+def test_more_countries_are_places():
+    result = run("（香港，2026年3月1日）海湾贸易有限责任公司在阿曼和埃及代理产品。")
+    assert {"阿曼", "埃及"} <= set(places(result))
