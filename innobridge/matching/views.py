@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from innobridge.accounts.permissions import is_staff, member_organisation_id, require
+from innobridge.directory.filters import OrganisationFilter
 from innobridge.directory.models import Organisation
-from innobridge.directory.selectors import sector_options
+from innobridge.directory.selectors import organisation_list, sector_options
 from innobridge.lib.views import get_or_404, paginate, querystring_without_page
 from innobridge.matching import selectors, services
 from innobridge.matching.forms import AnswerForm, ContactRequestForm, FeedbackForm, NeedForm, OfferForm
@@ -125,13 +126,23 @@ def _owner_for(request, form_owner: str | None) -> Organisation:
     return Organisation.objects.get(pk=org_id)
 
 
+def _choose_owner(request, model):
+    """Staff create records on behalf of an organisation: find it by name in any script first."""
+    q = request.GET.get("q", "").strip()
+    found = list(organisation_list(filters=OrganisationFilter(q=q))[:20]) if q else []
+    return render(request, "matching/choose_owner.html", {"q": q, "found": found, "kind": model._meta.verbose_name})
+
+
 def _edit(request, *, model, form_class, save, record=None, template: str):
     if record is not None:
         require(can_edit(request.user, record))
         owner = record.owner
     else:
         require(can_create(request.user))
-        owner = _owner_for(request, request.POST.get("owner") or request.GET.get("owner"))
+        chosen = request.POST.get("owner") or request.GET.get("owner")
+        if not chosen and is_staff(request.user) and member_organisation_id(request.user) is None:
+            return _choose_owner(request, model)
+        owner = _owner_for(request, chosen)
     form = (
         form_class(request.POST or None, instance=record, owner=owner)
         if form_class is OfferForm

@@ -123,14 +123,7 @@ RULES = {
 }
 
 # Answers that are wrong today, kept visible here until fixed (then the test says so).
-KNOWN_WRONG = {
-    # Staff without an organisation are refused the "New offer/need" button's page unless the
-    # address names an owner (?owner=<slug>); they should get the form with an owner choice.
-    ("matching:offer_create", "read", "staff"): DENY,
-    ("matching:offer_create", "write", "staff"): DENY,
-    ("matching:need_create", "read", "staff"): DENY,
-    ("matching:need_create", "write", "staff"): DENY,
-}
+KNOWN_WRONG: dict = {}
 
 # The API, by operation; anonymous callers read only what anonymous visitors of the pages read.
 API_RULES = {

@@ -118,3 +118,14 @@ class IndexTests(MatchingTestCase):
         services.offer_save(offer=self.robot, description="基于机器视觉与深度学习的自动拣选机器人。")
         offers_for_need(need=self.need, user=self.alice)
         self.assertEqual(StoredVector.objects.count(), before + 1)
+
+
+class StaffCreateTests(MatchingTestCase):
+    def test_staff_choose_the_owner_by_name_then_get_the_form(self):
+        self.login(self.alice)
+        r = self.client.get("/en/offers/new/")
+        self.assertContains(r, "Which organisation is it for?")
+        r = self.client.get("/en/offers/new/", {"q": "创冷"})
+        self.assertContains(r, "?owner=i2cool")
+        r = self.client.get("/en/offers/new/", {"owner": "i2cool"})
+        self.assertContains(r, 'name="title"')
