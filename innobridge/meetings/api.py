@@ -6,12 +6,12 @@ in and its own requests and meetings, anonymous callers public published session
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from innobridge.accounts.permissions import is_staff, member_organisation_id
@@ -36,7 +36,9 @@ class SessionOut(Schema):
     city: str
     delegation: str | None
     date: date
-    start_time: time
+    # Local wall-clock time in the session's time_zone ("09:30"): JSON Schema's "time" format
+    # would demand an offset, which belongs to the zone, not to the time.
+    start_time: str = Field(pattern=r"^[0-2]\d:[0-5]\d$")
     slot_minutes: int
     slots: int
     morning_slots: int
@@ -47,6 +49,10 @@ class SessionOut(Schema):
     @staticmethod
     def resolve_city(obj) -> str:
         return obj.place.slug
+
+    @staticmethod
+    def resolve_start_time(obj) -> str:
+        return obj.start_time.strftime("%H:%M")
 
     @staticmethod
     def resolve_delegation(obj) -> str | None:

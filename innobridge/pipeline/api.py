@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from innobridge.api.pagination import Pages
 from innobridge.lib.views import get_or_404
 from innobridge.pipeline.models import Milestone, StatusChange
 from innobridge.pipeline.permissions import can_manage_pipeline
@@ -82,7 +83,7 @@ def _visible(request):
 
 
 @router.get("/agreements", response=list[AgreementPipelineOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_agreements(request, status: str = "", programme: str = ""):
     """Agreements the caller may read, with status and value; filter by status or programme slug."""
     qs = _visible(request)
