@@ -40,6 +40,7 @@ test: setup lint
 	$(BIN)/pytest
 
 bench: setup
+	$(BIN)/pip install --quiet -r requirements-bench.txt
 	$(PY) -m benchmarks.run $(BENCH)
 
 # Re-extract the message catalogues after changing user-facing strings.

@@ -1,0 +1,1 @@
+"""Load test: 50 concurrent users against gunicorn on loopback (see __main__.py)."""

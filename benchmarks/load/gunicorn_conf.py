@@ -1,0 +1,25 @@
+"""gunicorn settings for the load test: the production layout of docs/OPERATIONS.md, plus a warm-up.
+
+Each worker loads the matching indexes that `innobridge reindex` wrote (and the sentence
+encoder) before it takes requests, as a deployed server would have done long before a rush.
+"""
+
+import os
+
+bind = os.environ["LOAD_BIND"]
+workers = int(os.environ.get("BENCH_WORKERS", "3"))
+threads = int(os.environ.get("BENCH_THREADS", "2"))
+worker_class = "gthread"
+timeout = 300
+# Longer than the users' think time, so a reused connection is not closed under a request.
+keepalive = 10
+loglevel = "warning"
+accesslog = None
+
+
+def post_worker_init(worker):
+    from innobridge.matching import index
+
+    index.offer_matcher()
+    index.need_matcher()
+    index.query_vector("warm up")

@@ -1,0 +1,176 @@
+"""Real-browser tests: Playwright (sync API) driving Debian's Chromium against a live server.
+
+The demo programme and the test personas are loaded once per session and kept as a serialised
+snapshot; every test gets the snapshot back through pytest-django's serialised rollback (the
+live server runs in a thread, so the tests are transactional and the database is flushed after
+each one). Loading the demo computes sentence embeddings for every offer and need, which takes
+far longer than restoring the rows.
+
+Each flow runs at 1280 and 375 px wide and keeps a screenshot of every step under
+test-artifacts/screenshots/<flow>-<width>-<step>.png; at 375 px every page visited must fit
+the screen without horizontal scrolling.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+WIDTHS = [1280, 375]
+PHONE = 375
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-dev.txt)")
+    # Playwright's sync API keeps an event loop on this thread; Django then refuses database calls
+    # from it unless told that they are safe (they are: nothing here is async).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_api.sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo programme plus alice, bob and carol, serialised once for every browser test."""
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.db import connection
+
+    from innobridge.accounts.models import Membership
+    from innobridge.demo.loader import load_demo
+    from innobridge.directory.models import Organisation
+    from innobridge.lib.testing import PASSWORD
+
+    with django_db_blocker.unblock():
+        original = getattr(connection, "_test_serialized_contents", None)
+        seeds = settings.SEEDS_DIR if settings.SEEDS_DIR and Path(settings.SEEDS_DIR).is_dir() else None
+        load_demo(seeds_dir=seeds)
+        User.objects.create_user("alice", "alice@example.org", PASSWORD, is_staff=True)
+        for name, org in (("bob", "i2cool"), ("carol", "zehao-high-purity-metals")):
+            user = User.objects.create_user(name, f"{name}@example.org", PASSWORD)
+            Membership.objects.create(user=user, organisation=Organisation.objects.get(slug=org))
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+        # Each test restores the snapshot into empty tables, as after a serialised-rollback flush.
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    yield
+    with django_db_blocker.unblock():
+        # Leave the database as the other tests expect it: empty, with content types and permissions.
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        if original is None:
+            del connection._test_serialized_contents
+            call_command("flush", verbosity=0, interactive=False)
+        else:
+            connection._test_serialized_contents = original
+            connection.creation.deserialize_db_from_string(original)
+
+
+@pytest.fixture(params=WIDTHS, ids=[f"{w}px" for w in WIDTHS])
+def width(request) -> int:
+    return request.param
+
+
+class Flow:
+    """One user's tab: opens pages, keeps a screenshot of each step, checks the phone layout."""
+
+    def __init__(self, page, base_url: str, name: str, width: int):
+        self.page = page
+        self.base_url = base_url
+        self.name = name
+        self.width = width
+        self.steps = 0
+
+    def open(self, path: str):
+        response = self.page.goto(self.base_url + path)
+        assert response is not None and response.ok, f"GET {path}: {response and response.status}"
+        return response
+
+    def step(self, label: str) -> None:
+        """Screenshot the page; at phone width, fail if the page scrolls sideways."""
+        self.steps += 1
+        slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+        path = SCREENSHOTS / f"{self.name}-{self.width}-{self.steps:02d}-{slug}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        if self.width <= PHONE:
+            overflow = self.page.evaluate(
+                """() => {
+                    const root = document.scrollingElement, w = window.innerWidth;
+                    if (root.scrollWidth <= w + 1) return null;
+                    const clipped = e => {
+                        for (let a = e.parentElement; a && a !== document.body; a = a.parentElement)
+                            if (getComputedStyle(a).overflowX !== 'visible') return true;
+                        return false;
+                    };
+                    const wide = [...document.querySelectorAll('body *')]
+                        .filter(e => e.getBoundingClientRect().right > w + 1 && !clipped(e))
+                        .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > w + 1))
+                        .slice(0, 5).map(e => e.outerHTML.slice(0, 100));
+                    return {scrollWidth: root.scrollWidth, innerWidth: w, wide};
+                }"""
+            )
+            assert overflow is None, f"{self.page.url} scrolls sideways at {self.width} px: {overflow}"
+
+    def login(self, username: str) -> None:
+        from innobridge.lib.testing import PASSWORD
+
+        self.open("/en/accounts/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", PASSWORD)
+        with self.page.expect_navigation():
+            self.page.click("main form button[type=submit]")
+        assert self.page.locator("header .who").inner_text() == username
+
+
+def _reset_sequences() -> None:
+    """Restored rows keep their ids; PostgreSQL's sequences must move past them (SQLite does so itself)."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+@pytest.fixture
+def flow(request, browser, live_server, _demo_snapshot, width):
+    """A fresh browser context (cookies, storage) per test, at the parametrised width."""
+    _reset_sequences()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    name = request.node.originalname.removeprefix("test_").replace("_", "-")
+    yield Flow(page, live_server.url, name, width)
+    context.close()
