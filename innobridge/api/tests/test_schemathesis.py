@@ -33,6 +33,17 @@ def _summary(exc: BaseException) -> str:
 
 
 class SchemathesisTests(BaseTestCase):
+    def setUp(self):
+        # The WSGI app is called directly, not through Django's test client, so keep its
+        # end-of-request hook from closing the test's connection (and its transaction) the
+        # way the test client does: on PostgreSQL the connection would really close.
+        from django.core.signals import request_finished, request_started
+        from django.db import close_old_connections
+
+        for signal in (request_started, request_finished):
+            signal.disconnect(close_old_connections)
+            self.addCleanup(signal.connect, close_old_connections)
+
     def test_generated_requests_get_no_server_error_and_match_the_schema(self):
         from innobridge.wsgi import application
 
