@@ -27,7 +27,8 @@ def tracked_content_type(label: str) -> ContentType | None:
 def record_history(*, content_type: ContentType, slug: str) -> tuple[object | None, QuerySet[AuditEntry]]:
     """The live record (None once deleted) and its entries, newest first; found by slug, never by id."""
     model = content_type.model_class()
-    record = model._default_manager.filter(slug=slug).first() if hasattr(model, "slug") else None
+    key = "slug" if hasattr(model, "slug") else "reference" if hasattr(model, "reference") else None
+    record = model._default_manager.filter(**{key: slug}).first() if key else None
     if record is None:
         keys = set(AuditEntry.objects.filter(content_type=content_type, object_slug=slug).values_list("object_pk"))
         pks = [k for (k,) in keys]

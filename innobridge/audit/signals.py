@@ -3,7 +3,7 @@
 pre_save keeps the stored row's values; post_save and post_delete write an AuditEntry with the
 changed fields only, on the same database connection and so in the same transaction as the
 change: a rolled-back write leaves no entry. Bulk ``QuerySet.update`` and ``bulk_create`` send no
-signals and are not recorded (the services that use them say so).
+signals: services use ``innobridge.audit.bulk`` for them, which records each row the same way.
 """
 
 from __future__ import annotations
@@ -53,6 +53,10 @@ def tracked_models() -> list[type[models.Model]]:
     return found
 
 
+def is_tracked(model: type[models.Model]) -> bool:
+    return model._meta.label in TRACKED
+
+
 def _json(value):
     if value is None or isinstance(value, bool | int | float):
         return value
@@ -96,7 +100,7 @@ def _write(instance, action: str, before: dict, after: dict, using: str | None) 
     AuditEntry.objects.using(using).create(
         content_type=ContentType.objects.db_manager(using).get_for_model(type(instance)),
         object_pk=str(instance.pk),
-        object_slug=str(getattr(instance, "slug", "") or "")[:100],
+        object_slug=str(getattr(instance, "slug", "") or getattr(instance, "reference", "") or "")[:100],
         label=str(instance)[:300],
         action=action,
         user=user,

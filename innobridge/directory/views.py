@@ -15,6 +15,7 @@ from innobridge.accounts.permissions import (
     can_see_contact_details,
     is_staff,
     require,
+    sees_teasers,
 )
 from innobridge.directory import selectors, services
 from innobridge.directory.filters import OrganisationFilter
@@ -54,14 +55,21 @@ def organisation_detail(request, slug: str):
     org = get_or_404(selectors.organisation_detail, slug=slug)
     user = request.user
     can_edit = can_edit_organisation(user, org)
+    # Anonymous visitors see offers and needs only as teasers, which must not be tied to their owner.
+    teaser = sees_teasers(user)
     return render(
         request,
         "directory/organisation_detail.html",
         {
             "org": org,
             "can_edit": can_edit,
-            "offers": [o for o in matching.offers_visible(user).filter(owner=org) if not o.anonymous or can_edit],
-            "needs": matching.needs_visible(user).filter(owner=org),
+            "teaser": teaser,
+            "offers": (
+                []
+                if teaser
+                else [o for o in matching.offers_visible(user).filter(owner=org) if not o.anonymous or can_edit]
+            ),
+            "needs": [] if teaser else matching.needs_visible(user).filter(owner=org),
             "partners": matching.partners_for_organisation(organisation=org) if can_edit else [],
             "show_contact": can_see_contact_details(user),
             "positions": [p for p in org.positions.all() if p.end is None],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,19 +12,19 @@ from django.views.decorators.http import require_http_methods
 from innobridge.documents import services
 from innobridge.documents.forms import UploadForm
 from innobridge.documents.models import Proposal, SourceDocument
-from innobridge.lib.views import paginate
+from innobridge.lib.views import paginate, staff_required
 from innobridge.programmes.models import Programme
 from innocore.ingest.readers import DocumentError
 from innocore.match.engine import highlight
 
 
-@staff_member_required
+@staff_required
 def document_list(request):
     documents = SourceDocument.objects.order_by("-created")
     return render(request, "documents/document_list.html", {"page": paginate(request, documents)})
 
 
-@staff_member_required
+@staff_required
 @require_http_methods(["GET", "POST"])
 def document_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -59,7 +58,7 @@ def document_upload(request):
     return render(request, "documents/document_upload.html", {"form": form})
 
 
-@staff_member_required
+@staff_required
 @require_http_methods(["GET", "POST"])
 def document_detail(request, slug: str):
     document = get_object_or_404(SourceDocument, slug=slug)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from innobridge.audit import bulk as audited
 from innobridge.directory.models import Organisation, Place, Sector
 from innobridge.matching.models import (
     ContactRequest,
@@ -117,8 +118,10 @@ def index_version_bump(name: str = "matching") -> None:
 def offers_expire(*, today: date | None = None) -> int:
     """Mark published offers past their expiry date as expired; returns how many."""
     today = today or timezone.localdate()
-    expired = TechnologyOffer.objects.filter(status=TechnologyOffer.Status.PUBLISHED, expires_on__lt=today).update(
-        status=TechnologyOffer.Status.EXPIRED, last_updated=timezone.now()
+    expired = audited.update(
+        TechnologyOffer.objects.filter(status=TechnologyOffer.Status.PUBLISHED, expires_on__lt=today),
+        status=TechnologyOffer.Status.EXPIRED,
+        last_updated=timezone.now(),
     )
     if expired:
         index_version_bump()

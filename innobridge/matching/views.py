@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from innobridge.accounts.permissions import is_staff, member_organisation_id, require
+from innobridge.accounts.permissions import is_staff, member_organisation_id, require, sees_teasers
 from innobridge.directory.filters import OrganisationFilter
 from innobridge.directory.models import Organisation
 from innobridge.directory.selectors import organisation_list, sector_options
@@ -39,6 +39,7 @@ def offer_list(request):
         mine=params.get("mine") == "1",
     )
     page = paginate(request, qs)
+    teaser = sees_teasers(request.user)
     return render(
         request,
         "matching/offer_list.html",
@@ -49,7 +50,8 @@ def offer_list(request):
             "directions": TechnologyOffer.Direction.choices,
             "querystring": querystring_without_page(request),
             "can_create": can_create(request.user),
-            "owner_visible": {o.pk: can_see_owner(request.user, o) for o in page},
+            "owner_visible": {o.pk: not teaser and can_see_owner(request.user, o) for o in page},
+            "teaser": teaser,
         },
     )
 
@@ -72,6 +74,7 @@ def need_list(request):
             "sectors": sector_options(),
             "querystring": querystring_without_page(request),
             "can_create": can_create(request.user),
+            "teaser": sees_teasers(request.user),
         },
     )
 
@@ -81,14 +84,19 @@ def offer_detail(request, slug: str):
     user = request.user
     editable = can_edit(user, offer)
     org_id = member_organisation_id(user)
+    # Anonymous visitors get a teaser: no owner, contact, free text or suggestions (which quote free text).
+    teaser = sees_teasers(user)
     return render(
         request,
         "matching/offer_detail.html",
         {
             "offer": offer,
+            "teaser": teaser,
             "can_edit": editable,
-            "owner_visible": can_see_owner(user, offer),
-            "suggestions": selectors.needs_for_offer(offer=offer, user=user) if offer.status == "published" else [],
+            "owner_visible": not teaser and can_see_owner(user, offer),
+            "suggestions": (
+                selectors.needs_for_offer(offer=offer, user=user) if offer.status == "published" and not teaser else []
+            ),
             "can_judge": editable,
             "feedback_form": FeedbackForm(),
             "can_express_interest": org_id is not None and org_id != offer.owner_id,
@@ -102,13 +110,15 @@ def need_detail(request, slug: str):
     user = request.user
     editable = can_edit(user, need)
     org_id = member_organisation_id(user)
+    teaser = sees_teasers(user)
     return render(
         request,
         "matching/need_detail.html",
         {
             "need": need,
+            "teaser": teaser,
             "can_edit": editable,
-            "suggestions": selectors.offers_for_need(need=need, user=user),
+            "suggestions": [] if teaser else selectors.offers_for_need(need=need, user=user),
             "can_judge": editable,
             "feedback_form": FeedbackForm(),
             "can_express_interest": org_id is not None and org_id != need.owner_id,

@@ -20,6 +20,11 @@ def new_reference(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(5)}"
 
 
+def new_leg_reference() -> str:
+    """Travel-leg addresses carry this random reference, never the row id."""
+    return new_reference("leg")
+
+
 class TimeZone(models.TextChoices):
     """Both are UTC+8 all year; the name tells calendar programs which region the session is in."""
 
@@ -321,6 +326,7 @@ class TravelLeg(models.Model):
     delegation = models.ForeignKey(
         Delegation, on_delete=models.CASCADE, related_name="travel_legs", verbose_name=_("delegation")
     )
+    reference = models.SlugField(_("reference"), max_length=20, unique=True, editable=False, default=new_leg_reference)
     from_place = models.ForeignKey(
         Place, on_delete=models.PROTECT, related_name="travel_legs_from", verbose_name=pgettext_lazy("travel", "from")
     )

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from innobridge.audit import bulk as audited
 from innobridge.directory.models import Organisation
 from innobridge.meetings.models import (
     MatchmakingSession,
@@ -593,10 +594,13 @@ def _store(
 ) -> None:
     tables = _assign_tables(slots, session.tables, keep)
     Meeting.objects.filter(session=session).delete()
-    Meeting.objects.bulk_create(
-        Meeting(request=r, session=session, run=run, slot=s, table=t)
-        for r, s, t in zip(built.requests, slots, tables, strict=True)
-        if s is not None
+    audited.bulk_create(
+        Meeting,
+        (
+            Meeting(request=r, session=session, run=run, slot=s, table=t)
+            for r, s, t in zip(built.requests, slots, tables, strict=True)
+            if s is not None
+        ),
     )
     if session.status in (MatchmakingSession.Status.DRAFT, MatchmakingSession.Status.OPEN):
         session.status = MatchmakingSession.Status.SCHEDULED

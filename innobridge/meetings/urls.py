@@ -27,5 +27,5 @@ urlpatterns = [
     path("meetings/<slug:slug>/agenda/<slug:org_slug>.ics", views.agenda_ics, name="agenda_ics"),
     path("delegations/<slug:slug>/plan/", views.delegation_plan, name="delegation_plan"),
     path("delegations/<slug:slug>/plan/legs/new/", views.travel_leg_edit, name="travel_leg_create"),
-    path("delegations/<slug:slug>/plan/legs/<int:pk>/", views.travel_leg_edit, name="travel_leg_edit"),
+    path("delegations/<slug:slug>/plan/legs/<slug:reference>/", views.travel_leg_edit, name="travel_leg_edit"),
 ]

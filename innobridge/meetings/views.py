@@ -431,10 +431,10 @@ def delegation_plan(request, slug: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def travel_leg_edit(request, slug: str, pk: int | None = None):
+def travel_leg_edit(request, slug: str, reference: str | None = None):
     require(is_staff(request.user))
     delegation = get_or_404(delegation_detail, user=request.user, slug=slug)
-    leg = get_object_or_404(TravelLeg, pk=pk, delegation=delegation) if pk else None
+    leg = get_object_or_404(TravelLeg, reference=reference, delegation=delegation) if reference else None
     form = TravelLegForm(request.POST or None, instance=leg)
     if request.method == "POST":
         if request.POST.get("delete") and leg:

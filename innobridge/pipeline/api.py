@@ -17,7 +17,7 @@ router = Router(tags=["pipeline"])
 
 
 class MilestoneOut(Schema):
-    id: int
+    reference: str
     title_zh_hant: str
     title_zh_hans: str
     title_en: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,11 @@ from innobridge.directory.models import Person
 from innobridge.documents.models import SourceDocument
 from innobridge.lib.models import TimeStampedModel, pick_language
 from innobridge.programmes.models import Agreement
+
+
+def new_milestone_reference() -> str:
+    """Milestone addresses carry this random reference, never the row id."""
+    return f"ms-{secrets.token_hex(5)}"
 
 
 class StatusChange(models.Model):
@@ -52,6 +59,9 @@ class Milestone(TimeStampedModel):
 
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("agreement")
+    )
+    reference = models.SlugField(
+        _("reference"), max_length=20, unique=True, editable=False, default=new_milestone_reference
     )
     title_zh_hant = models.CharField(_("title (Traditional Chinese)"), max_length=300, blank=True)
     title_zh_hans = models.CharField(_("title (Simplified Chinese)"), max_length=300, blank=True)

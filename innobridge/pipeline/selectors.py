@@ -21,8 +21,8 @@ def milestones_for(*, agreement: Agreement) -> QuerySet[Milestone]:
     )
 
 
-def milestone_detail(*, agreement: Agreement, pk: int) -> Milestone:
-    return Milestone.objects.select_related("agreement").get(agreement=agreement, pk=pk)
+def milestone_detail(*, agreement: Agreement, reference: str) -> Milestone:
+    return Milestone.objects.select_related("agreement").get(agreement=agreement, reference=reference)
 
 
 def notifications_for(*, user) -> QuerySet[Notification]:

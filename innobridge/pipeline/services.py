@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from innobridge.audit import bulk as audited
 from innobridge.documents.models import SourceDocument
 from innobridge.matching.models import TechnologyNeed, TechnologyOffer
 from innobridge.pipeline.models import Milestone, Notification, StatusChange
@@ -76,7 +77,7 @@ def agreement_change_status(
     if to_status == S.SIGNED and not agreement.signed_on:
         updates["signed_on"] = on
         agreement.signed_on = on
-    Agreement.objects.filter(pk=agreement.pk).update(**updates)
+    audited.update(Agreement.objects.filter(pk=agreement.pk), **updates)
     agreement.status = to_status
     return change
 
@@ -95,8 +96,10 @@ def agreement_set_pipeline(
         raise ValidationError({"value_amount": _("The amount cannot be negative.")})
     if value_amount is not None and value_currency not in Currency.values:
         raise ValidationError({"value_currency": _("Give the currency of the amount.")})
-    Agreement.objects.filter(pk=agreement.pk).update(
-        value_amount=value_amount, value_currency=value_currency if value_amount is not None else ""
+    audited.update(
+        Agreement.objects.filter(pk=agreement.pk),
+        value_amount=value_amount,
+        value_currency=value_currency if value_amount is not None else "",
     )
     agreement.value_amount, agreement.value_currency = value_amount, value_currency if value_amount is not None else ""
     if offers is not None:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,8 +12,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from innobridge.accounts.permissions import sees_teasers
 from innobridge.directory.models import Organisation, Sector
-from innobridge.lib.views import get_or_404, paginate
+from innobridge.lib.views import get_or_404, paginate, staff_required
 from innobridge.pipeline import analytics, selectors, services
 from innobridge.pipeline.exports import Table, to_csv, to_xlsx
 from innobridge.pipeline.forms import AgreementValueForm, MilestoneForm, StatusChangeForm
@@ -29,18 +27,8 @@ from innocore.charts.funnel import conversions, percent
 # ---- access --------------------------------------------------------------------------------------
 
 
-def staff_only(view):
-    """Anonymous visitors are sent to log in; logged-in non-staff users get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_see_analytics(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Analytics and reports count confidential agreements too: staff only (see can_see_analytics).
+staff_only = staff_required
 
 
 def _agreement_for_manager(request, slug: str) -> Agreement:
@@ -61,9 +49,24 @@ def pipeline_context(request, agreement: Agreement) -> dict:
         "is_staff_user": can_see_analytics(request.user),
         "status_form": StatusChangeForm(agreement=agreement) if manage else None,
         "today": today,
-        "linked_offers": agreement.offers.select_related("owner").order_by("title"),
-        "linked_needs": agreement.needs.select_related("owner").order_by("title"),
+        **_linked_records(request.user, agreement),
     }
+
+
+def _linked_records(user, agreement: Agreement) -> dict:
+    """The offers and needs an agreement came from, as far as the reader may see them.
+
+    A confidential offer can back a public agreement, so links go through the same visibility rules
+    as the offer and need pages; anonymous readers, who only get teasers, see none (a link would tie
+    a teaser to the agreement's parties).
+    """
+    from innobridge.matching.selectors import needs_visible, offers_visible
+
+    if sees_teasers(user):
+        return {"linked_offers": [], "linked_needs": []}
+    offers = offers_visible(user).filter(agreements=agreement).order_by("title")
+    needs = needs_visible(user).filter(agreements=agreement).order_by("title")
+    return {"linked_offers": offers, "linked_needs": needs}
 
 
 # ---- agreement pipeline --------------------------------------------------------------------------
@@ -118,9 +121,9 @@ def agreement_value(request, slug: str):
 
 
 @login_required
-def milestone_form(request, slug: str, pk: int | None = None):
+def milestone_form(request, slug: str, reference: str | None = None):
     agreement = _agreement_for_manager(request, slug)
-    milestone = get_or_404(selectors.milestone_detail, agreement=agreement, pk=pk) if pk else None
+    milestone = get_or_404(selectors.milestone_detail, agreement=agreement, reference=reference) if reference else None
     staff = can_see_analytics(request.user)
     form = MilestoneForm(request.POST or None, instance=milestone, agreement=agreement, staff=staff)
     if request.method == "POST" and form.is_valid():
@@ -141,9 +144,9 @@ def milestone_form(request, slug: str, pk: int | None = None):
 
 @login_required
 @require_POST
-def milestone_done(request, slug: str, pk: int):
+def milestone_done(request, slug: str, reference: str):
     agreement = _agreement_for_manager(request, slug)
-    milestone = get_or_404(selectors.milestone_detail, agreement=agreement, pk=pk)
+    milestone = get_or_404(selectors.milestone_detail, agreement=agreement, reference=reference)
     try:
         services.milestone_complete(milestone=milestone)
     except ValidationError as exc:

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from innobridge.audit import bulk as audited
 from innobridge.directory.models import Organisation, Person, Place, Sector
 from innobridge.lib.services import save_named
 from innobridge.programmes.models import (
@@ -126,9 +127,12 @@ def agreement_save(
     save_named(agreement)
     if parties is not None:
         agreement.parties.all().delete()
-        AgreementParty.objects.bulk_create(
-            AgreementParty(agreement=agreement, organisation=org, role=role, signatory=signatory)
-            for org, role, signatory in parties
+        audited.bulk_create(
+            AgreementParty,
+            (
+                AgreementParty(agreement=agreement, organisation=org, role=role, signatory=signatory)
+                for org, role, signatory in parties
+            ),
         )
     if witnesses is not None:
         agreement.witnesses.set(witnesses)

@@ -137,3 +137,59 @@ class FixtureTests(BaseTestCase):
         for obj in serializers.deserialize("json", data):
             obj.save()  # a raw save, then the sector links set again, as loaddata does
         self.assertEqual(AuditEntry.objects.count(), before)
+
+
+class BulkWriteTests(BaseTestCase):
+    """Writes that skip model signals for speed are recorded row by row all the same."""
+
+    def test_expiring_offers_in_bulk_records_each_offer(self):
+        from datetime import date
+
+        offers = [
+            matching.offer_save(owner=self.i2cool, title=f"Film {i}", status="published", today=date(2020, 1, 1))
+            for i in range(3)
+        ]
+        with acting_as("command:expire"):
+            self.assertGreaterEqual(matching.offers_expire(today=date(2026, 1, 1)), 3)
+        for offer in offers:
+            entry = entries_for(offer).filter(action="update").get()
+            self.assertEqual((entry.before["status"], entry.after["status"]), ("published", "expired"))
+            self.assertEqual(entry.actor, "command:expire")
+
+    def test_an_agreement_status_change_and_its_value_are_recorded(self):
+        from decimal import Decimal
+
+        from innobridge.pipeline import services as pipeline
+        from innobridge.programmes.models import Agreement
+
+        agreement = Agreement.objects.get(slug="green-community-cooperation-2023")
+        before = agreement.status
+        mark = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        with acting_as(self.alice):
+            pipeline.agreement_change_status(agreement=agreement, to_status="deployed", user=self.alice)
+            pipeline.agreement_set_pipeline(agreement=agreement, value_amount=Decimal("1200000"), value_currency="HKD")
+        status, value = entries_for(agreement).filter(action="update", pk__gt=mark).order_by("pk")
+        self.assertEqual((status.before["status"], status.after["status"]), (before, "deployed"))
+        self.assertEqual(status.user, self.alice)
+        self.assertEqual(value.after, {"value_amount": "1200000.00", "value_currency": "HKD"})
+
+    def test_a_bulk_update_that_changes_nothing_records_nothing(self):
+        from innobridge.audit import bulk
+
+        offer = matching.offer_save(owner=self.i2cool, title="Film")
+        count = entries_for(offer).count()
+        bulk.update(TechnologyOffer.objects.filter(pk=offer.pk), title="Film")
+        self.assertEqual(entries_for(offer).count(), count)
+
+    def test_a_rolled_back_bulk_write_leaves_no_entry(self):
+        from innobridge.audit import bulk
+
+        offer = matching.offer_save(owner=self.i2cool, title="Film")
+        count = AuditEntry.objects.count()
+        try:
+            with transaction.atomic():
+                bulk.update(TechnologyOffer.objects.filter(pk=offer.pk), title="Renamed")
+                raise RuntimeError("abort")
+        except RuntimeError:
+            pass
+        self.assertEqual(AuditEntry.objects.count(), count)

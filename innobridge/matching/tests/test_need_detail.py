@@ -4,6 +4,11 @@ from innobridge.matching.tests.base import MatchingTestCase
 
 
 class NeedDetailTests(MatchingTestCase):
+    """Seen by a member of another organisation (carol, zehao): the full record with suggestions."""
+
+    def setUp(self):
+        self.login(self.carol)
+
     def url(self, lang="en"):
         return f"/{lang}/needs/{self.need.slug}/"
 
@@ -27,11 +32,14 @@ class NeedDetailTests(MatchingTestCase):
         self.assertContains(self.client.get(self.url()), "<mark>")
 
     def test_the_owner_never_sees_its_own_offers_suggested(self):
+        self.login(self.bob)
         own = self.client.get(f"/en/offers/{self.cooling.slug}/").context["suggestions"]
+        self.assertTrue(own)
         self.assertNotIn(self.cooling.owner_id, [s.record.owner_id for s in own])
 
     def test_confidential_needs_are_hidden_from_other_organisations(self):
         TechnologyNeed.objects.filter(pk=self.need.pk).update(visibility=Visibility.CONFIDENTIAL)
+        self.client.logout()
         self.assertEqual(self.client.get(self.url()).status_code, 404)
         self.login(self.bob)
         self.assertEqual(self.client.get(self.url()).status_code, 404)
@@ -40,6 +48,7 @@ class NeedDetailTests(MatchingTestCase):
 
     def test_partners_only_needs_need_a_login(self):
         TechnologyNeed.objects.filter(pk=self.need.pk).update(visibility=Visibility.PARTNERS)
+        self.client.logout()
         self.assertEqual(self.client.get(self.url()).status_code, 404)
         self.login(self.bob)
         self.assertEqual(self.client.get(self.url()).status_code, 200)
@@ -72,4 +81,5 @@ class PartnerSuggestionTests(MatchingTestCase):
         self.assertEqual(self.client.get("/en/organisations/i2cool/").context["partners"], [])
 
     def test_the_organisation_page_lists_its_published_offers(self):
+        self.login(self.carol)
         self.assertContains(self.client.get("/en/organisations/i2cool/"), self.cooling.get_absolute_url())

@@ -42,7 +42,7 @@ class DelegationPlanTests(MeetingsTestCase):
         leg = TravelLeg.objects.get(from_place=jinan, to_place=yantai)
         self.assertEqual(leg.depart.isoformat(), "2023-10-20T00:00:00+00:00")
         data["to_place"] = jinan.pk
-        response = self.client.post(self.url + f"legs/{leg.pk}/", data)
+        response = self.client.post(self.url + f"legs/{leg.reference}/", data)
         self.assertContains(response, "two different places")
         leg.refresh_from_db()
         self.assertEqual(leg.to_place, yantai)
@@ -51,5 +51,5 @@ class DelegationPlanTests(MeetingsTestCase):
         self.login(self.bob)
         leg = TravelLeg.objects.first()
         self.assertEqual(self.client.get(self.url + "legs/new/").status_code, 403)
-        self.assertEqual(self.client.post(self.url + f"legs/{leg.pk}/", {"delete": "1"}).status_code, 403)
+        self.assertEqual(self.client.post(self.url + f"legs/{leg.reference}/", {"delete": "1"}).status_code, 403)
         self.assertTrue(TravelLeg.objects.filter(pk=leg.pk).exists())

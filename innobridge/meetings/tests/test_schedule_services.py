@@ -139,3 +139,17 @@ class ScheduleServiceTests(MeetingsTestCase):
         second = self.make_request(self.i2cool, self.queshua, after=[first])
         services.session_schedule(session=self.session, time_limit=10)
         self.assertLess(Meeting.objects.get(request=first).slot, Meeting.objects.get(request=second).slot)
+
+
+class ScheduleAuditTests(MeetingsTestCase):
+    def test_every_stored_meeting_has_an_audit_entry_by_the_scheduler(self):
+        from innobridge.audit.context import acting_as
+        from innobridge.audit.models import AuditEntry
+
+        self.accepted_set()
+        with acting_as(self.alice):
+            services.session_schedule(session=self.session, user=self.alice, time_limit=10)
+        stored = {str(pk) for pk in Meeting.objects.filter(session=self.session).values_list("pk", flat=True)}
+        created = AuditEntry.objects.filter(content_type__model="meeting", action="create", object_pk__in=stored)
+        self.assertEqual({e.object_pk for e in created}, stored)
+        self.assertEqual({e.user for e in created}, {self.alice})

@@ -67,7 +67,7 @@ class MilestonePagesTests(SmallWorldTestCase):
         self.assertEqual(self.post().status_code, 302)
         milestone = self.a1.milestones.get()
         self.assertEqual(milestone.title_en, "Site survey")
-        self.client.post(f"/en/agreements/a1/milestones/{milestone.pk}/done/")
+        self.client.post(f"/en/agreements/a1/milestones/{milestone.reference}/done/")
         milestone.refresh_from_db()
         self.assertEqual(milestone.status, "done")
         self.assertIsNotNone(milestone.done_on)
@@ -89,7 +89,7 @@ class MilestonePagesTests(SmallWorldTestCase):
         self.client.force_login(self.staff)
         self.post()
         milestone = self.a1.milestones.get()
-        self.assertEqual(self.client.get(f"/en/agreements/a2/milestones/{milestone.pk}/").status_code, 404)
+        self.assertEqual(self.client.get(f"/en/agreements/a2/milestones/{milestone.reference}/").status_code, 404)
 
 
 class NotificationPageTests(SmallWorldTestCase):

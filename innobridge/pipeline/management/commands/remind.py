@@ -52,7 +52,7 @@ def _json(result) -> str:
     def item(r):
         m = r.milestone
         return {
-            "milestone": m.pk,
+            "milestone": m.reference,
             "title": m.title,
             "agreement": m.agreement.slug,
             "due": m.due.isoformat(),
