@@ -70,10 +70,13 @@ def check(
 
 
 def check_plan(plan, placements: list, *, fairness: int | None = None, require_all: bool = False) -> CheckResult:
-    """Validate a multi-city plan (``innocore.schedule.plan``): places, tables, clashes, travel, breaks.
+    """Validate a multi-city plan (``innocore.schedule.plan``): places, tables, clashes, travel,
+    precedences, breaks.
 
     Written from the rules, not from the plan solver's model. ``placements`` holds one
-    ``(session index, slot)`` or None per request.
+    ``(session index, slot)`` or None per request. A precedence ``(a, b)`` in ``plan.precedences``
+    (0-based) holds when ``b`` is unscheduled, or ``a`` is scheduled and starts strictly earlier:
+    an earlier day, or the same day at an earlier minute (whatever the cities).
     """
     problems: list[str] = []
     if len(placements) != len(plan.requests):
@@ -111,6 +114,25 @@ def check_plan(plan, placements: list, *, fairness: int | None = None, require_a
             if (k, s) in who.unavailable:
                 problems.append(f"request {i + 1}: participant {p} is not available in session {k} slot {s}")
             agenda[p].append((sess.start(s), sess.end(s), k))
+
+    def start(place) -> tuple[int, int] | None:
+        if place is None:
+            return None
+        k, s = place
+        if not 0 <= k < len(plan.sessions) or not 1 <= s <= plan.sessions[k].slots:
+            return None
+        return plan.sessions[k].day, plan.sessions[k].start(s)
+
+    n = len(plan.requests)
+    for a, b in getattr(plan, "precedences", ()):
+        if not (0 <= a < n and 0 <= b < n):
+            problems.append(f"precedence ({a + 1}, {b + 1}) names an unknown request")
+            continue
+        if placements[b] is None or start(placements[b]) is None:
+            continue  # unscheduled, or its place is already reported as non-existent
+        first = start(placements[a])
+        if first is None or first >= start(placements[b]):
+            problems.append(f"request {a + 1} must take place before request {b + 1}")
     breaks: dict[int, int] = {}
     for p, items in agenda.items():
         items.sort()

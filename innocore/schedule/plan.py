@@ -4,15 +4,21 @@ Plain Python; never imports Django.
 
 Hard: both participants attend the session (and are available in the slot), a request's preferred
 city / day / half-day and fixed place, at most ``tables`` meetings per session slot, no participant
-in two meetings whose times overlap, and a participant who meets in two cities on one day has the
-travel time between the end of one meeting and the start of the next. Objective, in order: the
-priority-weighted number of scheduled requests, then breaks (idle runs between two meetings of
-one participant inside one session), with a fairness bound on the breaks of any two participants.
+in two meetings whose times overlap, a participant who meets in two cities on one day has the
+travel time between the end of one meeting and the start of the next, and precedences: for each
+pair ``(a, b)`` in ``PlanInstance.precedences`` (0-based request indices, as ``Meeting.after`` in the
+single-session instance), request ``b`` is scheduled only if ``a`` is, and ``a`` starts strictly
+earlier in absolute time (day, then minute of the day; ``PlanInstance.when``). As in
+``innocore.schedule.solver``, an unscheduled predecessor keeps its successors unscheduled.
+Objective, in order: the priority-weighted number of scheduled requests, then breaks (idle runs
+between two meetings of one participant inside one session), with a fairness bound on the breaks
+of any two participants.
 
 The problem is decomposed. Stage 1 (CP-SAT) assigns requests to sessions under capacity rules that
 every real schedule satisfies (tables x slots per session, a participant's free slots per session and
 per day) plus one planning rule: a participant who changes city during a day loses the travel time,
-rounded up to whole slots, per change. Stage 2 (CP-SAT) places the assigned requests in slots with
+rounded up to whole slots, per change; precedences enter it relaxed to sessions (every real plan
+satisfies them too). Stage 2 (CP-SAT) places the assigned requests in slots with
 the exact rules above, warm-started from a greedy placement. So "optimal" means: optimal slots for
 the sessions chosen in stage 1; the stage-1 bound on scheduled requests is reported beside it
 (``scheduled_bound``): no schedule places more weight than that.
@@ -20,6 +26,7 @@ the sessions chosen in stage 1; the stage-1 bound on scheduled requests is repor
 
 from __future__ import annotations
 
+import heapq
 import math
 import time
 from collections import Counter, defaultdict
@@ -75,6 +82,12 @@ class PlanInstance:
     participants: dict[int, PlanParticipant]
     requests: list[PlanRequest]
     travel: dict[tuple[str, str], int] = field(default_factory=dict)  # minutes, either direction
+    # (a, b), 0-based request indices: a must start strictly earlier than b; b needs a scheduled.
+    precedences: list[tuple[int, int]] = field(default_factory=list)
+
+    def when(self, k: int, s: int) -> tuple[int, int]:
+        """Absolute start of (session k, slot s): (day, minutes after midnight); compares across cities."""
+        return self.sessions[k].day, self.sessions[k].start(s)
 
     def travel_minutes(self, c1: str, c2: str) -> int:
         if c1 == c2:
@@ -158,7 +171,123 @@ def explain_plan(plan: PlanInstance) -> list[str]:
     capacity = sum(s.slots * s.tables for s in plan.sessions)
     if len(plan.requests) > capacity:
         reasons.append(f"{len(plan.requests)} requests for {capacity} table-slots in all sessions")
+    return reasons + _explain_order(plan)
+
+
+def _explain_order(plan: PlanInstance) -> list[str]:
+    """Precedences that make a full plan impossible: a cycle, or no time after the requests a request
+    must follow and before those that must follow it (same rule and wording as the single-session solver)."""
+    n = len(plan.requests)
+    reasons = [
+        f"precedence ({a + 1}, {b + 1}) names an unknown request"
+        for a, b in plan.precedences
+        if not (0 <= a < n and 0 <= b < n)
+    ]
+    if not _pairs(plan):
+        return reasons
+    domains, earliest, latest = _order_windows(plan, backward=True)
+    for i, r in enumerate(plan.requests):
+        if domains[i] and (earliest[i] is None or latest[i] is None or earliest[i] > latest[i]):
+            reasons.append(
+                f"request {i + 1} ({_name(plan, r.a)}-{_name(plan, r.b)}) cannot be placed after the requests it "
+                "must follow and before those that must follow it (a cycle or too few slots)"
+            )
     return reasons
+
+
+def _pairs(plan: PlanInstance) -> list[tuple[int, int]]:
+    n = len(plan.requests)
+    return sorted({(a, b) for a, b in plan.precedences if 0 <= a < n and 0 <= b < n})
+
+
+def _order_windows(
+    plan: PlanInstance, *, backward: bool
+) -> tuple[list[list[tuple[int, int]]], list[tuple[int, int] | None], list[tuple[int, int] | None]]:
+    """Per request: its possible start times (``PlanInstance.when``), and the earliest and latest of them
+    left by the precedences (None: none left), ignoring every other request's constraints.
+
+    Forward (earliest) propagation is sound for any plan: a scheduled request has its predecessors
+    scheduled strictly earlier, so a request whose earliest is None can never be scheduled (a cycle, or a
+    predecessor that can never be). Backward (latest) propagation assumes the successors are scheduled too:
+    it explains why not every request fits. Successors without any place are left out of it.
+    """
+    n = len(plan.requests)
+    domains = [
+        sorted({plan.when(k, s) for k in plan.candidate_sessions(i) for s in plan.allowed_slots(i, k)})
+        for i in range(n)
+    ]
+    earliest: list[tuple[int, int] | None] = [d[0] if d else None for d in domains]
+    latest: list[tuple[int, int] | None] = [d[-1] if d else None for d in domains]
+    pairs = _pairs(plan)
+    changed = bool(pairs)
+    while changed:  # values only move inwards over finite domains, so this ends
+        changed = False
+        for a, b in pairs:
+            if earliest[b] is not None and (earliest[a] is None or earliest[b] <= earliest[a]):
+                lo = earliest[a]
+                earliest[b] = None if lo is None else next((t for t in domains[b] if t > lo), None)
+                changed = True
+            if backward and domains[b] and latest[a] is not None and (latest[b] is None or latest[a] >= latest[b]):
+                hi = latest[b]
+                latest[a] = None if hi is None else next((t for t in reversed(domains[a]) if t < hi), None)
+                changed = True
+    return domains, earliest, latest
+
+
+def _neighbours(plan: PlanInstance) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """Predecessors and successors of each request."""
+    before: dict[int, set[int]] = defaultdict(set)
+    after: dict[int, set[int]] = defaultdict(set)
+    for a, b in _pairs(plan):
+        before[b].add(a)
+        after[a].add(b)
+    return before, after
+
+
+def _in_order(order: list[int], before: dict[int, set[int]]) -> list[int]:
+    """``order`` rearranged so that each request comes after its predecessors that are in ``order``: next is
+    always the first of ``order`` whose predecessors are done. Requests on (or after) a cycle come last."""
+    rank = {i: n for n, i in enumerate(order)}
+    waiting = {i: sum(1 for j in before.get(i, ()) if j in rank) for i in order}
+    later: dict[int, list[int]] = defaultdict(list)
+    for i in order:
+        for j in before.get(i, ()):
+            if j in rank:
+                later[j].append(i)
+    ready = [(rank[i], i) for i in order if not waiting[i]]
+    heapq.heapify(ready)
+    out = []
+    while ready:
+        _rank, i = heapq.heappop(ready)
+        out.append(i)
+        for c in later[i]:
+            waiting[c] -= 1
+            if not waiting[c]:
+                heapq.heappush(ready, (rank[c], c))
+    return out + [i for i in order if waiting[i]]
+
+
+def _time_window(
+    plan: PlanInstance, i: int, out: list, before: dict[int, set[int]], after: dict[int, set[int]]
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """Strict bounds on request ``i``'s start left by its placed predecessors and successors."""
+    lo = max((plan.when(*out[j]) for j in before.get(i, ()) if out[j] is not None), default=None)
+    hi = min((plan.when(*out[j]) for j in after.get(i, ()) if out[j] is not None), default=None)
+    return lo, hi
+
+
+def _keep_order(plan: PlanInstance, placements: list) -> list[tuple[int, int] | None]:
+    """``placements`` without the requests that break a precedence: a successor whose predecessor is not
+    scheduled, or not strictly earlier, is unscheduled (repeatedly, so chains follow)."""
+    out = list(placements)
+    pairs = _pairs(plan)
+    changed = True
+    while changed:
+        changed = False
+        for a, b in pairs:
+            if out[b] is not None and (out[a] is None or plan.when(*out[a]) >= plan.when(*out[b])):
+                out[b], changed = None, True
+    return out
 
 
 def _weight(plan: PlanInstance, placements: list) -> int:
@@ -202,17 +331,28 @@ def _free_times(plan: PlanInstance, p: int) -> int:
 
 
 def greedy_plan(plan: PlanInstance) -> list[tuple[int, int] | None]:
-    """First-come baseline: each request in arrival order takes the earliest compatible place."""
+    """First-come baseline: each request in arrival order takes the earliest compatible place.
+
+    Fixed requests go first; the others in arrival order, but never before their predecessors. A request
+    whose predecessor is not placed stays unplaced, as does one with no place strictly after its placed
+    predecessors and before its placed successors; a fixed request left behind by its predecessors is
+    unplaced at the end. So the result never breaks a precedence.
+    """
     out: list[tuple[int, int] | None] = [None] * len(plan.requests)
+    before, later = _neighbours(plan)
     load: Counter = Counter()
     blocked: dict[int, set[tuple[int, int]]] = defaultdict(set)  # places a participant can no longer take
     same_day = {
         k: [(k2, s2) for k2, b in enumerate(plan.sessions) if b.day == a.day for s2 in range(1, b.slots + 1)]
         for k, a in enumerate(plan.sessions)
     }
-    order = sorted(range(len(plan.requests)), key=lambda i: (plan.requests[i].fixed is None, i))
+    fixed = [i for i, r in enumerate(plan.requests) if r.fixed]
+    order = fixed + _in_order([i for i, r in enumerate(plan.requests) if not r.fixed], before)
     for i in order:
         r = plan.requests[i]
+        if not r.fixed and any(out[j] is None for j in before.get(i, ())):
+            continue
+        lo, hi = _time_window(plan, i, out, before, later)
         places = sorted(
             ((k, s) for k in plan.candidate_sessions(i) for s in plan.allowed_slots(i, k)),
             key=lambda ks: (plan.sessions[ks[0]].day, plan.sessions[ks[0]].start(ks[1]), ks[0]),
@@ -222,18 +362,23 @@ def greedy_plan(plan: PlanInstance) -> list[tuple[int, int] | None]:
                 continue
             if (k, s) in blocked[r.a] or (k, s) in blocked[r.b]:
                 continue
+            if (lo is not None and plan.when(k, s) <= lo) or (hi is not None and plan.when(k, s) >= hi):
+                continue
             out[i] = (k, s)
             load[k, s] += 1
             clashing = {(k2, s2) for k2, s2 in same_day[k] if plan.clash(k, s, k2, s2)}
             blocked[r.a] |= clashing
             blocked[r.b] |= clashing
             break
-    return out
+    return _keep_order(plan, out)
 
 
 def _compact_start(plan: PlanInstance, chosen: list[int | None], fairness: int | None) -> list[tuple[int, int] | None]:
     """A warm start in the stage-1 sessions: requests by priority, then fewest places, each in the slot
-    that adds the fewest breaks (never past the fairness bound); a valid plan by construction."""
+    that adds the fewest breaks (never past the fairness bound); a valid plan by construction.
+
+    Precedences as in ``greedy_plan``: a request goes after its predecessors, strictly between its placed
+    predecessors and successors, and not at all when a predecessor is unplaced."""
     out: list[tuple[int, int] | None] = [None] * len(plan.requests)
     load: Counter = Counter()
     blocked: dict[int, set[tuple[int, int]]] = defaultdict(set)
@@ -245,11 +390,20 @@ def _compact_start(plan: PlanInstance, chosen: list[int | None], fairness: int |
     }
     places = {i: plan.allowed_slots(i, k) for i, k in enumerate(chosen) if k is not None}
     order = sorted(places, key=lambda i: (plan.requests[i].fixed is None, -plan.requests[i].priority, len(places[i])))
+    before, later = _neighbours(plan)
+    order = [i for i in order if plan.requests[i].fixed] + _in_order(
+        [i for i in order if not plan.requests[i].fixed], before
+    )
     for i in order:
         r, k = plan.requests[i], chosen[i]
+        if not r.fixed and any(out[j] is None for j in before.get(i, ())):
+            continue
+        lo, hi = _time_window(plan, i, out, before, later)
         best = None
         for s in places[i]:
             if load[k, s] >= plan.sessions[k].tables or (k, s) in blocked[r.a] or (k, s) in blocked[r.b]:
+                continue
+            if (lo is not None and plan.when(k, s) <= lo) or (hi is not None and plan.when(k, s) >= hi):
                 continue
             after = {p: count_breaks(agenda[p, k] + [s]) - count_breaks(agenda[p, k]) for p in (r.a, r.b)}
             if fairness is not None and any(breaks[p] + d > fairness for p, d in after.items()):
@@ -267,15 +421,33 @@ def _compact_start(plan: PlanInstance, chosen: list[int | None], fairness: int |
             blocked[p] |= clashing
             agenda[p, k].append(s)
             breaks[p] += after[p]
-    return out
+    return _keep_order(plan, out)
 
 
 def _stage1(
     plan: PlanInstance, time_limit: float, workers: int, seed: int, hint: list, previous: list | None
 ) -> tuple[list[int | None], float | None]:
-    """Requests -> sessions: maximise the scheduled weight under capacity rules, few city changes."""
+    """Requests -> sessions: maximise the scheduled weight under capacity rules, few city changes.
+
+    Precedences, relaxed to sessions: ``b`` in session k2 needs ``a`` in a session with a place that starts
+    before b's last place in k2, and no request goes where every place starts before the earliest time its
+    predecessors leave (none for a request on a cycle). Every real plan satisfies these rules."""
     m = cp_model.CpModel()
-    y = {(i, k): m.NewBoolVar(f"y{i}_{k}") for i in range(len(plan.requests)) for k in plan.candidate_sessions(i)}
+    pairs = _pairs(plan)
+    earliest = _order_windows(plan, backward=False)[1] if pairs else None
+    span: dict[tuple[int, int], tuple[tuple[int, int], tuple[int, int]]] = {}  # first and last start
+    keys = []
+    for i in range(len(plan.requests)):
+        if earliest is not None and earliest[i] is None:
+            continue
+        for k in plan.candidate_sessions(i):
+            if earliest is not None:
+                times = [plan.when(k, s) for s in plan.allowed_slots(i, k)]
+                if max(times) < earliest[i]:
+                    continue
+                span[i, k] = (min(times), max(times))
+            keys.append((i, k))
+    y = {(i, k): m.NewBoolVar(f"y{i}_{k}") for i, k in keys}
     by_request: dict[int, list] = defaultdict(list)
     by_session: dict[int, list] = defaultdict(list)
     by_pk: dict[tuple[int, int], list] = defaultdict(list)
@@ -289,8 +461,17 @@ def _stage1(
     for i, r in enumerate(plan.requests):
         v = placed[i] = m.NewBoolVar(f"placed{i}")
         m.Add(sum(by_request[i]) == v)
-        if r.fixed:
+        if r.fixed and by_request[i]:  # a fixed request with no session left (e.g. on a cycle) stays out
             m.Add(v == 1)
+    for a, b in pairs:
+        for k2 in plan.candidate_sessions(b):
+            if (b, k2) not in y:
+                continue
+            first = [y[a, k1] for k1 in plan.candidate_sessions(a) if (a, k1) in y and span[a, k1][0] < span[b, k2][1]]
+            if first:
+                m.AddBoolOr(first).OnlyEnforceIf(y[b, k2])
+            else:
+                m.Add(y[b, k2] == 0)
     for k, vs in by_session.items():
         sess = plan.sessions[k]
         if len(vs) > sess.slots * sess.tables:
@@ -334,9 +515,8 @@ def _stage1(
         objective += sum(keep) * factor
         factor *= len(keep) + 1
     m.Maximize(weight * factor + objective)
-    for i, place in enumerate(hint):
-        for k in plan.candidate_sessions(i):
-            m.AddHint(y[i, k], place is not None and place[0] == k)
+    for (i, k), v in y.items():
+        m.AddHint(v, hint[i] is not None and hint[i][0] == k)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.5, time_limit)
     solver.parameters.num_workers = workers
@@ -345,7 +525,7 @@ def _stage1(
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return [None] * len(plan.requests), None
     chosen = [
-        next((k for k in plan.candidate_sessions(i) if solver.BooleanValue(y[i, k])), None)
+        next((k for k in plan.candidate_sessions(i) if (i, k) in y and solver.BooleanValue(y[i, k])), None)
         for i in range(len(plan.requests))
     ]
     # The city-change and keep terms are worth less than one unit of weight: round the bound up to weight units.
@@ -400,15 +580,27 @@ def solve_plan(
     seed: int = 0,
     stage1_share: float = 0.25,
 ) -> PlanResult:
-    """Plan every request it can; ``previous`` (a plan to repair) makes moving a meeting cost."""
+    """Plan every request it can; ``previous`` (a plan to repair) makes moving a meeting cost.
+
+    Precedences ``(a, b)`` are hard in both stages, as in ``innocore.schedule.solver``: ``b`` is scheduled
+    only if ``a`` is scheduled and starts strictly earlier (``PlanInstance.when``: day, then minute).
+    When ``a`` is not scheduled, ``b`` is left unscheduled too (a fixed ``b`` included: the checker then
+    reports it); an unscheduled ``b`` puts no constraint on ``a``. Requests on a precedence cycle are never
+    scheduled and ``explain_plan`` names them. Warm starts (the greedy and compact plans, or ``previous``
+    with the requests that break a precedence unscheduled) respect the precedences, so a returned plan
+    does too.
+    """
     start = time.perf_counter()
     n = len(plan.requests)
     for i, r in enumerate(plan.requests):
         if r.a not in plan.participants or r.b not in plan.participants or r.a == r.b:
             raise ValueError(f"request {i + 1} names an unknown participant or the same one twice")
-    base = greedy_plan(plan) if previous is None else previous
+    for a, b in plan.precedences:
+        if not (0 <= a < n and 0 <= b < n):
+            raise ValueError(f"precedence ({a + 1}, {b + 1}) names an unknown request")
+    base = greedy_plan(plan) if previous is None else _keep_order(plan, previous)
     chosen, weight_bound = _stage1(plan, time_limit * stage1_share, workers, seed, base, previous)
-    warm = previous
+    warm = base
     if previous is None:
         # Warm start: a compact greedy plan in the stage-1 sessions, or the first-come plan when that is
         # better and within the fairness bound (its sessions are then used).
@@ -441,6 +633,19 @@ def solve_plan(
     for (k, _s), vs in by_ks.items():
         if len(vs) > plan.sessions[k].tables:
             m.Add(sum(vs) <= plan.sessions[k].tables)
+    for a, b in _pairs(plan):
+        # b in slot s of its session needs a placed in its session at a strictly earlier start.
+        if chosen[b] is None:
+            continue
+        ka, kb = chosen[a], chosen[b]
+        for s in plan.allowed_slots(b, kb):
+            first = []
+            if ka is not None:
+                first = [x[a, ka, t] for t in plan.allowed_slots(a, ka) if plan.when(ka, t) < plan.when(kb, s)]
+            if first:
+                m.AddBoolOr(first).OnlyEnforceIf(x[b, kb, s])
+            else:
+                m.Add(x[b, kb, s] == 0)
     used: dict[tuple[int, int, int], object] = {}
     for key, vs in by_pks.items():
         if len(vs) == 1:
@@ -519,7 +724,7 @@ def solve_plan(
         gap = 0.0
     elif bound_breaks is not None:
         gap = round((nbreaks - bound_breaks) / max(1, nbreaks), 4)
-    if previous is None and _weight(plan, warm) > sched_weight:
+    if previous is None and _weight(plan, warm) > sched_weight and _fair(plan, warm, fairness):
         # The search did not reach its warm start in time (a large plan on a busy machine): keep the start.
         placements, status, bound_breaks, gap = warm, "feasible", None, None
         scheduled, sched_weight = sum(1 for p in warm if p is not None), _weight(plan, warm)

@@ -135,3 +135,98 @@ def test_the_plan_checker_counts_tables_unavailability_and_fairness():
     assert "2 meetings for 1 tables" in problems and "not available in session 0 slot 3" in problems
     gappy = check_plan(plan, [(0, 1), (0, 4), (2, 1), (1, 1)], fairness=0)
     assert gappy.breaks == 1 and any("breaks differ" in p for p in gappy.problems)
+
+
+def ordered_plan() -> PlanInstance:
+    """Two orders whose natural placement is the wrong way round.
+
+    Request 1 (hk-a-hk-b) fits only at 10:00 or 10:30 on day 1 in Hong Kong; request 2 (sz-a-sz-b) only in
+    Shenzhen on day 1 at 09:00, 09:30 or 10:30. Request 3 (two late firms) fits only on day 2 at 10:00 or
+    10:30; request 4 (visitor-hk-b) anywhere in Hong Kong on either day.
+    """
+    plan = two_cities(slots=4, tables=2)
+    plan.participants[2].unavailable = frozenset({(0, 1), (0, 2), (2, 1), (2, 2), (2, 3), (2, 4)})
+    plan.participants[3].unavailable = frozenset({(1, 3)})
+    plan.participants[6] = PlanParticipant("late-a", sessions=frozenset({2}), unavailable=frozenset({(2, 1), (2, 2)}))
+    plan.participants[7] = PlanParticipant("late-b", sessions=frozenset({2}))
+    plan.requests = [PlanRequest(2, 4), PlanRequest(3, 5), PlanRequest(6, 7), PlanRequest(1, 4)]
+    plan.precedences = [(0, 1), (2, 3)]  # 1 before 2 (across cities), 3 before 4 (across days)
+    return plan
+
+
+def test_precedences_hold_across_cities_and_days():
+    plan = ordered_plan()
+    unordered = greedy_plan(PlanInstance(plan.sessions, plan.participants, plan.requests, plan.travel))
+    assert unordered[1] == (1, 1) and unordered[3] == (0, 1)  # without the orders, 2 and 4 come first
+    result = solve_plan(plan, time_limit=3)
+    verdict = check_plan(plan, result.placements, fairness=2, require_all=True)
+    assert verdict.valid, verdict.problems
+    # The only plan with every order kept: 10:00 Hong Kong then 10:30 Shenzhen; day 2 at 10:00 then 10:30.
+    assert result.placements == [(0, 3), (1, 4), (2, 3), (2, 4)]
+    # Repairing from a plan that breaks both orders neither fails nor returns the broken plan.
+    repaired = solve_plan(plan, time_limit=3, previous=unordered)
+    assert check_plan(plan, repaired.placements, fairness=2).valid
+    assert repaired.placements == [(0, 3), (1, 4), (2, 3), (2, 4)]
+
+
+def test_a_request_whose_predecessor_cannot_be_placed_is_left_out():
+    plan = ordered_plan()
+    plan.participants[4].unavailable = frozenset({(0, 3), (0, 4)})  # request 1 now has no place at all
+    result = solve_plan(plan, time_limit=3)
+    assert result.placements[0] is None and result.placements[1] is None
+    assert result.placements[2:] == [(2, 3), (2, 4)]
+    assert check_plan(plan, result.placements, fairness=2).valid
+    assert greedy_plan(plan)[:2] == [None, None]
+
+
+def test_greedy_keeps_the_orders_even_against_arrival_order():
+    plan = ordered_plan()
+    assert greedy_plan(plan) == [(0, 3), (1, 4), (2, 3), (2, 4)]
+    plan.requests.reverse()  # the successors now arrive first
+    plan.precedences = [(3, 2), (1, 0)]
+    placements = greedy_plan(plan)
+    assert placements == [(2, 4), (2, 3), (1, 4), (0, 3)]
+    assert check_plan(plan, placements, require_all=True).valid
+
+
+@pytest.mark.parametrize(
+    ("placements", "broken"),
+    [
+        ([(0, 2), (1, 1), None, None], True),  # Shenzhen 09:00 before Hong Kong 09:30
+        ([(0, 1), (1, 1), None, None], True),  # same minute in two cities is not "before"
+        ([(2, 1), (1, 4), None, None], True),  # slot 1 of day 2 is after slot 4 of day 1
+        ([None, (1, 1), None, None], True),  # the predecessor is not scheduled
+        ([(0, 1), (1, 2), None, None], False),
+        ([(0, 1), None, None, None], False),
+    ],
+)
+def test_the_plan_checker_reports_a_broken_precedence(placements, broken):
+    plan = ordered_plan()
+    plan.participants[2].unavailable = frozenset()
+    plan.participants[3].unavailable = frozenset()
+    problems = check_plan(plan, placements).problems
+    assert ("request 1 must take place before request 2" in problems) is broken, problems
+    assert problems == (["request 1 must take place before request 2"] if broken else [])
+
+
+def test_a_precedence_cycle_is_explained_and_left_unscheduled():
+    plan = ordered_plan()
+    plan.precedences = [(0, 1), (1, 0), (1, 2)]  # 1 and 2 wait for each other; 3 waits for 2
+    reasons = explain_plan(plan)
+    for i, who in ((1, "hk-a-hk-b"), (2, "sz-a-sz-b"), (3, "late-a-late-b")):
+        assert (
+            f"request {i} ({who}) cannot be placed after the requests it must follow and before those that "
+            "must follow it (a cycle or too few slots)"
+        ) in reasons
+    assert not any("request 4 " in r for r in reasons)
+    assert greedy_plan(plan) == [None, None, None, (0, 1)]
+    result = solve_plan(plan, time_limit=3)
+    assert result.status == "optimal" and result.scheduled_bound == 1
+    assert result.placements[:3] == [None, None, None] and result.placements[3] is not None
+    assert check_plan(plan, result.placements, fairness=2).valid
+    assert any("a cycle" in r for r in result.explanation)
+    # A fixed request on a cycle cannot be honoured either, but nothing else is lost.
+    plan.requests[0].fixed = (0, 3)
+    result = solve_plan(plan, time_limit=3)
+    assert result.placements[:3] == [None, None, None] and result.placements[3] is not None
+    assert check_plan(plan, result.placements).problems == ["request 1 (2-4) is not scheduled"]
