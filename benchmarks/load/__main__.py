@@ -11,6 +11,8 @@ Environment (all optional):
     BENCH_WAIT_MIN/MAX   think time per user, s (1, 3)
     BENCH_WORKERS, BENCH_THREADS   gunicorn workers (3) and threads per worker (2)
     BENCH_KEEP=1         keep the temp folder (database, indexes, locust output)
+    BENCH_DIR            use this folder instead of a new temp one (with BENCH_REUSE=1: its database and
+                         indexes from an earlier run with BENCH_KEEP=1; the indexes are loaded, not rebuilt)
 
 The server runs with production settings (DEBUG=false, a SECRET_KEY, HTTPS redirect and secure
 cookies off because there is no TLS on loopback). Prints one JSON object: p50/p95 latency per
@@ -118,7 +120,11 @@ def summarise(samples: list, seconds: float) -> dict:
 
 
 def run() -> dict:
-    tmp = Path(tempfile.mkdtemp(prefix="innobridge-load-"))
+    given = os.environ.get("BENCH_DIR")
+    tmp = Path(given) if given else Path(tempfile.mkdtemp(prefix="innobridge-load-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    # The fill makes signed-in sessions, whose hash depends on the key: one key for fill and server.
+    secret_key = secrets.token_urlsafe(50)
     database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp}/load.sqlite3"
     env = {
         **os.environ,
@@ -127,6 +133,7 @@ def run() -> dict:
         "INNOBRIDGE_DATA_DIR": str(tmp),
         "INNOBRIDGE_INDEX_DIR": str(tmp / "index"),
         "MEDIA_ROOT": str(tmp / "media"),
+        "SECRET_KEY": secret_key,
     }
     users = _env_int("BENCH_LOAD_USERS", 50)
     seconds = _env_int("BENCH_LOAD_SECONDS", 60)
@@ -147,7 +154,6 @@ def run() -> dict:
         production = {
             **env,
             "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
             "SECURE_SSL_REDIRECT": "false",
             "SECURE_COOKIES": "false",
             "SECURE_HSTS_SECONDS": "0",
@@ -203,7 +209,7 @@ def run() -> dict:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
-        if os.environ.get("BENCH_KEEP") not in {"1", "true", "yes"}:
+        if os.environ.get("BENCH_KEEP") not in {"1", "true", "yes"} and not given:
             shutil.rmtree(tmp, ignore_errors=True)
     return {
         "benchmark": "load",

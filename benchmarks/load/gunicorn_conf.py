@@ -18,8 +18,14 @@ accesslog = None
 
 
 def post_worker_init(worker):
-    from innobridge.matching import index
+    from innobridge.matching import index, search
 
     index.offer_matcher()
     index.need_matcher()
     index.query_vector("warm up")
+    search.warm("offers", index.offers_queryset)
+    search.warm("needs", index.needs_queryset)
+    from innobridge.directory.models import Organisation
+    from innobridge.directory.selectors import SORT_FIELDS
+
+    search.warm("organisations", Organisation.objects.all, SORT_FIELDS)

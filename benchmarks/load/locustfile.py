@@ -38,9 +38,14 @@ def _dump(**_kwargs):
 
 
 class Visitor(HttpUser):
-    """Someone browsing the platform: searches, reads needs and their suggestions, or calls the API."""
+    """A signed-in partner browsing the platform: searches, reads needs and their suggestions
+    (shown to signed-in users only), or calls the API with the same session."""
 
     wait_time = between(*WAIT)
+
+    def on_start(self) -> None:
+        sessions = TARGETS["sessions"]
+        self.client.cookies.set("sessionid", sessions[id(self) % len(sessions)])
 
     def _get(self, url: str, name: str, must_contain: str | None = None) -> None:
         with self.client.get(url, name=name, catch_response=True) as response:

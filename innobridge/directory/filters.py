@@ -38,8 +38,8 @@ class OrganisationFilter:
     sector: str = ""
     place: str = ""
 
-    def apply(self, qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
-        for term in search_terms(self.q):
+    def apply(self, qs: QuerySet[Organisation], *, search: bool = True) -> QuerySet[Organisation]:
+        for term in search_terms(self.q) if search else []:
             qs = qs.filter(search_key__contains=term)
         if self.kind:
             qs = qs.filter(kind=self.kind)

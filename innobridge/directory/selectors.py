@@ -2,19 +2,81 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from innobridge.directory.filters import OrganisationFilter
 from innobridge.directory.models import Organisation, Person, Place, Position, Sector
 from innocore.text import fold
 
+# Ids handed to the database at once; PostgreSQL takes at most 65,535 parameters a query.
+MAX_LISTED_IDS = 20_000
+SORT_FIELDS = ("name_en", "name_zh_hant", "slug")
 
-def organisation_list(*, filters: OrganisationFilter) -> QuerySet[Organisation]:
+
+class RankedRows(Sequence):
+    """Search results ranked in memory: counted without a query; slicing fetches only those rows.
+
+    Pagination (the pages' and the API's) counts and slices it like a queryset.
+    """
+
+    def __init__(self, queryset: QuerySet, pks: list[int]):
+        self.queryset, self.pks = queryset, pks
+
+    def count(self) -> int:
+        return len(self.pks)
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            wanted = self.pks[index]
+            rows = {o.pk: o for o in self.queryset.filter(pk__in=wanted)}
+            return [rows[pk] for pk in wanted if pk in rows]
+        return self[index : index + 1 or None][0]
+
+    def __iter__(self):
+        for start in range(0, len(self.pks), 500):
+            yield from self[start : start + 500]
+
+
+def organisation_list(*, filters: OrganisationFilter) -> QuerySet[Organisation] | RankedRows:
     qs = Organisation.objects.select_related("parent").prefetch_related("sectors", "places")
+    if filters.q:
+        ranked = _ranked_in_memory(qs, filters)
+        if ranked is not None:
+            return ranked
     qs = filters.apply(qs)
     if filters.q:
         return sorted_by_relevance(qs, filters.q)
-    return qs.order_by("name_en", "name_zh_hant", "slug")
+    return qs.order_by(*SORT_FIELDS)
+
+
+def _rank(key: str, q: str) -> int:
+    """0 for a whole name or alias, 1 for a name starting with the query, 2 otherwise (as below)."""
+    if key == q or key.startswith(f"{q} |") or f"| {q} |" in key or key.endswith(f"| {q}"):
+        return 0
+    return 1 if key.startswith(q) or f"| {q}" in key else 2
+
+
+def _ranked_in_memory(qs: QuerySet[Organisation], filters: OrganisationFilter) -> RankedRows | None:
+    """The name search answered from the in-memory search keys (``matching.search``), ranked and
+    ordered as ``sorted_by_relevance`` does; None when the database should do it (too many hits)."""
+    from innobridge.directory.filters import search_terms
+    from innobridge.matching import search
+
+    found = search.matches_with_keys("organisations", Organisation.objects.all, search_terms(filters.q), SORT_FIELDS)
+    if len(found) > MAX_LISTED_IDS:
+        return None
+    q = fold(filters.q)
+    found.sort(key=lambda row: (_rank(row[1], q), *(v or "" for v in row[2:])))
+    pks = [row[0] for row in found]
+    if pks and (filters.kind or filters.sector or filters.place):
+        allowed = set(filters.apply(Organisation.objects.filter(pk__in=pks), search=False).values_list("pk", flat=True))
+        pks = [pk for pk in pks if pk in allowed]
+    return RankedRows(qs, pks)
 
 
 def sorted_by_relevance(qs: QuerySet[Organisation], q: str) -> QuerySet[Organisation]:

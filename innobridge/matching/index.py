@@ -421,5 +421,8 @@ def organisation_matcher() -> Matcher:
 
 
 def clear_cache() -> None:
+    from innobridge.matching import search
+
     with _lock:
         _cache.clear()
+    search.forget()

@@ -88,3 +88,54 @@ class OrganisationListTests(BaseTestCase):
         r = self.get(lang="en", q='<script>alert("x")</script>')
         self.assertNotContains(r, '<script>alert("x")</script>', html=False)
         self.assertContains(r, "&lt;script&gt;")
+
+
+class InMemorySearchTests(BaseTestCase):
+    """The name search ranks from memory exactly as the database path does, and sees edits at once."""
+
+    def both(self, **filters):
+        from unittest import mock
+
+        from innobridge.directory import selectors
+        from innobridge.directory.filters import OrganisationFilter
+
+        f = OrganisationFilter(**filters)
+        memory = [o.slug for o in selectors.organisation_list(filters=f)]
+        with mock.patch.object(selectors, "MAX_LISTED_IDS", -1):  # every search goes to the database
+            database = [o.slug for o in selectors.organisation_list(filters=f)]
+        return memory, database
+
+    def test_same_results_in_the_same_order_with_and_without_filters(self):
+        cases = [
+            {"q": "科技"},
+            {"q": "科技", "kind": "park_company"},
+            {"q": "山東"},
+            {"q": "shandong", "place": "jinan"},
+            {"q": "hkstp"},
+            {"q": "green", "sector": "green-tech"},
+            {"q": "no such name anywhere"},
+        ]
+        for filters in cases:
+            memory, database = self.both(**filters)
+            self.assertEqual(memory, database, filters)
+        self.assertGreater(len(self.both(q="科技")[0]), 5)
+
+    def test_a_renamed_organisation_is_found_by_its_new_name_at_once(self):
+        from innobridge.directory import services
+
+        self.assertEqual(self.both(q="Frostline")[0], [])
+        services.organisation_save(organisation=self.zehao, name_en="Frostline Metals")
+        self.assertEqual(self.both(q="frostline")[0], [self.zehao.slug])
+
+    def test_pages_slice_and_count_like_a_queryset(self):
+        from innobridge.directory import selectors
+        from innobridge.directory.filters import OrganisationFilter
+
+        rows = selectors.organisation_list(filters=OrganisationFilter(q="科技"))
+        everything = [o.slug for o in rows]
+        self.assertEqual(rows.count(), len(everything))
+        self.assertEqual([o.slug for o in rows[2:4]], everything[2:4])
+        self.assertEqual(rows[0].slug, everything[0])
+        r = self.client.get("/api/organisations?q=科技&page_size=3&page=2")
+        self.assertEqual([o["slug"] for o in r.json()["items"]], everything[3:6])
+        self.assertEqual(r.json()["count"], len(everything))
