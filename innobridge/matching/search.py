@@ -17,6 +17,7 @@ only their owners and staff see, are few and are still searched in the database.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -115,15 +116,13 @@ def _found(entry: _Keys, terms: list[str]) -> list[int]:
         return []
     encoded = sorted({t.encode() for t in terms if t}, key=len, reverse=True)
     first, rest = encoded[0], encoded[1:]  # the longest term is usually the rarest
-    hay, starts = entry.haystack, entry.starts
-    found: list[int] = []
-    pos = hay.find(first)
-    while pos != -1:
-        i = int(np.searchsorted(starts, pos, side="right")) - 1
-        if not rest or all(t in entry.key(i) for t in rest):
-            found.append(i)
-        nxt = int(starts[i + 1]) if i + 1 < len(starts) else len(hay)
-        pos = hay.find(first, nxt)
+    # Every occurrence in one C-level pass, then each mapped to its record at once.
+    positions = np.fromiter((m.start() for m in re.finditer(re.escape(first), entry.haystack)), dtype=np.int64)
+    if not len(positions):
+        return []
+    found = np.unique(np.searchsorted(entry.starts, positions, side="right") - 1).tolist()
+    if rest:
+        found = [i for i in found if all(t in entry.key(i) for t in rest)]
     return found
 
 

@@ -39,7 +39,7 @@ def needs_visible(user) -> QuerySet[TechnologyNeed]:
     return TechnologyNeed.objects.filter(visible_q(user))
 
 
-def _search(qs, q: str, *, name: str, live_queryset, not_live: Q):
+def _search(qs, q: str, *, user, name: str, live_queryset, not_live: Q):
     """Records of ``qs`` whose search key holds every folded term of ``q``, in any script.
 
     Live records are looked up in the process's in-memory copy of their keys (see
@@ -54,10 +54,18 @@ def _search(qs, q: str, *, name: str, live_queryset, not_live: Q):
         for term in terms:
             qs = qs.filter(search_key__contains=term)
         return qs
-    others = qs.filter(not_live)
-    for term in terms:
-        others = others.filter(search_key__contains=term)
-    return qs.filter(pk__in=found + list(others.values_list("pk", flat=True)))
+    # Only staff and the owner's members see records that are not live; ask for those rows alone
+    # (a visibility OR would let SQLite walk every published row).
+    others = []
+    org_id = member_organisation_id(user)
+    if is_staff(user) or org_id is not None:
+        rows = qs.model.objects.filter(not_live)
+        if not is_staff(user):
+            rows = rows.filter(owner_id=org_id)
+        for term in terms:
+            rows = rows.filter(search_key__contains=term)
+        others = list(rows.values_list("pk", flat=True))
+    return qs.filter(pk__in=found + others)
 
 
 def offer_list(
@@ -68,7 +76,7 @@ def offer_list(
     not_live = Q(status__in=[TechnologyOffer.Status.DRAFT, TechnologyOffer.Status.EXPIRED]) | Q(
         status=TechnologyOffer.Status.PUBLISHED, expires_on__lt=today
     )
-    qs = _search(qs, q, name="offers", live_queryset=index.offers_queryset, not_live=not_live)
+    qs = _search(qs, q, user=user, name="offers", live_queryset=index.offers_queryset, not_live=not_live)
     if sector:
         qs = qs.filter(
             pk__in=TechnologyOffer.sectors.through.objects.filter(sector__slug=sector).values("technologyoffer_id")
@@ -85,7 +93,7 @@ def offer_list(
 def need_list(*, user, q: str = "", sector: str = "", place: str = "", mine: bool = False) -> QuerySet[TechnologyNeed]:
     qs = needs_visible(user).select_related("owner", "place").prefetch_related("sectors")
     not_live = ~Q(status=TechnologyNeed.Status.PUBLISHED)
-    qs = _search(qs, q, name="needs", live_queryset=index.needs_queryset, not_live=not_live)
+    qs = _search(qs, q, user=user, name="needs", live_queryset=index.needs_queryset, not_live=not_live)
     if sector:
         qs = qs.filter(
             pk__in=TechnologyNeed.sectors.through.objects.filter(sector__slug=sector).values("technologyneed_id")
