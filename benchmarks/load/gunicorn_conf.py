@@ -11,8 +11,9 @@ workers = int(os.environ.get("BENCH_WORKERS", "3"))
 threads = int(os.environ.get("BENCH_THREADS", "2"))
 worker_class = "gthread"
 timeout = 300
-# Longer than the users' think time, so a reused connection is not closed under a request.
-keepalive = 10
+# Longer than the users' longest think time (15 s), so the server never closes an idle connection
+# just as the client reuses it (a "connection reset"). Behind nginx, nginx keeps the clients'.
+keepalive = 20
 loglevel = "warning"
 accesslog = None
 

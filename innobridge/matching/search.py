@@ -20,11 +20,12 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
 from django.conf import settings
+from django.db.models import Count, Max
 from django.utils import timezone
 
 SEP = b"\x00"  # never in a folded key, so a match cannot span two records
@@ -37,6 +38,7 @@ class _Keys:
     haystack: bytes  # the keys, UTF-8, joined by SEP
     extra: list  # per record, the values of the ``extra`` fields asked for (e.g. names to sort by)
     version: tuple  # matching index version when last confirmed
+    stamp: tuple  # (row count, latest change) of the rows it was filled from
     checked: float  # monotonic time of the last live-set check
     synced: datetime  # rows changed after this are not in it yet
 
@@ -48,12 +50,14 @@ class _Keys:
         return {int(pk): (self.key(i), self.extra[i]) for i, pk in enumerate(self.pks)}
 
     @classmethod
-    def build(cls, rows: dict[int, tuple[bytes, tuple]], version: tuple, checked: float, synced: datetime) -> _Keys:
+    def build(
+        cls, rows: dict[int, tuple[bytes, tuple]], version: tuple, stamp: tuple, checked: float, synced: datetime
+    ) -> _Keys:
         pks = np.fromiter(rows.keys(), dtype=np.int64, count=len(rows))
         lengths = np.fromiter((len(k) + 1 for k, _ in rows.values()), dtype=np.int64, count=len(rows))
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64) if len(rows) else lengths
         haystack = SEP.join(k for k, _ in rows.values())
-        return cls(pks, starts, haystack, [e for _, e in rows.values()], version, checked, synced)
+        return cls(pks, starts, haystack, [e for _, e in rows.values()], version, stamp, checked, synced)
 
 
 _cache: dict[str, _Keys] = {}
@@ -77,6 +81,14 @@ def _current(name: str, live_queryset, extra: tuple[str, ...] = ()) -> _Keys:
         return entry
     qs = live_queryset()
     started = timezone.now()
+    agg = qs.aggregate(n=Count("pk"), last=Max("last_updated"))
+    stamp = (agg["n"], agg["last"])
+    if entry is not None and entry.stamp == stamp:
+        # Another kind of record changed, or the periodic check found nothing new: keep the copy.
+        entry = replace(entry, version=version, checked=now)
+        with _lock:
+            _cache[name] = entry
+        return entry
     if entry is None:
         keys = _load(qs, extra)
     else:
@@ -89,7 +101,7 @@ def _current(name: str, live_queryset, extra: tuple[str, ...] = ()) -> _Keys:
         missing = live - keys.keys()  # became live again without a newer stamp (e.g. a day passed)
         if missing:
             keys.update(_load(qs.filter(pk__in=missing), extra))
-    entry = _Keys.build(keys, version, now, started)
+    entry = _Keys.build(keys, version, stamp, now, started)
     with _lock:
         _cache[name] = entry
     return entry
