@@ -15,7 +15,9 @@ import socket
 import threading
 import time
 import traceback
+import uuid
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +30,21 @@ from innobridge.jobs.registry import KINDS
 from innobridge.lib.progress import Progress
 
 logger = logging.getLogger(__name__)
+
+
+FILE_DIR = "job-files"
+
+
+def new_job_file() -> str:
+    """A random name for a file a job will write (put it in the job's arguments as ``file``)."""
+    return uuid.uuid4().hex
+
+
+def job_file_path(name: str) -> Path:
+    """Where a job's file lives: MEDIA_ROOT/job-files/<random>.xlsx, served only through the job page."""
+    if len(name) != 32 or any(c not in "0123456789abcdef" for c in name):
+        raise ValueError("not a job file name")
+    return Path(settings.MEDIA_ROOT) / FILE_DIR / f"{name}.xlsx"
 
 
 def job_enqueue(*, kind: str, arguments: dict | None = None, user=None) -> Job:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("agreements/<slug:slug>/milestones/<slug:reference>/done/", views.milestone_done, name="milestone_done"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("analytics/", views.analytics_index, name="analytics"),
+    path("analytics/workbook/", views.analytics_workbook, name="analytics_workbook"),
     path("analytics/funnel/", views.analytics_funnel, name="funnel"),
     path("analytics/agreements/", views.analytics_agreements, name="agreements"),
     path("analytics/network/", views.analytics_network, name="network"),

@@ -357,6 +357,21 @@ def analytics_export(request, page: str, fmt: str, table: str = ""):
     return _download(to_csv(chosen), f"innobridge-{page}-{table}-{stamp}.csv", "text/csv; charset=utf-8")
 
 
+@staff_only
+@require_POST
+def analytics_workbook(request):
+    """Queue the complete workbook (every table of every analytics page) as a background job."""
+    from innobridge.jobs.services import job_enqueue
+    from innobridge.pipeline.jobs import workbook_arguments
+
+    job = job_enqueue(
+        kind="pipeline.analytics_workbook",
+        arguments=workbook_arguments(request.POST.get("filters", "")),
+        user=request.user,
+    )
+    return redirect(job)
+
+
 # ---- programme report ----------------------------------------------------------------------------
 
 

@@ -85,6 +85,7 @@ RULES = {
     "admin:index": (ADMIN_STAFF, ADMIN_STAFF),
     "jobs:job_list": (SIGNED_IN, SIGNED_IN),
     "jobs:job_detail": ((LOGIN, GONE, GONE, GONE), (LOGIN, GONE, GONE, GONE)),  # someone else's job
+    "jobs:job_file": ((LOGIN, GONE, GONE, GONE), (LOGIN, GONE, GONE, GONE)),
     # Sessions: the sample is not public, so anonymous visitors do not learn it exists.
     "meetings:session_list": (EVERYONE, EVERYONE),
     "meetings:session_create": (STAFF, STAFF),
@@ -114,6 +115,7 @@ RULES = {
     "pipeline:milestone_done": (POST_ONLY, OWNER),
     "pipeline:notification_list": (SIGNED_IN, SIGNED_IN),
     "pipeline:analytics": (STAFF, STAFF),
+    "pipeline:analytics_workbook": (POST_ONLY, STAFF),
     "pipeline:funnel": (STAFF, STAFF),
     "pipeline:agreements": (STAFF, STAFF),
     "pipeline:network": (STAFF, STAFF),
@@ -241,6 +243,7 @@ class PermissionMatrixTests(BaseTestCase):
             "audit:history": {"model": "matching.technologyoffer", "slug": self.offer.slug},
             "accounts:token_revoke": {"prefix": self.token.prefix},
             "jobs:job_detail": {"key": uuid.uuid4()},
+            "jobs:job_file": {"key": uuid.uuid4()},
             **self.meeting_kwargs(),
             **self.pipeline_kwargs(),
         }

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="travelleg",
             name="reference",
-            field=models.SlugField(max_length=20, null=True, editable=False, verbose_name="reference"),
+            field=models.SlugField(max_length=20, null=True, db_index=False, editable=False, verbose_name="reference"),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.AlterField(

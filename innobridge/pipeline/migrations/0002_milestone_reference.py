@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="milestone",
             name="reference",
-            field=models.SlugField(max_length=20, null=True, editable=False, verbose_name="reference"),
+            field=models.SlugField(max_length=20, null=True, db_index=False, editable=False, verbose_name="reference"),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.AlterField(
