@@ -35,7 +35,7 @@ def analytics_workbook(arguments: dict, progress) -> dict:
     tmp.replace(path)  # whole or not at all
     progress(len(PAGES) + 1, len(PAGES) + 1, "")
     return {
-        _("Tables"): len(tables),
+        _("Worksheets"): len(tables),
         _("Rows"): sum(len(t.rows) for t in tables),
         "download": _("Download the workbook (XLSX)"),
     }

@@ -26,7 +26,7 @@ class WorkbookJobTests(BaseTestCase):
         self.assertIn("attachment", r["Content-Disposition"])
         book = load_workbook(io.BytesIO(b"".join(r.streaming_content)))
         self.assertGreaterEqual(len(book.sheetnames), 6)  # funnel, agreements by ..., network
-        self.assertEqual(job.result["Tables"], len(book.sheetnames))
+        self.assertEqual(job.result["Worksheets"], len(book.sheetnames))
         cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row}
         self.assertTrue(any("i2Cool" in c for c in cells))  # the network lists the seed signing's parties
 
