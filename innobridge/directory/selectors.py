@@ -8,10 +8,11 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 
 from innobridge.directory.filters import OrganisationFilter
 from innobridge.directory.models import Organisation, Person, Place, Position, Sector
+from innobridge.lib.ids import filter_ids
 from innocore.text import fold
 
-# Ids handed to the database at once; PostgreSQL takes at most 65,535 parameters a query.
-MAX_LISTED_IDS = 20_000
+# Above this many matches a database scan is cheaper than ranking in memory.
+MAX_LISTED_IDS = 50_000
 SORT_FIELDS = ("name_en", "name_zh_hant", "slug")
 
 
@@ -74,7 +75,9 @@ def _ranked_in_memory(qs: QuerySet[Organisation], filters: OrganisationFilter) -
     found.sort(key=lambda row: (_rank(row[1], q), *(v or "" for v in row[2:])))
     pks = [row[0] for row in found]
     if pks and (filters.kind or filters.sector or filters.place):
-        allowed = set(filters.apply(Organisation.objects.filter(pk__in=pks), search=False).values_list("pk", flat=True))
+        allowed = set(
+            filters.apply(filter_ids(Organisation.objects.all(), pks), search=False).values_list("pk", flat=True)
+        )
         pks = [pk for pk in pks if pk in allowed]
     return RankedRows(qs, pks)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from innobridge.accounts.permissions import is_staff, member_organisation_id
 from innobridge.directory.models import Organisation
+from innobridge.lib.ids import filter_ids
 from innobridge.matching import index, search
 from innobridge.matching.models import ContactRequest, MatchFeedback, TechnologyNeed, TechnologyOffer
 from innobridge.matching.permissions import visible_q
@@ -16,8 +17,8 @@ from innocore.match.engine import Match, Query, highlight
 from innocore.text import fold
 
 MIN_SCORE = 10.0
-# Ids passed to the database in one IN list; PostgreSQL takes at most 65,535 parameters a query.
-MAX_LISTED_IDS = 20_000
+# Above this many live matches (a term in most records) a database scan is cheaper than listing ids.
+MAX_LISTED_IDS = 50_000
 
 
 @dataclass
@@ -65,7 +66,7 @@ def _search(qs, q: str, *, user, name: str, live_queryset, not_live: Q):
         for term in terms:
             rows = rows.filter(search_key__contains=term)
         others = list(rows.values_list("pk", flat=True))
-    return qs.filter(pk__in=found + others)
+    return filter_ids(qs, found + others)
 
 
 def offer_list(
