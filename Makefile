@@ -45,7 +45,10 @@ bench: setup
 
 # Re-extract the message catalogues after changing user-facing strings.
 messages: setup
-	cd innobridge && ../$(BIN)/django-admin makemessages --no-obsolete -l zh_Hant -l zh_Hans -l en --settings=innobridge.settings --pythonpath=.. --ignore=migrations
+	$(BIN)/django-admin makemessages --no-obsolete -l zh_Hant -l zh_Hans -l en --settings=innobridge.settings --pythonpath=. \
+		--ignore='*/migrations/*' --ignore='*/tests/*' --ignore='tests/*' --ignore='.venv/*' --ignore='benchmarks/*' \
+		--ignore='innocore/*' --ignore='test-artifacts/*' --ignore='staticfiles/*' --ignore='data/*'
+	$(BIN)/innobridge check_catalogues || true  # lists the strings still to translate
 	$(BIN)/innobridge compile_catalogues
 
 clean:
