@@ -115,7 +115,7 @@ RULES = {
     "pipeline:milestone_done": (POST_ONLY, OWNER),
     "pipeline:notification_list": (SIGNED_IN, SIGNED_IN),
     "pipeline:analytics": (STAFF, STAFF),
-    "pipeline:analytics_workbook": (POST_ONLY, STAFF),
+    "pipeline:analytics_workbook": ((LOGIN, DENY, DENY, NOPE), STAFF),  # a form posts to it; GET is 405 for staff
     "pipeline:funnel": (STAFF, STAFF),
     "pipeline:agreements": (STAFF, STAFF),
     "pipeline:network": (STAFF, STAFF),
