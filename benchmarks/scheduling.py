@@ -64,6 +64,12 @@ def run_instances(paths, limit: float, optima: dict[str, int]) -> list[dict]:
                 "greedy_scheduled": g.scheduled,
                 "greedy_breaks": g.breaks,
                 "explanation": r.explanation[:2],
+                "steps": [
+                    f"<={st['breaks_at_most'] if st['breaks_at_most'] is not None else 'any'}"
+                    f"{'' if st['participants'] is None else '/' + str(st['participants'])}"
+                    f":{st['outcome']}:{st['seconds']}"
+                    for st in r.steps
+                ],
             }
         )
         print(json.dumps(results[-1], ensure_ascii=False), flush=True)

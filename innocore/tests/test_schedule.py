@@ -172,7 +172,9 @@ def test_an_infeasibility_no_simple_rule_sees_is_proven_by_the_solver():
         meetings=[Meeting(1, 2), Meeting(1, 3), Meeting(2, 3)],
     )
     result = solve(triangle, time_limit=5, require_all=True)
-    assert result.status == "infeasible" and result.phase == "minimise" and result.explanation
+    assert result.status == "infeasible" and result.phase == "tight" and result.explanation
+    # The search proved it: no schedule with the participants' own bounds, then none at all.
+    assert [step["outcome"] for step in result.steps] == ["infeasible", "infeasible"]
     partial = solve(triangle, time_limit=5)
     assert partial.scheduled == 2 and check(triangle, partial.slots).valid
 

@@ -49,6 +49,7 @@ class Command(BaseCommand):
             "seconds": round(result.seconds, 2),
             "valid": verdict.valid if verdict else None,
             "explanation": result.explanation,
+            "steps": result.steps,
         }
         if verdict and not verdict.valid:
             report["problems"] = verdict.problems[:20]
