@@ -5,7 +5,7 @@ import pytest
 from innocore.schedule.check import check, count_breaks
 from innocore.schedule.greedy import greedy
 from innocore.schedule.instance import Instance, InstanceError, Meeting, read_dzn
-from innocore.schedule.solver import participant_lower_bound, solve
+from innocore.schedule.solver import mirror_symmetric, participant_lower_bound, solve, window_starts
 
 DZN = """nBusiness = 4;
 nMeetings = 5;
@@ -138,6 +138,64 @@ def test_a_tight_zero_break_schedule_is_proven_optimal_at_once(tmp_path):
     result = solve(inst, time_limit=5, require_all=True)
     assert (result.status, result.breaks, result.bound, result.gap, result.phase) == ("optimal", 0, 0.0, 0.0, "tight")
     assert check(inst, result.slots, fairness=0, require_all=True).valid
+
+
+def test_a_break_forced_only_by_the_others_is_found_by_the_linear_search_and_proven_optimal():
+    # Three participants who all meet each other, one table, three slots: each can keep its own two
+    # meetings together, but not all three at once, so exactly one of them must wait a slot.
+    inst = Instance(
+        "triangle",
+        participants=3,
+        slots=3,
+        tables=1,
+        morning_slots=3,
+        meetings=[Meeting(1, 2), Meeting(1, 3), Meeting(2, 3)],
+    )
+    assert all(participant_lower_bound(inst, p) == 0 for p in (1, 2, 3))
+    result = solve(inst, time_limit=5, require_all=True)
+    assert (result.status, result.breaks, result.bound, result.lower_bound, result.phase) == (
+        "optimal",
+        1,
+        1.0,
+        0,
+        "linear",
+    )
+    # "No break at all" was refuted first; the break offered to one participant then sufficed.
+    assert [(st["breaks_at_most"], st["participants"], st["outcome"]) for st in result.steps] == [
+        (0, None, "infeasible"),
+        (1, 1, "optimal"),
+    ]
+    assert check(inst, result.slots, fairness=2, require_all=True).breaks == 1
+
+
+def test_the_mirror_symmetry_is_used_only_where_reversing_the_day_keeps_every_rule():
+    base = dict(participants=3, slots=4, tables=2, morning_slots=4)
+    assert mirror_symmetric(Instance("plain", meetings=[Meeting(1, 2), Meeting(2, 3)], **base))
+    assert mirror_symmetric(Instance("both ends", meetings=[Meeting(1, 2)], forbidden={1: frozenset({1, 4})}, **base))
+    assert not mirror_symmetric(Instance("one end", meetings=[Meeting(1, 2)], forbidden={1: frozenset({1})}, **base))
+    assert not mirror_symmetric(Instance("fixed", meetings=[Meeting(1, 2, fixed=1)], **base))
+    assert not mirror_symmetric(
+        Instance("order", meetings=[Meeting(1, 2), Meeting(2, 3, after=frozenset({0}))], **base)
+    )
+    split = dict(base, morning_slots=2)
+    assert not mirror_symmetric(Instance("morning", meetings=[Meeting(1, 2, session=1)], **split))
+    assert mirror_symmetric(Instance("any session", meetings=[Meeting(1, 2)], **split))
+
+
+def test_window_starts_counts_the_gap_free_windows_a_participant_could_fill():
+    inst = Instance(
+        "windows",
+        participants=3,
+        slots=5,
+        tables=2,
+        morning_slots=2,
+        meetings=[Meeting(1, 2, session=1), Meeting(1, 3)],
+        forbidden={3: frozenset({4})},
+    )
+    # Participant 1: one morning meeting (slot 1 or 2) next to one anywhere: windows 1-2 and 2-3.
+    assert window_starts(inst, 1) == 2
+    # Participant 3 has one meeting and four free slots.
+    assert window_starts(inst, 3) == 4
 
 
 @pytest.mark.parametrize(
