@@ -404,6 +404,7 @@ def _ladder(
     deadline: float,
     workers: int,
     seed: int,
+    later: float | None = None,
 ) -> tuple[Result | None, int, list[dict], list[int | None] | None]:
     """Linear search upward from the participants' own bounds: is there a schedule with at most k breaks?
 
@@ -413,7 +414,8 @@ def _ladder(
     whole step, the extra breaks are offered to small sets of participants first (those with the
     fewest possible windows), which finds such schedules in a fraction of the time. Returns the
     optimal (or infeasible) result, or None with the proven bound when the time is up, and any
-    schedule met on the way.
+    schedule met on the way. Once it holds such a schedule, the search may go on until ``later``:
+    the minimise phase that follows then starts from that schedule and needs less time.
     """
     n = len(inst.meetings)
     floor = sum(lower.values())
@@ -464,6 +466,8 @@ def _ladder(
 
     extra, plain_checked, incumbent = 0, False, None
     while time.perf_counter() < deadline:
+        if incumbent is not None and later is not None:
+            deadline = max(deadline, later)
         if extra:
             size = max(1, min(extra, len(order)))
             while size < len(order) and time.perf_counter() < deadline:
@@ -523,8 +527,8 @@ def solve(
     lower = {p: participant_lower_bound(inst, p) for p in range(1, inst.participants + 1)} if require_all else {}
     floor = sum(lower.values())
     if require_all and previous is None:
-        deadline = start + time_limit * search_share
-        found, floor, steps, incumbent = _ladder(inst, fairness, lower, deadline, workers, seed)
+        deadline, later = start + time_limit * search_share, start + time_limit * max(search_share, 0.9)
+        found, floor, steps, incumbent = _ladder(inst, fairness, lower, deadline, workers, seed, later)
         if found is not None:
             found.seconds = time.perf_counter() - start
             found.lower_bound = sum(lower.values())
