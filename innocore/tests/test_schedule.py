@@ -5,7 +5,7 @@ import pytest
 from innocore.schedule.check import check, count_breaks
 from innocore.schedule.greedy import greedy
 from innocore.schedule.instance import Instance, InstanceError, Meeting, read_dzn
-from innocore.schedule.solver import mirror_symmetric, participant_lower_bound, solve, window_starts
+from innocore.schedule.solver import CONFLICT, _room, mirror_symmetric, participant_lower_bound, solve, window_starts
 
 DZN = """nBusiness = 4;
 nMeetings = 5;
@@ -166,6 +166,58 @@ def test_a_break_forced_only_by_the_others_is_found_by_the_linear_search_and_pro
         (1, 1, "optimal"),
     ]
     assert check(inst, result.slots, fairness=2, require_all=True).breaks == 1
+
+
+def _triangles(count: int, slots: int, tables: int | None = None) -> Instance:
+    """``count`` separate groups of three participants who all meet each other, one table per group."""
+    meetings = []
+    for g in range(count):
+        a, b, c = 3 * g + 1, 3 * g + 2, 3 * g + 3
+        meetings += [Meeting(a, b), Meeting(a, c), Meeting(b, c)]
+    return Instance(
+        "triangles", participants=3 * count, slots=slots, tables=tables or count, morning_slots=slots, meetings=meetings
+    )
+
+
+def test_the_core_guided_phase_proves_the_optimum_when_the_linear_search_has_no_time():
+    # Each triangle needs three slots, one meeting per slot, so one of its three participants waits:
+    # two triangles need exactly two breaks, which no participant's own bound shows.
+    inst = _triangles(2, 3)
+    result = solve(inst, time_limit=10, require_all=True, search_share=0)
+    assert (result.status, result.breaks, result.bound, result.gap, result.lower_bound, result.phase) == (
+        "optimal",
+        2,
+        2.0,
+        0.0,
+        0,
+        "core",
+    )
+    assert result.steps == []  # the linear search had no time at all
+    verdict = check(inst, result.slots, fairness=2, require_all=True)
+    assert verdict.valid and verdict.breaks == 2, verdict.problems
+
+
+def test_the_core_guided_phase_proves_an_instance_infeasible():
+    inst = _triangles(1, 2, tables=3)  # three meetings that pairwise share a participant, in two slots
+    result = solve(inst, time_limit=10, require_all=True, search_share=0)
+    assert (result.status, result.phase, result.scheduled, result.explanation) == ("infeasible", "core", 0, [CONFLICT])
+
+
+def test_the_fairness_bound_caps_each_participant_only_when_someone_surely_has_no_break():
+    # Participant 4 meets once, so has no break: under fairness 1 nobody may take more than 1.
+    with_single = Instance(
+        "single",
+        participants=4,
+        slots=9,
+        tables=2,
+        morning_slots=9,
+        meetings=[Meeting(1, 2), Meeting(1, 3), Meeting(1, 2), Meeting(1, 3), Meeting(3, 4)],
+    )
+    assert _room(with_single, {1: 0, 2: 0, 3: 0, 4: 0}, 1, [1, 2, 3]) == {1: 1, 2: 1, 3: 1}
+    assert _room(with_single, {1: 0, 2: 0, 3: 0, 4: 0}, None, [1, 2, 3]) == {1: 3, 2: 1, 3: 2}
+    # Without such a participant, everyone could take breaks, so the cap is only what fits the day.
+    without = Instance("pairs", participants=3, slots=9, tables=2, morning_slots=9, meetings=with_single.meetings[:4])
+    assert _room(without, {1: 0, 2: 0, 3: 0}, 1, [1, 2, 3]) == {1: 3, 2: 1, 3: 1}
 
 
 def test_the_mirror_symmetry_is_used_only_where_reversing_the_day_keeps_every_rule():
