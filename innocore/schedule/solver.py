@@ -6,14 +6,19 @@ meetings weighted by priority, then the total number of breaks (a break is a run
 between two consecutive meetings of one participant), with the breaks of any two participants
 differing by at most ``fairness``.
 
-Two phases for a full schedule (``require_all``). Lower bounds come first, from each participant
-alone: one whose meetings cannot fill a single window of slots without a gap (sessions, forbidden
-and fixed slots) must take a break. The "tight" phase then asks whether every participant can stay
-at its own bound, in the encoding of Bofill et al. (JAIR 2023: order literals "a meeting at or
-before / after slot s" and one Boolean per break start) plus, for participants that must have no
-break, an exact window (their k meetings fill k consecutive slots). A solution there is optimal at
-once; a proof of infeasibility raises the bound by one. Otherwise the "minimise" phase searches
-with per-participant break counts, the bounds above added as constraints.
+For a full schedule (``require_all``), lower bounds come first, from each participant alone: one
+whose meetings cannot fill a single window of slots without a gap (sessions, forbidden and fixed
+slots) must take a break. Then three phases, in the encoding of Bofill et al. (JAIR 2023: order
+literals "a meeting at or before / after slot s" and one Boolean per break start) plus, for
+participants without a break, an exact window (their k meetings fill k consecutive slots):
+
+- a linear search upward (``_ladder``, the first quarter of the time): "is there a schedule with at
+  most k breaks?" for k = the sum of the own bounds, then k + 1, ... The first success is optimal.
+  Phase "tight" when everyone stays at its own bound, "linear" for a later step.
+- a core-guided minimisation (``_descend``, up to 80 % of the time): CP-SAT's core worker raises
+  the bound the way a MaxSAT solver does while another worker finds schedules. Phase "core".
+- a break-count model (``_minimise_counts``, the rest), warm-started from the best schedule so far,
+  with the proven bound as a constraint. Phase "minimise", status "feasible" with the gap.
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ class Result:
     moved: int = 0
     explanation: list[str] = field(default_factory=list)
     lower_bound: int | None = None  # breaks: the sum of the participants' own bounds (before search)
-    phase: str = ""  # which phase decided: "precheck", "tight", "linear" or "minimise"
+    phase: str = ""  # which phase decided: "precheck", "tight", "linear", "core" or "minimise"
     steps: list[dict] = field(default_factory=list)  # the linear search: total tried, outcome, seconds
 
 
@@ -227,7 +232,7 @@ def add_breaks(m: cp_model.CpModel, used: list, tag: str) -> tuple[list, cp_mode
 
 
 class _Model:
-    """One CP-SAT model of ``inst``; ``caps`` bounds each participant's breaks (the tight phase)."""
+    """One CP-SAT model of ``inst``; ``caps`` bounds each participant's breaks (search and core phases)."""
 
     def __init__(
         self,
@@ -675,10 +680,10 @@ def _minimise_counts(
 ) -> Result:
     """Every meeting placed: minimise breaks counted per participant as blocks of busy slots minus one.
 
-    Measured on the benchmark, this integer-count model finds far better schedules within the time
-    limit than the Boolean break-start model once the tight phase has failed (the literal model's
-    strength is in proofs), so it is the second phase. Each participant's own bound and the floor from
-    the tight phase are added as constraints, which only raise the proven bound.
+    Measured on the benchmark, this integer-count model finds better schedules within the time limit
+    than the Boolean break-start model when no proof comes (the literal model's strength is in
+    proofs), so it is the last phase, warm-started from the best schedule met so far. Each
+    participant's own bound and the bound proven before are added as constraints.
     """
     model = cp_model.CpModel()
     n, T = len(inst.meetings), inst.slots

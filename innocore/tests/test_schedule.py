@@ -121,7 +121,7 @@ def test_a_participant_whose_free_slots_are_split_has_a_break_of_its_own():
         forbidden={1: frozenset({3})},
     )
     assert participant_lower_bound(inst, 1) == 1 and participant_lower_bound(inst, 2) == 0
-    result = solve(inst, time_limit=5, require_all=True)
+    result = solve(inst, time_limit=20, require_all=True)
     assert (result.status, result.breaks, result.lower_bound, result.phase) == ("optimal", 1, 1, "tight")
     assert check(inst, result.slots, fairness=2, require_all=True).valid
 
@@ -135,7 +135,7 @@ def test_a_tight_zero_break_schedule_is_proven_optimal_at_once(tmp_path):
         morning_slots=3,
         meetings=[Meeting(1, 2), Meeting(1, 3), Meeting(2, 4), Meeting(3, 4), Meeting(1, 4)],
     )
-    result = solve(inst, time_limit=5, require_all=True)
+    result = solve(inst, time_limit=20, require_all=True)
     assert (result.status, result.breaks, result.bound, result.gap, result.phase) == ("optimal", 0, 0.0, 0.0, "tight")
     assert check(inst, result.slots, fairness=0, require_all=True).valid
 
@@ -152,7 +152,7 @@ def test_a_break_forced_only_by_the_others_is_found_by_the_linear_search_and_pro
         meetings=[Meeting(1, 2), Meeting(1, 3), Meeting(2, 3)],
     )
     assert all(participant_lower_bound(inst, p) == 0 for p in (1, 2, 3))
-    result = solve(inst, time_limit=5, require_all=True)
+    result = solve(inst, time_limit=20, require_all=True)
     assert (result.status, result.breaks, result.bound, result.lower_bound, result.phase) == (
         "optimal",
         1,
@@ -281,7 +281,7 @@ def test_an_infeasibility_no_simple_rule_sees_is_proven_by_the_solver():
         morning_slots=2,
         meetings=[Meeting(1, 2), Meeting(1, 3), Meeting(2, 3)],
     )
-    result = solve(triangle, time_limit=5, require_all=True)
+    result = solve(triangle, time_limit=20, require_all=True)
     assert result.status == "infeasible" and result.phase == "tight" and result.explanation
     # The search proved it: no schedule with the participants' own bounds, then none at all.
     assert [step["outcome"] for step in result.steps] == ["infeasible", "infeasible"]
