@@ -9,15 +9,15 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := innobridge.settings
 
-.PHONY: run test test-postgres lint bench setup messages clean
+.PHONY: run test test-postgres lint bench setup messages clean constraints
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (looked for $(PYTHON))"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(PY) requirements.txt requirements-dev.txt pyproject.toml
+$(STAMP): $(PY) requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet -c constraints.txt -r requirements-dev.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
@@ -40,7 +40,7 @@ test: setup lint
 	$(BIN)/pytest
 
 bench: setup
-	$(BIN)/pip install --quiet -r requirements-bench.txt
+	$(BIN)/pip install --quiet -c constraints.txt -r requirements-bench.txt
 	$(PY) -m benchmarks.run $(BENCH)
 
 # Re-extract the message catalogues after changing user-facing strings.
@@ -57,3 +57,11 @@ clean:
 # The same suite against a throwaway local PostgreSQL server (needs the postgresql package).
 test-postgres: setup
 	DATABASE_URL=$$(scripts/pg-test-server start) $(MAKE) test
+
+# Re-resolve every dependency from the requirements files alone (newest allowed versions) and pin
+# the result; then run `make test` before committing the new constraints.txt.
+constraints:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet -r requirements-dev.txt -r requirements-bench.txt
+	{ sed -n 1,3p constraints.txt; .venv-lock/bin/pip freeze; } > constraints.new
+	mv constraints.new constraints.txt && rm -rf .venv-lock
