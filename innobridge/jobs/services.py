@@ -22,7 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from innobridge.jobs.models import Job
@@ -109,7 +109,11 @@ def job_run(job: Job) -> None:
     try:
         if kind is None:
             raise ValidationError(_("Unknown job kind: %(kind)s") % {"kind": job.kind})
-        result = kind.function(job.arguments, JobProgress(job))
+        # Results and progress messages are stored as untranslated message ids (no language active)
+        # and translated when shown, so each reader sees them in their own language, whichever
+        # thread or process ran the job. A job that writes a file activates its requester's language.
+        with translation.override(None):
+            result = kind.function(job.arguments, JobProgress(job))
     except Exception as exc:
         logger.error("job %s (%s) failed\n%s", job.key, job.kind, traceback.format_exc())
         message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc) or type(exc).__name__

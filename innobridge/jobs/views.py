@@ -1,9 +1,11 @@
 """The status pages of background jobs: progress, result and error, refreshed while running."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 
 from innobridge.jobs.registry import KINDS
 from innobridge.jobs.selectors import jobs_visible
@@ -26,7 +28,37 @@ def job_detail(request, key):
     if job is None:
         raise Http404
     kind = KINDS.get(job.kind)
-    return render(request, "jobs/job_detail.html", {"job": job, "label": kind.label if kind else job.kind})
+    result = job.result if isinstance(job.result, dict) else {}
+    context = {
+        "job": job,
+        "label": kind.label if kind else job.kind,
+        "message": shown(job.message),
+        "result_items": [(shown(k), shown(v)) for k, v in result.items() if k not in ("links", "download")],
+        "download": shown(result.get("download")),
+        # Links were reversed with no language active: point them at the reader's language.
+        "result_links": [
+            {"url": in_language(str(link.get("url", "")), get_language()), "label": link.get("label", "")}
+            for link in result.get("links") or []
+            if isinstance(link, dict)
+        ],
+    }
+    return render(request, "jobs/job_detail.html", context)
+
+
+def in_language(url: str, language: str) -> str:
+    """``url`` with its language prefix (any of LANGUAGES) replaced by ``language``'s."""
+    for code, _name in settings.LANGUAGES:
+        if url.startswith(f"/{code}/"):
+            return f"/{language}/{url[len(code) + 2 :]}"
+    return url
+
+
+def shown(value):
+    """A job's messages and result are stored as message ids (see ``job_run``): in the reader's language.
+
+    Text that is not a message id (names, counts, composed errors) is shown as it is.
+    """
+    return gettext(value) if isinstance(value, str) and value else value
 
 
 @login_required

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.test import TestCase
+from django.utils import translation
 
 from innobridge.accounts.models import Membership
 from innobridge.demo.loader import load_demo
@@ -17,6 +18,13 @@ PASSWORD = "correct horse battery staple"
 
 
 class BaseTestCase(TestCase):
+    def setUp(self):
+        super().setUp()
+        # A request to a /zh-hans/ page leaves its language active in the test thread: every test
+        # starts, and ends, with the default language, whatever the one before it visited.
+        translation.deactivate()
+        self.addCleanup(translation.deactivate)
+
     @classmethod
     def setUpTestData(cls):
         load_demo(seeds_dir=None)

@@ -25,6 +25,7 @@ KEYS = {
 
 class IngestCommandTests(SimpleTestCase):
     def setUp(self):
+        super().setUp()
         self.tmp = TemporaryDirectory()
         self.dir = Path(self.tmp.name)
 

@@ -77,6 +77,7 @@ class UploadTests(BaseTestCase):
 
 class UploadedReleaseTestCase(BaseTestCase):
     def setUp(self):
+        super().setUp()
         self.login(self.alice)
         self.client.post("/en/documents/upload/", {"file": SimpleUploadedFile("new.txt", NEW_RELEASE.encode())})
         self.document = SourceDocument.objects.get(filename="new.txt")

@@ -131,6 +131,17 @@ class BatchIngestionTests(BaseTestCase):
         self.assertIn("evil.exe", str(job.result))
         self.assertEqual(len(job.result["links"]), 1)
 
+    def test_the_result_is_shown_in_the_readers_language_whoever_ran_the_job(self):
+        self.login(self.alice)
+        files = [SimpleUploadedFile("good.txt", RELEASE), SimpleUploadedFile("other.txt", RELEASE + b" 2")]
+        self.client.post("/zh-hant/documents/upload/", {"file": files})  # several files: a job
+        job = Job.objects.get()
+        self.assertEqual(job.result["new documents"], 2)  # a message id, not the requester's language
+        for language, label in [("en", "new documents"), ("zh-hant", "新文件"), ("zh-hans", "新文档")]:
+            page = self.client.get(f"/{language}/jobs/{job.key}/")
+            self.assertContains(page, f"<dt>{label}</dt>")
+            self.assertContains(page, f'<li><a href="/{language}/documents/', count=2)  # links in the reader's language
+
 
 class RunnerThreadTests(TransactionTestCase):
     """The default mode: a thread in the web process picks jobs up after the commit."""

@@ -26,6 +26,7 @@ QRELS = "n1 0 o1 3\nn2 0 o3 2\n"
 
 class MatchEvalTests(SimpleTestCase):
     def setUp(self):
+        super().setUp()
         self.tmp = TemporaryDirectory()
         self.dir = Path(self.tmp.name)
         self.write("offers.jsonl", "\n".join(json.dumps(o, ensure_ascii=False) for o in OFFERS))

@@ -7,6 +7,7 @@ class NeedDetailTests(MatchingTestCase):
     """Seen by a member of another organisation (carol, zehao): the full record with suggestions."""
 
     def setUp(self):
+        super().setUp()
         self.login(self.carol)
 
     def url(self, lang="en"):

@@ -70,6 +70,7 @@ class AgreementLinkTests(MatchingTestCase):
     """An agreement page names the offers and needs it came from only to readers who may see them."""
 
     def setUp(self):
+        super().setUp()
         self.agreement = Agreement.objects.get(slug="sco-cold-chain-cooling-pilot-2024")
         self.secret = services.offer_save(
             owner=self.zehao,

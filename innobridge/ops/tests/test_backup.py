@@ -23,6 +23,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 class BackupTests(BaseTestCase):
     def setUp(self):
+        super().setUp()
         self.tmp = Path(tempfile.mkdtemp())
         document_ingest(data=RELEASE, filename="weifang.txt", limit=10**6)
         self.media = tree(Path(settings.MEDIA_ROOT))

@@ -89,6 +89,7 @@ class AnalyticsNumbersTests(SmallWorldTestCase):
 
 class AnalyticsPagesTests(SmallWorldTestCase):
     def setUp(self):
+        super().setUp()
         self.client.force_login(self.staff)
 
     def test_the_pages_show_charts_and_tables(self):

@@ -2,6 +2,8 @@
 
 import io
 
+from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from innobridge.jobs.models import Job
@@ -9,12 +11,17 @@ from innobridge.lib.testing import BaseTestCase
 
 
 class WorkbookJobTests(BaseTestCase):
-    def prepare(self, filters=""):
+    def prepare(self, filters="", language="en"):
         self.login(self.alice)
-        r = self.client.post("/en/analytics/workbook/", {"filters": filters})
-        job = Job.objects.get(kind="pipeline.analytics_workbook")
-        self.assertRedirects(r, job.get_absolute_url())
+        r = self.client.post(f"/{language}/analytics/workbook/", {"filters": filters})
+        job = Job.objects.filter(kind="pipeline.analytics_workbook").latest("created")
+        with translation.override(language):
+            self.assertRedirects(r, job.get_absolute_url())
         return job
+
+    def workbook(self, job):
+        r = self.client.get(f"/en/jobs/{job.key}/file/")
+        return load_workbook(io.BytesIO(b"".join(r.streaming_content)))
 
     def test_staff_get_every_table_of_the_three_pages_in_one_file(self):
         job = self.prepare()
@@ -29,6 +36,18 @@ class WorkbookJobTests(BaseTestCase):
         self.assertEqual(job.result["Worksheets"], len(book.sheetnames))
         cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row}
         self.assertTrue(any("i2Cool" in c for c in cells))  # the network lists the seed signing's parties
+
+    def test_the_workbook_is_in_the_requesters_language_and_the_job_page_in_the_readers(self):
+        english, chinese = self.workbook(self.prepare()), self.workbook(self.prepare(language="zh-hant"))
+        header = [c.value for c in english.worksheets[0][1]]
+        with translation.override("zh-hant"):
+            expected = [gettext(v) if isinstance(v, str) else v for v in header]
+        self.assertNotEqual(expected, header)
+        self.assertEqual([c.value for c in chinese.worksheets[0][1]], expected)
+        job = Job.objects.filter(kind="pipeline.analytics_workbook").latest("created")
+        self.assertEqual(job.result["Worksheets"], len(chinese.sheetnames))  # stored untranslated
+        for language, link in [("en", "Download the workbook (XLSX)"), ("zh-hans", "下载工作簿（XLSX）")]:
+            self.assertContains(self.client.get(f"/{language}/jobs/{job.key}/"), link)
 
     def test_the_filters_are_those_of_the_pages(self):
         job = self.prepare("programme=no-such-programme&kind=mou")
