@@ -151,9 +151,15 @@ class RunnerThreadTests(TransactionTestCase):
             self.skipTest("an in-memory SQLite test database is not shared with other threads")
         with override_settings(JOBS_MODE="thread"):
             job = services.job_enqueue(kind="tests.count", arguments={"to": 2})
+        runner = services._thread  # started when the job was committed
         for _ in range(100):
             job.refresh_from_db()
             if job.status == Job.Status.DONE:
                 break
             threading.Event().wait(0.1)
         self.assertEqual(job.status, Job.Status.DONE)
+        # The thread stops once the queue is empty and closes its database connection on the way out;
+        # wait for it, so the test database is not still in use when it is dropped.
+        self.assertIsNotNone(runner)
+        runner.join(10)
+        self.assertFalse(runner.is_alive())
