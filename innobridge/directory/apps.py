@@ -6,3 +6,6 @@ class Config(AppConfig):
     name = "innobridge.directory"
     label = "directory"
     verbose_name = _("Directory")
+
+    def ready(self) -> None:
+        from innobridge.directory import signals  # noqa: F401  (connects the name-key receivers)

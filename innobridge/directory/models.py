@@ -222,3 +222,29 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.title} ({self.organisation})"
+
+
+class NameKey(models.Model):
+    """A folded name or alias of an organisation, person or place, indexed for exact look-ups.
+
+    Name resolution (document ingestion, meeting-request import) asks "which record is called
+    this?" in any script; with one row per folded name the answer is an index look-up instead of
+    a scan of the table. Kept current by signals (``directory.signals``), whoever saves the record.
+    """
+
+    class Source(models.TextChoices):
+        NAME = "name", _("name")
+        ALIAS = "alias", _("alias")
+
+    model = models.CharField(_("kind of record"), max_length=20)
+    object_id = models.PositiveBigIntegerField()
+    key = models.CharField(_("folded name"), max_length=300)
+    source = models.CharField(_("from"), max_length=10, choices=Source.choices, default=Source.NAME)
+
+    class Meta:
+        verbose_name = _("name key")
+        verbose_name_plural = _("name keys")
+        indexes = [models.Index(fields=["model", "key"]), models.Index(fields=["model", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "object_id", "key", "source"], name="name_key_unique"),
+        ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -35,7 +36,7 @@ class SourceDocument(TimeStampedModel):
     url = models.URLField(_("address"), blank=True)
     content_hash = models.CharField(_("content hash"), max_length=64, unique=True)
     text = models.TextField(_("text"), blank=True)
-    slug = models.SlugField(_("reference"), max_length=40, unique=True, null=True, blank=True, editable=False)
+    slug = models.SlugField(_("reference"), max_length=40, unique=True, editable=False)
     filename = models.CharField(_("file name"), max_length=255, blank=True)
     format = models.CharField(_("format"), max_length=10, blank=True)
     encoding = models.CharField(_("encoding"), max_length=20, blank=True)
@@ -56,10 +57,26 @@ class SourceDocument(TimeStampedModel):
         verbose_name_plural = _("source documents")
         ordering = ["-published", "title"]
 
+    def ensure_slug(self) -> None:
+        """Every document has an address, whoever stores it (upload, batch job, demo loader)."""
+        if not self.slug:
+            self.slug = f"doc-{secrets.token_hex(5)}"
+
+    def save(self, *args, **kwargs):
+        self.ensure_slug()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("documents:document_detail", kwargs={"slug": self.slug})
+
+    def version_label(self) -> str:
+        """ "version 2 of 3" style position among the versions of the same document (1-based)."""
+        n, node, seen = 1, self.previous_version, {self.pk}
+        while node is not None and node.pk not in seen:
+            n, seen, node = n + 1, seen | {node.pk}, node.previous_version
+        return str(n)
 
     def __str__(self) -> str:
         return self.title
@@ -96,10 +113,6 @@ class Evidence(models.Model):
     @property
     def quote(self) -> str:
         return self.document.text[self.start : self.end]
-
-    @property
-    def paragraph(self) -> int:
-        return self.document.paragraph_of(self.start)
 
 
 class Proposal(models.Model):
@@ -139,3 +152,19 @@ class Proposal(models.Model):
     @property
     def quote(self) -> str:
         return self.document.text[self.start : self.end]
+
+    @property
+    def label(self) -> str:
+        """What the proposal is about, in words: a name, or the kind of event or agreement."""
+        from innobridge.programmes.models import Agreement, Event
+
+        data = self.data or {}
+        if data.get("name"):
+            return data["name"]
+        kinds = dict(Agreement.Kind.choices if self.kind == self.Kind.AGREEMENT else Event.Kind.choices)
+        kinds.setdefault("visit", _("visit"))
+        return str(kinds.get(data.get("kind"), data.get("kind") or self.get_kind_display()))
+
+    @property
+    def paragraph(self) -> int:
+        return self.document.paragraph_of(self.start)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
@@ -14,8 +13,11 @@ from django.utils.translation import gettext as _
 
 from innobridge.directory import services as directory
 from innobridge.directory.models import Organisation, Person, Place
+from innobridge.directory.resolution import MODEL_OF, resolve
+from innobridge.documents import titles
 from innobridge.documents.models import Evidence, Proposal, SourceDocument
-from innobridge.documents.resolution import MODEL_OF, resolve
+from innobridge.programmes.models import Agreement, Delegation, Event, EventParticipant
+from innobridge.programmes.resolution import When, match_agreement, match_delegation, match_event, more_precise
 from innocore.ingest.pipeline import analyse
 from innocore.text import detect_script
 
@@ -56,18 +58,37 @@ def document_ingest_later(*, uploads, user=None):
     return job_enqueue(kind="documents.ingest_batch", arguments={"folder": key, "files": names}, user=user)
 
 
+KIND_OF_RECORD = {"event": Event, "agreement": Agreement, "delegation": Delegation}
+
+
 def document_ingest(*, data: bytes, filename: str, limit: int, user=None) -> tuple[SourceDocument, bool]:
     """Read and analyse a file; store it with its proposals. The same bytes twice create nothing new.
 
-    Raises ``DocumentError`` (nothing written) when the file cannot be read.
+    All or nothing: raises ``DocumentError`` (nothing written) when the file cannot be read, and any
+    later failure leaves neither a document row, nor proposals, nor a stored file behind, so the
+    same upload can simply be tried again.
     """
-    result = analyse(data, filename, limit=limit)
+    result = analyse(data, filename, limit=limit, known=known_names())
     existing = SourceDocument.objects.filter(content_hash=result["sha256"]).first()
     if existing:
         return existing, False
-    previous = SourceDocument.objects.filter(title=result["title"]).order_by("-created").first()
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            document = _store(result, data, filename, user, stored)
+            Proposal.objects.bulk_create(_proposals(document, result))
+    except Exception:
+        for name in stored:
+            SourceDocument._meta.get_field("file").storage.delete(name)
+        raise
+    return document, True
+
+
+def _store(result: dict, data: bytes, filename: str, user, stored: list[str]) -> SourceDocument:
+    previous = (
+        SourceDocument.objects.filter(title=result["title"]).order_by("-created").first() if result["title"] else None
+    )
     document = SourceDocument(
-        slug=f"doc-{secrets.token_hex(5)}",
         title=result["title"][:500] or filename,
         language=result["language"],
         published=result["published"],
@@ -79,20 +100,42 @@ def document_ingest(*, data: bytes, filename: str, limit: int, user=None) -> tup
         previous_version=previous,
         uploaded_by=user,
     )
+    document.ensure_slug()
     document.file.save(f"{document.slug}-{_safe_name(filename)}", ContentFile(data), save=False)
+    stored.append(document.file.name)
     document.full_clean()
     document.save()
+    return document
+
+
+def _proposals(document: SourceDocument, result: dict) -> list[Proposal]:
+    """One proposal per extracted fact, each matched against the directory and the programmes."""
     proposals = []
     contacts = {(c["name"], tuple(c["evidence"])) for c in result["contacts"]}
+    orgs: dict[str, Organisation | None] = {}
+
+    def org_named(name: str) -> Organisation | None:
+        if name not in orgs:
+            match, candidates = resolve(Organisation, name)
+            found = candidates[0]["slug"] if match in SURE and candidates else None
+            orgs[name] = Organisation.objects.filter(slug=found).first() if found else None
+            if orgs[name] is None:  # a short form declared in this document ("科技園公司")
+                full = next((o["name"] for o in result["organizations"] if name in o.get("aliases", [])), None)
+                orgs[name] = org_named(full) if full and full != name else None
+        return orgs[name]
+
     for field, kind in KIND_OF_FIELD.items():
         for i, item in enumerate(result[field]):
             if field == "people" and (item["name"], tuple(item["evidence"])) in contacts:
                 continue  # a media contact is also listed as a person; its contact proposal stands for both
             start, end = item["evidence"]
-            match, candidates = ("new", [])
-            model = MODEL_OF.get(kind)
-            if model is not None:
-                match, candidates = resolve(model, item["name"])
+            if kind in (Proposal.Kind.EVENT, Proposal.Kind.AGREEMENT):
+                match, candidates = _match_activity(kind, item, document, org_named)
+            elif kind in MODEL_OF:
+                context = org_named(item["organization"]) if item.get("organization") else None
+                match, candidates = resolve(MODEL_OF[kind], item["name"], organisation=context)
+            else:
+                match, candidates = "new", []
             proposals.append(
                 Proposal(
                     document=document,
@@ -103,7 +146,7 @@ def document_ingest(*, data: bytes, filename: str, limit: int, user=None) -> tup
                     end=end,
                     match=match,
                     candidates=candidates,
-                    target_slug=candidates[0]["slug"] if match in ("exact", "alias", "variant") else "",
+                    target_slug=candidates[0]["slug"] if match in (*SURE, "existing") else "",
                 )
             )
     for i, name in enumerate(result["delegation_members"]):
@@ -119,11 +162,81 @@ def document_ingest(*, data: bytes, filename: str, limit: int, user=None) -> tup
                 end=max(start, 0) + len(name),
                 match=match,
                 candidates=candidates,
-                target_slug=candidates[0]["slug"] if match in ("exact", "alias", "variant") else "",
+                target_slug=candidates[0]["slug"] if match in SURE else "",
             )
         )
-    Proposal.objects.bulk_create(proposals)
-    return document, True
+    return proposals
+
+
+def _match_activity(kind: str, item: dict, document: SourceDocument, org_named) -> tuple[str, list[dict]]:
+    """Events and agreements already on record that this one reports again (``existing``), or ``new``."""
+    when = When.parse(item.get("date"), document.published)
+    if kind == Proposal.Kind.AGREEMENT:
+        parties = [org_named(n) for n in item.get("parties", [])]
+        matches = match_agreement(when=when, parties=[o for o in parties if o], kind=item.get("kind", ""))
+    else:
+        names = item.get("participants", []) + item.get("parties", [])
+        orgs = [o for o in (org_named(n) for n in names) if o]
+        places = [_place_named(n) for n in item.get("places", [])]
+        place = next((p for p in places if p), None)
+        if item.get("kind") == "visit":
+            matches = match_delegation(when=when, orgs=orgs, places=places)
+        else:
+            matches = match_event(kind=EVENT_KINDS.get(item.get("kind"), "meeting"), when=when, orgs=orgs, place=place)
+    candidates = [m.candidate() for m in matches[:5]]
+    return ("existing", candidates) if candidates else ("new", [])
+
+
+def _place_named(name: str) -> Place | None:
+    match, candidates = resolve(Place, name)
+    return Place.objects.filter(slug=candidates[0]["slug"]).first() if match in SURE and candidates else None
+
+
+def known_names() -> dict:
+    """What reviewers taught the extractor: names accepted into the directory, strings they rejected.
+
+    Passed to the extractor on every ingestion, so an alias accepted today is recognised with its
+    exact boundaries tomorrow and a rejected fragment is not proposed again, without a code change.
+    Bounded: the most recent names only, so a large directory does not slow every upload.
+    """
+    from innobridge.directory.models import Alias
+
+    limit = KNOWN_LIMIT
+    organisations = [
+        {"name": n, "kind": k}
+        for o_hant, o_hans, o_en, k in Organisation.objects.order_by("-last_updated").values_list(
+            "name_zh_hant", "name_zh_hans", "name_en", "kind"
+        )[:limit]
+        for n in {o_hant, o_hans, o_en}
+        if n
+    ]
+    organisations += [
+        {"name": a, "kind": k, "alias": True}
+        for a, k in Alias.objects.order_by("-pk").values_list("text", "organisation__kind")[:limit]
+    ]
+    places = [
+        {"name": n, "kind": k}
+        for p_hant, p_hans, p_en, k in Place.objects.values_list("name_zh_hant", "name_zh_hans", "name_en", "kind")[
+            :limit
+        ]
+        for n in {p_hant, p_hans, p_en}
+        if n
+    ]
+    rejected = sorted(
+        {
+            (p.data or {}).get("name", "")
+            for p in Proposal.objects.filter(
+                decision=Proposal.Decision.REJECTED,
+                kind__in=[Proposal.Kind.ORGANISATION, Proposal.Kind.PERSON, Proposal.Kind.PLACE],
+            ).order_by("-pk")[:limit]
+        }
+        - {""}
+    )
+    return {"organizations": organisations, "places": places, "rejected": rejected}
+
+
+KNOWN_LIMIT = 20000
+SURE = ("exact", "alias", "variant")
 
 
 def _safe_name(filename: str) -> str:
@@ -138,20 +251,46 @@ def _clean_item(item: dict) -> dict:
 
 
 def proposal_decide(*, proposal: Proposal, decision: str, target_slug: str = "", data: dict | None = None) -> Proposal:
+    """One reviewer decision. Merging needs an existing record among the proposal's candidates
+    (or, for a name, any directory record of that kind); ``data`` may add what the text lacks."""
     if proposal.document.committed:
         raise ValidationError(_("This document has already been committed."))
     if decision not in Proposal.Decision.values:
         raise ValidationError(_("Unknown decision."))
     if decision == Proposal.Decision.MERGED:
-        model = MODEL_OF.get(proposal.kind)
-        if model is None or not model.objects.filter(slug=target_slug).exists():
+        target_slug = target_slug or proposal.target_slug
+        if not _mergeable(proposal, target_slug):
             raise ValidationError(_("Choose an existing record to merge into."))
         proposal.target_slug = target_slug
+    elif decision == Proposal.Decision.ACCEPTED and proposal.kind in (Proposal.Kind.EVENT, Proposal.Kind.AGREEMENT):
+        proposal.target_slug = ""  # accepted as new: it is not an update of a recorded activity
     if data:
-        proposal.data = {**proposal.data, **{k: v for k, v in data.items() if k in proposal.data}}
+        proposal.data = {**proposal.data, **data}
     proposal.decision = decision
     proposal.save()
     return proposal
+
+
+def _mergeable(proposal: Proposal, slug: str) -> bool:
+    if not slug:
+        return False
+    if proposal.kind in (Proposal.Kind.EVENT, Proposal.Kind.AGREEMENT):
+        return any(c.get("slug") == slug for c in proposal.candidates)
+    model = MODEL_OF.get(proposal.kind)
+    return model is not None and model.objects.filter(slug=slug).exists()
+
+
+def checked_day(value: str) -> str:
+    """A reviewer-typed date as YYYY-MM-DD or YYYY-MM, or a clear error."""
+    from datetime import date
+
+    try:
+        date.fromisoformat(value if len(value) == 10 else value + "-01")
+    except ValueError:
+        raise ValidationError(
+            _("“%(value)s” is not a date: write it as 2024-03-12 or 2024-03.") % {"value": value}
+        ) from None
+    return value
 
 
 def _script_field(prefix: str, value: str) -> dict:
@@ -176,16 +315,73 @@ def _evidence(document: SourceDocument, record, proposal: Proposal, field: str =
     )
 
 
+ACCEPT_POLICIES = ("all", "confident", "matched", "new", "none")
+
+
+@transaction.atomic
+def document_accept(*, document: SourceDocument, policy: str) -> dict:
+    """Decide the pending proposals of ``document`` in bulk; returns how many got each decision.
+
+    ``matched``: merge every proposal that matches an existing record (same name in any script,
+    an alias, or the same event or agreement already on record). ``new``: accept every proposal
+    that matches nothing. ``confident``: both. ``all``: both, and names with only a fuzzy
+    look-alike in the directory become new records too. ``none``: leave everything to review.
+    New events the text gives no date for, and agreements without two known parties, stay pending:
+    a person must supply what the text does not say.
+    """
+    if policy not in ACCEPT_POLICIES:
+        raise ValidationError(_("Unknown way of accepting: %(policy)s.") % {"policy": policy})
+    if document.committed:
+        raise ValidationError(_("This document has already been committed."))
+    pending = list(document.proposals.filter(decision=Proposal.Decision.PENDING))
+    merge = policy in ("all", "confident", "matched")
+    create = {"all": ("new", "fuzzy"), "confident": ("new",), "new": ("new",)}.get(policy, ())
+    decided = {"merged": 0, "accepted": 0, "pending": 0}
+    for p in pending:
+        if merge and p.target_slug:
+            p.decision = Proposal.Decision.MERGED
+        elif p.match in create and not p.target_slug:
+            p.decision = Proposal.Decision.ACCEPTED
+    known = _names_after(pending)
+    for p in pending:
+        if p.decision != Proposal.Decision.ACCEPTED:
+            continue
+        if p.kind == Proposal.Kind.EVENT and not p.data.get("date"):
+            p.decision = Proposal.Decision.PENDING
+        elif p.kind == Proposal.Kind.AGREEMENT and len([n for n in p.data.get("parties", []) if n in known]) < 2:
+            p.decision = Proposal.Decision.PENDING
+    for p in pending:
+        decided[{"merged": "merged", "accepted": "accepted"}.get(p.decision, "pending")] += 1
+    Proposal.objects.bulk_update(pending, ["decision"])
+    return decided
+
+
+def _names_after(proposals: list[Proposal]) -> set[str]:
+    """Organisation names (and declared short forms) that a commit of these decisions will know."""
+    known = set()
+    for p in proposals:
+        if p.kind in (Proposal.Kind.ORGANISATION, Proposal.Kind.MEMBER) and p.decision != Proposal.Decision.PENDING:
+            known |= {p.data["name"], *p.data.get("aliases", [])}
+    for p in proposals:
+        if p.kind == Proposal.Kind.AGREEMENT:
+            known |= {n for n in p.data.get("parties", []) if n not in known and _org_for(n, {})}
+    return known
+
+
 @transaction.atomic
 def document_commit(*, document: SourceDocument, programme=None) -> dict:
     """Apply every accepted or merged proposal of ``document``: all of them, or nothing on any error.
 
-    Events and agreements need the programme they belong to; without one they are refused.
+    A proposal merged into an existing record *updates* it (a more precise date or place, new
+    participants, aliases or witnesses) and adds this document to its provenance; nothing is
+    created twice. New events and agreements need the programme they belong to. Returns
+    ``{"created": {kind: n}, "updated": {kind: n}}``.
     """
+    document = SourceDocument.objects.select_for_update().get(pk=document.pk)
     if document.committed:
         raise ValidationError(_("This document has already been committed."))
     proposals = list(document.proposals.exclude(decision__in=[Proposal.Decision.PENDING, Proposal.Decision.REJECTED]))
-    counts = {"created": 0, "updated": 0}
+    counts = Counts()
     evidence: list[Evidence] = []
     orgs_by_name: dict[str, Organisation] = {}
     for p in [p for p in proposals if p.kind in ("organisation", "member")]:
@@ -195,12 +391,7 @@ def document_commit(*, document: SourceDocument, programme=None) -> dict:
             orgs_by_name[alias] = org
         evidence.append(_evidence(document, org, p, "delegation member" if p.kind == "member" else ""))
     for p in [p for p in proposals if p.kind == "organisation" and p.data.get("parent")]:
-        parent = (
-            orgs_by_name.get(p.data["parent"])
-            or Organisation.objects.filter(
-                slug=(resolve(Organisation, p.data["parent"])[1] or [{"slug": ""}])[0]["slug"]
-            ).first()
-        )
+        parent = orgs_by_name.get(p.data["parent"]) or _org_for(p.data["parent"], {})
         child = orgs_by_name[p.data["name"]]
         if parent and parent != child and child.parent_id != parent.pk:
             child.parent = parent
@@ -213,7 +404,7 @@ def document_commit(*, document: SourceDocument, programme=None) -> dict:
     for p in [p for p in proposals if p.kind in ("person", "contact")]:
         person = _apply_simple(p, Person, counts)
         org_name = p.data.get("organization")
-        org = orgs_by_name.get(org_name) if org_name else None
+        org = (orgs_by_name.get(org_name) or _org_for(org_name, {})) if org_name else None
         if p.kind == "contact":
             fields = [f for f in ("email", "phone") if p.data.get(f) and not getattr(person, f)]
             for f in fields:
@@ -223,69 +414,93 @@ def document_commit(*, document: SourceDocument, programme=None) -> dict:
         if org and p.data.get("title"):
             directory.position_save(person=person, organisation=org, **_title_fields(p.data["title"]))
         evidence.append(_evidence(document, person, p))
-    events = [p for p in proposals if p.kind in ("event", "agreement")]
-    if events and programme is None:
+    activities = [p for p in proposals if p.kind in ("event", "agreement")]
+    undated = [p for p in activities if p.kind == "event" and not p.target_slug and not p.data.get("date")]
+    if undated:
+        raise ValidationError(
+            _("Give a date to each new event before committing; the text states none for: %(names)s.")
+            % {"names": "; ".join(p.label for p in undated)}
+        )
+    if any(not p.target_slug for p in activities) and programme is None:
         raise ValidationError(_("Choose the programme that the accepted events and agreements belong to."))
-    signing_event = None
-    for p in [p for p in proposals if p.kind == "event"]:
-        event = _apply_event(p, document, programme, orgs_by_name, counts)
-        if event is not None:
-            evidence.append(_evidence(document, event, p))
-            if event.kind == "signing":
-                signing_event = event
-    for p in [p for p in proposals if p.kind == "agreement"]:
-        agreement = _apply_agreement(p, document, programme, orgs_by_name, signing_event, counts)
+    signing_events: list[Event] = []
+    for p in [p for p in activities if p.kind == "event"]:
+        record = _apply_event(p, document, programme, orgs_by_name, counts)
+        evidence.append(_evidence(document, record, p))
+        if isinstance(record, Event) and record.kind == "signing":
+            signing_events.append(record)
+    for p in [p for p in activities if p.kind == "agreement"]:
+        agreement = _apply_agreement(p, document, programme, orgs_by_name, signing_events, counts)
         evidence.append(_evidence(document, agreement, p))
     Evidence.objects.bulk_create(evidence)
     document.committed = timezone.now()
     document.save(update_fields=["committed", "last_updated"])
-    return counts
+    return counts.as_dict()
+
+
+class Counts:
+    """Records created and updated by a commit, per kind of record."""
+
+    def __init__(self) -> None:
+        self.created: dict[str, int] = {}
+        self.updated: dict[str, int] = {}
+
+    def add(self, which: str, record) -> None:
+        bucket = self.created if which == "created" else self.updated
+        kind = type(record)._meta.model_name
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    def as_dict(self) -> dict:
+        return {"created": dict(self.created), "updated": dict(self.updated)}
 
 
 def _title_fields(title: str) -> dict:
     return _script_field("title", title)
 
 
-def _apply_organisation(p: Proposal, counts: dict) -> Organisation:
+def _apply_organisation(p: Proposal, counts: Counts) -> Organisation:
     if p.target_slug:
         org = Organisation.objects.get(slug=p.target_slug)
-        new_aliases = [a for a in p.data.get("aliases", []) if a not in {x.text for x in org.aliases.all()}]
+        known = {x.text for x in org.aliases.all()}
+        new_aliases = [a for a in p.data.get("aliases", []) if a not in known]
         if new_aliases:
-            directory.organisation_set_aliases(
-                organisation=org, aliases=[a.text for a in org.aliases.all()] + new_aliases
-            )
-            counts["updated"] += 1
+            directory.organisation_set_aliases(organisation=org, aliases=sorted(known) + new_aliases)
+            counts.add("updated", org)
         return org
-    counts["created"] += 1
     kind = p.data.get("kind") if p.data.get("kind") in Organisation.Kind.values else Organisation.Kind.ENTERPRISE
-    return directory.organisation_save(kind=kind, aliases=p.data.get("aliases", []), **_name_fields(p.data["name"]))
+    org = directory.organisation_save(kind=kind, aliases=p.data.get("aliases", []), **_name_fields(p.data["name"]))
+    counts.add("created", org)
+    return org
 
 
-def _apply_simple(p: Proposal, model, counts: dict, **extra):
+def _apply_simple(p: Proposal, model, counts: Counts, **extra):
     if p.target_slug:
         return model.objects.get(slug=p.target_slug)
-    counts["created"] += 1
-    if model is Person:
-        return directory.person_save(**_name_fields(p.data["name"]))
-    return directory.place_save(**_name_fields(p.data["name"]), **extra)
+    record = (
+        directory.person_save(**_name_fields(p.data["name"]))
+        if model is Person
+        else directory.place_save(**_name_fields(p.data["name"]), **extra)
+    )
+    counts.add("created", record)
+    return record
 
 
-def _day(value: str | None, fallback) -> tuple:
-    """(date, approximate) from 'YYYY-MM-DD', 'YYYY-MM' or nothing (the document's date, approximate)."""
+def _day(value: str | None) -> tuple:
+    """(date, approximate) from 'YYYY-MM-DD' or 'YYYY-MM'; (None, True) when the text gives no date."""
     from datetime import date
 
     if value and len(value) == 10:
         return date.fromisoformat(value), False
     if value and len(value) == 7:
         return date.fromisoformat(value + "-01"), True
-    return fallback, True
+    return None, True
 
 
 def _org_for(name: str, orgs_by_name: dict):
     if name in orgs_by_name:
         return orgs_by_name[name]
     match, candidates = resolve(Organisation, name)
-    return Organisation.objects.filter(slug=candidates[0]["slug"]).first() if match != "new" and candidates else None
+    return Organisation.objects.filter(slug=candidates[0]["slug"]).first() if match in SURE and candidates else None
 
 
 EVENT_KINDS = {
@@ -294,43 +509,77 @@ EVENT_KINDS = {
     "signing": "signing",
     "launch": "launch",
     "matchmaking": "matchmaking",
+    "seminar": "seminar",
     "visit": "meeting",
 }
 
 
-def _apply_event(p: Proposal, document: SourceDocument, programme, orgs_by_name: dict, counts: dict):
+def _target(p: Proposal):
+    """The record a proposal was merged into: the model comes from the chosen candidate."""
+    model = next((c.get("model") for c in p.candidates if c.get("slug") == p.target_slug), None)
+    model = model or ("agreement" if p.kind == "agreement" else "event")
+    return KIND_OF_RECORD[model].objects.get(slug=p.target_slug)
+
+
+def _apply_event(p: Proposal, document: SourceDocument, programme, orgs_by_name: dict, counts: Counts):
     from innobridge.programmes import services as programmes
 
-    day, approximate = _day(p.data.get("date"), document.published)
-    if day is None:
-        raise ValidationError(_("An accepted event has no date and the document has none either."))
-    place = None
-    for name in p.data.get("places", []):
-        match, candidates = resolve(Place, name)
-        if match != "new" and candidates:
-            place = Place.objects.get(slug=candidates[0]["slug"])
-            break
-    participants = []
-    for name in p.data.get("participants", []):
+    day, approximate = _day(p.data.get("date"))
+    place = next((pl for pl in (_place_named(n) for n in p.data.get("places", [])) if pl), None)
+    orgs = []
+    for name in p.data.get("participants", []) + p.data.get("parties", []):
         org = _org_for(name, orgs_by_name)
-        if org and org.pk not in {o.pk for o, _p, _r in participants}:
-            participants.append((org, None, "participant"))
+        if org and org not in orgs:
+            orgs.append(org)
+    if p.target_slug:
+        record = _target(p)
+        if isinstance(record, Event) and _update_event(record, day, approximate, place, orgs):
+            counts.add("updated", record)
+        return record
     kind = EVENT_KINDS.get(p.data.get("kind"), "meeting")
-    quote = document.text[p.start : p.end].strip()
-    counts["created"] += 1
-    return programmes.event_save(
+    event = programmes.event_save(
         programme=programme,
         kind=kind,
         date=day,
         date_approximate=approximate,
         place=place,
-        description=quote,
-        participants=participants,
-        **_name_fields(quote[:120]),
+        description=document.text[p.start : p.end].strip(),
+        participants=[(o, None, "participant") for o in orgs],
+        **titles.name_field(
+            document.language,
+            titles.event_title(
+                p.data.get("kind") or kind, _short_names(orgs, document.language), place, document.language
+            ),
+        ),
     )
+    counts.add("created", event)
+    return event
 
 
-def _apply_agreement(p: Proposal, document, programme, orgs_by_name, signing_event, counts):
+def _update_event(event: Event, day, approximate: bool, place: Place | None, orgs: list[Organisation]) -> bool:
+    """What a new report adds to a recorded event: a day for an approximate date, a place inside
+    the recorded one, organisations not yet listed. Returns whether anything changed."""
+    changed = []
+    if day is not None and event.date_approximate and (not approximate or event.date.month != day.month):
+        event.date, event.date_approximate = day, approximate
+        changed += ["date", "date_approximate"]
+    if more_precise(place, event.place):
+        event.place = place
+        changed.append("place")
+    if changed:
+        event.save(update_fields=[*changed, "last_updated"])
+    present = set(event.participants.values_list("organisation_id", flat=True))
+    new = [o for o in orgs if o.pk not in present]
+    if new:
+        EventParticipant.objects.bulk_create(EventParticipant(event=event, organisation=o) for o in new)
+    return bool(changed or new)
+
+
+def _short_names(orgs: list[Organisation], language: str) -> list[str]:
+    return [titles.short_name(o.name_for(language)) for o in orgs]
+
+
+def _apply_agreement(p: Proposal, document, programme, orgs_by_name, signing_events: list, counts: Counts):
     from innobridge.programmes import services as programmes
 
     parties = []
@@ -338,26 +587,51 @@ def _apply_agreement(p: Proposal, document, programme, orgs_by_name, signing_eve
         org = _org_for(name, orgs_by_name)
         if org and org.pk not in {o.pk for o, _r, _s in parties}:
             parties.append((org, "party", None))
+    witnesses = [w for w in (_person_for(n) for n in p.data.get("witnesses", [])) if w]
+    day, approximate = _day(p.data.get("date"))
+    party_ids = {o.pk for o, _r, _s in parties}
+    if p.target_slug:
+        agreement = Agreement.objects.get(slug=p.target_slug)
+        changed = []
+        if day is not None and (agreement.signed_on is None or agreement.signed_on_approximate) and not approximate:
+            agreement.signed_on, agreement.signed_on_approximate = day, False
+            changed += ["signed_on", "signed_on_approximate"]
+        if changed:
+            agreement.save(update_fields=[*changed, "last_updated"])
+        new_witnesses = [w for w in witnesses if not agreement.witnesses.filter(pk=w.pk).exists()]
+        if new_witnesses:
+            agreement.witnesses.add(*new_witnesses)
+        if changed or new_witnesses:
+            counts.add("updated", agreement)
+        return agreement
     if len(parties) < 2:
         raise ValidationError(_("Accept or merge at least two parties of an agreement before committing it."))
-    witnesses = [
-        Person.objects.filter(name_zh_hant=n).first()
-        or Person.objects.filter(name_zh_hans=n).first()
-        or Person.objects.filter(name_en=n).first()
-        for n in p.data.get("witnesses", [])
-    ]
-    day, approximate = _day(p.data.get("date"), document.published)
-    kind = p.data.get("kind") if p.data.get("kind") in ("mou", "cooperation", "framework", "licence") else "cooperation"
-    title = document.text[p.start : p.end].strip()[:120]
-    counts["created"] += 1
-    return programmes.agreement_save(
+    signing = next(
+        (e for e in signing_events if party_ids <= set(e.participants.values_list("organisation_id", flat=True))),
+        signing_events[0] if len(signing_events) == 1 else None,
+    )
+    kind = p.data.get("kind") if p.data.get("kind") in ("mou", "cooperation", "framework", "licence") else "other"
+    agreement = programmes.agreement_save(
         programme=programme,
         kind=kind,
         signed_on=day,
         signed_on_approximate=approximate,
-        signing_event=signing_event,
+        signing_event=signing,
+        signed_at=signing.place if signing else None,
         parties=parties,
-        witnesses=[w for w in witnesses if w],
+        witnesses=witnesses,
         scope=document.text[p.start : p.end],
-        **_name_fields(title),
+        **titles.name_field(
+            document.language,
+            titles.agreement_title(
+                kind, _short_names([o for o, _r, _s in parties], document.language), document.language
+            ),
+        ),
     )
+    counts.add("created", agreement)
+    return agreement
+
+
+def _person_for(name: str) -> Person | None:
+    match, candidates = resolve(Person, name)
+    return Person.objects.filter(slug=candidates[0]["slug"]).first() if match in SURE and candidates else None

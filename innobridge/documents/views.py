@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from innobridge.documents import services
+from innobridge.documents import selectors, services
 from innobridge.documents.forms import UploadForm
 from innobridge.documents.models import Proposal, SourceDocument
 from innobridge.lib.views import paginate, staff_required
@@ -62,39 +64,71 @@ def document_upload(request):
 @require_http_methods(["GET", "POST"])
 def document_detail(request, slug: str):
     document = get_object_or_404(SourceDocument, slug=slug)
-    proposals = list(document.proposals.all())
     if request.method == "POST":
         try:
-            for p in proposals:
-                decision = request.POST.get(f"decision-{p.pk}")
-                if decision and decision != p.decision:
-                    services.proposal_decide(
-                        proposal=p, decision=decision, target_slug=request.POST.get(f"target-{p.pk}", "")
+            _apply_decisions(request, document)
+            if "accept_matched" in request.POST or "accept_new" in request.POST:
+                policy = "matched" if "accept_matched" in request.POST else "new"
+                decided = services.document_accept(document=document, policy=policy)
+                messages.success(
+                    request,
+                    _(
+                        "%(merged)d merged into existing records, %(accepted)d accepted as new, "
+                        "%(pending)d still to review."
                     )
-            if "commit" in request.POST:
+                    % decided,
+                )
+            elif "commit" in request.POST:
                 programme = Programme.objects.filter(slug=request.POST.get("programme", "")).first()
                 counts = services.document_commit(document=document, programme=programme)
-                messages.success(request, _("Committed: %(created)d records created, %(updated)d updated.") % counts)
+                messages.success(
+                    request,
+                    _("Committed: %(created)d records created, %(updated)d updated.")
+                    % {"created": sum(counts["created"].values()), "updated": sum(counts["updated"].values())},
+                )
             else:
                 messages.success(request, _("Decisions saved."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect(document)
-    groups = {}
-    for p in proposals:
-        groups.setdefault(p.get_kind_display(), []).append(p)
+    proposals = list(document.proposals.all())
+    pieces, offset = [], 0
+    for text, hit in highlight(document.text, [(p.start, p.end) for p in proposals]):
+        pieces.append((text, hit, offset))
+        offset += len(text)
+    starts = [start for _text, hit, start in pieces if hit]
+    groups = selectors.review_groups(document)
+    for group in groups:
+        for row in group["items"]:
+            row["anchor"] = starts[max(0, bisect_right(starts, row["proposal"].start) - 1)] if starts else 0
     return render(
         request,
         "documents/document_detail.html",
         {
             "document": document,
             "groups": groups,
-            "pieces": highlight(document.text, [(p.start, p.end) for p in proposals]),
+            "pieces": pieces,
             "decisions": Proposal.Decision.choices,
             "changes": _changes(document),
             "programmes": Programme.objects.order_by("slug"),
+            "programme": selectors.likely_programme(document),
+            "pending": sum(p.decision == Proposal.Decision.PENDING for p in proposals),
+            "matched": sum(bool(p.target_slug) and p.decision == Proposal.Decision.PENDING for p in proposals),
         },
     )
+
+
+def _apply_decisions(request, document: SourceDocument) -> None:
+    """The per-row choices of the review form: decision, record to merge into, a date the text lacks."""
+    for p in document.proposals.all():
+        day = request.POST.get(f"date-{p.pk}", "").strip()
+        data = None
+        if day and p.kind == Proposal.Kind.EVENT and not p.data.get("date"):
+            data = {"date": services.checked_day(day)}
+        decision = request.POST.get(f"decision-{p.pk}")
+        target = request.POST.get(f"target-{p.pk}", "")
+        if (decision and decision != p.decision) or data or (target and target != p.target_slug):
+            services.proposal_decide(proposal=p, decision=decision or p.decision, target_slug=target, data=data)
 
 
 def _changes(document: SourceDocument) -> dict | None:

@@ -268,7 +268,7 @@ def _header_map(header: list[str]) -> dict[str, int]:
 
 def _resolve_organisation(name: str, cache: dict) -> tuple[Organisation | None, str]:
     """Exact, alias or Traditional/Simplified variant match through the directory's resolver; never fuzzy."""
-    from innobridge.documents.resolution import resolve
+    from innobridge.directory.resolution import resolve
 
     if name not in cache:
         kind, candidates = resolve(Organisation, name)

@@ -9,7 +9,7 @@ from innocore.ingest.extract import extract
 from innocore.ingest.readers import DEFAULT_LIMIT, read_document
 
 
-def analyse(data: bytes, filename: str = "", *, limit: int = DEFAULT_LIMIT) -> dict:
+def analyse(data: bytes, filename: str = "", *, limit: int = DEFAULT_LIMIT, known: dict | None = None) -> dict:
     """The extraction result for one file; raises DocumentError with a readable message."""
     raw = read_document(data, filename, limit=limit)
     doc = clean(raw.text, structured=raw.format in ("docx", "html"))
