@@ -235,6 +235,7 @@ class NameKey(models.Model):
     class Source(models.TextChoices):
         NAME = "name", _("name")
         ALIAS = "alias", _("alias")
+        SHORT = "short", _("short form")
 
     model = models.CharField(_("kind of record"), max_length=20)
     object_id = models.PositiveBigIntegerField()

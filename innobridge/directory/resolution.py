@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 from django.db.models import Q
 
 from innobridge.directory.models import NameKey, Organisation, Person, Place
-from innobridge.directory.signals import KEYED
+from innobridge.directory.signals import KEYED, short_key
 from innocore.text import fold
 
 FUZZY_THRESHOLD = 0.8
@@ -55,6 +55,14 @@ def resolve(model, name: str, *, organisation: Organisation | None = None) -> tu
         return "new", []
     label = KEYED[model]
     hits = list(NameKey.objects.filter(model=label, key=key).values_list("object_id", "source"))
+    if not hits and len(short_key(key)) >= 2:
+        # 山东 for 山東省: the same name without its administrative ending is a variant.
+        hits = [
+            (i, NameKey.Source.NAME)
+            for i in NameKey.objects.filter(model=label, key__in={key, short_key(key)})
+            .filter(source__in=[NameKey.Source.SHORT, NameKey.Source.NAME])
+            .values_list("object_id", flat=True)
+        ]
     if hits:
         ids = list(dict.fromkeys(i for i, _s in hits))
         rows = {o.pk: o for o in model.objects.filter(pk__in=ids)}

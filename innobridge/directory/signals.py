@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -13,11 +15,23 @@ KEY_LENGTH = NameKey._meta.get_field("key").max_length
 
 
 def wanted_keys(obj) -> set[tuple[str, str]]:
-    """(folded key, source) pairs of a record: its names, and for an organisation its aliases."""
+    """(folded key, source) pairs of a record: its names, for an organisation its aliases, and the
+    short forms without an administrative ending (山东 for 山東省, 山东省政府 for 山東省人民政府)."""
     keys = {(fold(n)[:KEY_LENGTH], NameKey.Source.NAME) for n in (obj.name_zh_hant, obj.name_zh_hans, obj.name_en) if n}
     if isinstance(obj, Organisation):
         keys |= {(fold(t)[:KEY_LENGTH], NameKey.Source.ALIAS) for t in obj.aliases.values_list("text", flat=True)}
+    keys |= {(short_key(k), NameKey.Source.SHORT) for k, _s in keys if short_key(k) != k}
     return {(k, s) for k, s in keys if k}
+
+
+# Endings that the same place or government is written with and without (folded, Simplified).
+_ADMIN_END = re.compile(r"(?<=..)(特别行政区|自治区|省|市|区|县)$|\s+(province|city|district|county|sar)$")
+
+
+def short_key(key: str) -> str:
+    """A folded name without its administrative ending; 人民政府 written as 政府."""
+    key = key.replace("人民政府", "政府")
+    return _ADMIN_END.sub("", key).strip()
 
 
 def refresh_keys(obj) -> None:

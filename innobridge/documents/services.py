@@ -177,14 +177,24 @@ def _match_activity(kind: str, item: dict, document: SourceDocument, org_named) 
     else:
         names = item.get("participants", []) + item.get("parties", [])
         orgs = [o for o in (org_named(n) for n in names) if o]
+        orgs += _organisations_of_people([n for n in names if org_named(n) is None])
         places = [_place_named(n) for n in item.get("places", [])]
-        place = next((p for p in places if p), None)
         if item.get("kind") == "visit":
             matches = match_delegation(when=when, orgs=orgs, places=places)
         else:
-            matches = match_event(kind=EVENT_KINDS.get(item.get("kind"), "meeting"), when=when, orgs=orgs, place=place)
+            kind = EVENT_KINDS.get(item.get("kind"), "meeting")
+            matches = match_event(kind=kind, when=when, orgs=orgs, places=places)
     candidates = [m.candidate() for m in matches[:5]]
     return ("existing", candidates) if candidates else ("new", [])
+
+
+def _organisations_of_people(names: list[str]) -> list[Organisation]:
+    """The organisations the named people (found in the directory) hold a position at:
+    "山东省省长周乃翔会见…" names the provincial government through its governor."""
+    people = [p for p in (_person_for(n) for n in names) if p]
+    if not people:
+        return []
+    return list(Organisation.objects.filter(positions__person__in=people).distinct())
 
 
 def _place_named(name: str) -> Place | None:
@@ -346,8 +356,10 @@ def document_accept(*, document: SourceDocument, policy: str) -> dict:
     for p in pending:
         if p.decision != Proposal.Decision.ACCEPTED:
             continue
-        if p.kind == Proposal.Kind.EVENT and not p.data.get("date"):
-            p.decision = Proposal.Decision.PENDING
+        if p.kind == Proposal.Kind.EVENT and not (
+            p.data.get("date") and (p.data.get("participants") or p.data.get("parties"))
+        ):
+            p.decision = Proposal.Decision.PENDING  # a person must say when it was, or who took part
         elif p.kind == Proposal.Kind.AGREEMENT and len([n for n in p.data.get("parties", []) if n in known]) < 2:
             p.decision = Proposal.Decision.PENDING
     for p in pending:
@@ -525,7 +537,8 @@ def _apply_event(p: Proposal, document: SourceDocument, programme, orgs_by_name:
     from innobridge.programmes import services as programmes
 
     day, approximate = _day(p.data.get("date"))
-    place = next((pl for pl in (_place_named(n) for n in p.data.get("places", [])) if pl), None)
+    places = [pl for pl in (_place_named(n) for n in p.data.get("places", [])) if pl]
+    place = places[0] if places else None
     orgs = []
     for name in p.data.get("participants", []) + p.data.get("parties", []):
         org = _org_for(name, orgs_by_name)
@@ -533,6 +546,8 @@ def _apply_event(p: Proposal, document: SourceDocument, programme, orgs_by_name:
             orgs.append(org)
     if p.target_slug:
         record = _target(p)
+        if isinstance(record, Event):
+            place = next((pl for pl in places if more_precise(pl, record.place)), None)
         if isinstance(record, Event) and _update_event(record, day, approximate, place, orgs):
             counts.add("updated", record)
         return record

@@ -11,13 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from innobridge.documents import selectors, services
+from innobridge.documents import merge, selectors, services
 from innobridge.documents.forms import UploadForm
 from innobridge.documents.models import Proposal, SourceDocument
 from innobridge.lib.views import paginate, staff_required
 from innobridge.programmes.models import Programme
 from innocore.ingest.readers import DocumentError
 from innocore.match.engine import highlight
+from innocore.text import fold
 
 
 @staff_required
@@ -92,8 +93,10 @@ def document_detail(request, slug: str):
             messages.error(request, " ".join(exc.messages))
         return redirect(document)
     proposals = list(document.proposals.all())
+    quoted = _quoted_span(request.GET.get("at", ""), len(document.text))
+    spans = [quoted] if quoted else [(p.start, p.end) for p in proposals]
     pieces, offset = [], 0
-    for text, hit in highlight(document.text, [(p.start, p.end) for p in proposals]):
+    for text, hit in highlight(document.text, spans):
         pieces.append((text, hit, offset))
         offset += len(text)
     starts = [start for _text, hit, start in pieces if hit]
@@ -108,6 +111,7 @@ def document_detail(request, slug: str):
             "document": document,
             "groups": groups,
             "pieces": pieces,
+            "quoted": quoted,
             "decisions": Proposal.Decision.choices,
             "changes": _changes(document),
             "programmes": Programme.objects.order_by("slug"),
@@ -116,6 +120,15 @@ def document_detail(request, slug: str):
             "matched": sum(bool(p.target_slug) and p.decision == Proposal.Decision.PENDING for p in proposals),
         },
     )
+
+
+def _quoted_span(value: str, length: int) -> tuple[int, int] | None:
+    """``?at=START-END`` from a record's provenance link: the span to show, if it is a valid one."""
+    start, _sep, end = value.partition("-")
+    if not (start.isdigit() and end.isdigit()):
+        return None
+    a, b = int(start), int(end)
+    return (a, b) if 0 <= a < b <= length else None
 
 
 def _apply_decisions(request, document: SourceDocument) -> None:
@@ -145,3 +158,36 @@ def _changes(document: SourceDocument) -> dict | None:
 
     now, before = facts(document), facts(previous)
     return {"previous": previous, "added": sorted(now - before), "removed": sorted(before - now)}
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def records_merge(request):
+    """Find two records that are the same thing, see what moves, and merge them (staff only)."""
+    kind = request.GET.get("kind") or request.POST.get("kind") or "organisation"
+    if kind not in merge.MERGEABLE:
+        kind = "organisation"
+    query = request.GET.get("q", "").strip()
+    context = {"kind": kind, "kinds": _merge_kinds(), "q": query, "results": [], "plan": None}
+    model = merge.MERGEABLE[kind]
+    if query:
+        context["results"] = list(model.objects.filter(search_key__contains=fold(query)).order_by("slug")[:30])
+    keep_slug, drop_slug = (
+        request.GET.get("keep") or request.POST.get("keep"),
+        request.GET.get("drop") or request.POST.get("drop"),
+    )
+    if keep_slug and drop_slug:
+        try:
+            keep, drop = merge.find(kind, keep_slug), merge.find(kind, drop_slug)
+            if request.method == "POST" and "confirm" in request.POST:
+                merge.records_merge(keep=keep, drop=drop)
+                messages.success(request, _("Merged “%(drop)s” into “%(keep)s”.") % {"drop": drop, "keep": keep})
+                return redirect(keep.get_absolute_url())
+            context["plan"] = merge.merge_plan(keep, drop)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return render(request, "documents/merge.html", context)
+
+
+def _merge_kinds() -> list[tuple[str, str]]:
+    return [(k, str(m._meta.verbose_name)) for k, m in merge.MERGEABLE.items()]

@@ -112,9 +112,14 @@ def _overlap_ok(shared: set[int], wanted: set[int], same_place: bool, exact_day:
 
 
 def match_event(
-    *, kind: str, when: When, orgs: Iterable[Organisation], place: Place | None, programme=None
+    *, kind: str, when: When, orgs: Iterable[Organisation], places: Iterable[Place | None], programme=None
 ) -> list[Match]:
-    """Recorded events that are very likely the reported one, best first."""
+    """Recorded events that are very likely the reported one, best first.
+
+    A report names several places ("香港客人…在济南会见"); it contradicts a recorded event's place
+    only when none of them agrees with it.
+    """
+    places = [p for p in places if p is not None]
     wanted = _org_ids(orgs)
     if not wanted:
         return []
@@ -125,10 +130,10 @@ def match_event(
     for event in rows.select_related("place").prefetch_related("participants")[:200]:
         if not when.fits(event.date, event.date_approximate):
             continue
-        if not places_agree(place, event.place):
+        if places and not any(places_agree(p, event.place) for p in places):
             continue
         shared = wanted & {p.organisation_id for p in event.participants.all()}
-        same_place = place is not None and event.place_id == place.pk
+        same_place = any(p.pk == event.place_id for p in places)
         exact_day = when.day is not None and not when.month and not event.date_approximate and event.date == when.day
         if not _overlap_ok(shared, wanted, same_place, exact_day):
             continue

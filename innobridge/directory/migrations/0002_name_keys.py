@@ -5,6 +5,7 @@ from django.db import migrations, models
 
 def fill_keys(apps, schema_editor):
     """Index the names and aliases of the records that exist before this migration."""
+    from innobridge.directory.signals import short_key
     from innocore.text import fold
 
     NameKey = apps.get_model("directory", "NameKey")
@@ -14,6 +15,7 @@ def fill_keys(apps, schema_editor):
             keys = {(fold(n)[:300], "name") for n in (obj.name_zh_hant, obj.name_zh_hans, obj.name_en) if n}
             if model == "Organisation":
                 keys |= {(fold(a.text)[:300], "alias") for a in obj.aliases.all()}
+            keys |= {(short_key(k), "short") for k, _s in keys if short_key(k) != k}
             rows += [NameKey(model=label, object_id=obj.pk, key=k, source=s) for k, s in keys if k]
     NameKey.objects.bulk_create(rows, batch_size=1000)
 
@@ -32,7 +34,7 @@ class Migration(migrations.Migration):
                 ('model', models.CharField(max_length=20, verbose_name='kind of record')),
                 ('object_id', models.PositiveBigIntegerField()),
                 ('key', models.CharField(max_length=300, verbose_name='folded name')),
-                ('source', models.CharField(choices=[('name', 'name'), ('alias', 'alias')], default='name', max_length=10, verbose_name='from')),
+                ('source', models.CharField(choices=[('name', 'name'), ('alias', 'alias'), ('short', 'short form')], default='name', max_length=10, verbose_name='from')),
             ],
             options={
                 'verbose_name': 'name key',
