@@ -137,6 +137,12 @@ class Proposal(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     position = models.PositiveIntegerField(_("order"), default=0)
     data = models.JSONField(_("extracted data"))
+    extracted = models.JSONField(
+        _("as extracted"),
+        default=dict,
+        blank=True,
+        help_text=_("The fact as the extractor read it, before any correction: with the decision, a labelled example."),
+    )
     start = models.PositiveIntegerField(_("start offset"))
     end = models.PositiveIntegerField(_("end offset"))
     match = models.CharField(_("match"), max_length=20, blank=True, help_text=_("exact, alias, variant, fuzzy or new"))

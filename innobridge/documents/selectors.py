@@ -100,3 +100,29 @@ def likely_programme(document: SourceDocument):
                 return agreement.programme
     programmes = list(Programme.objects.all()[:2])
     return programmes[0] if len(programmes) == 1 else None
+
+
+def review_examples(*, since=None):
+    """Every reviewed proposal as a labelled example for the extractor: the span, what was read,
+    what the reviewer kept (corrected data, or the record merged into) and the decision."""
+    rows = (
+        Proposal.objects.exclude(decision=Proposal.Decision.PENDING)
+        .select_related("document")
+        .order_by("document_id", "kind", "position")
+    )
+    if since is not None:
+        rows = rows.filter(document__created__gte=since)
+    for p in rows.iterator(chunk_size=500):
+        yield {
+            "document": p.document.slug,
+            "language": p.document.language,
+            "kind": p.kind,
+            "span": [p.start, p.end],
+            "quote": p.quote,
+            "extracted": p.extracted or p.data,
+            "final": p.data,
+            "corrected": bool(p.extracted) and p.extracted != p.data,
+            "decision": p.decision,
+            "match": p.match,
+            "target": p.target_slug,
+        }

@@ -302,3 +302,25 @@ class ProvenanceLinkTests(BaseTestCase):
         self.client.logout()
         self.assertNotContains(self.client.get(call.get_absolute_url()), link)  # the document is staff-only
         self.assertEqual(self.client.get(link.split("#")[0]).status_code, 302)
+
+
+class LearningFromReviewTests(BaseTestCase):
+    def test_reviews_become_labelled_examples_and_reach_the_extractor(self):
+        document, _ = services.document_ingest(data=MAINLAND_REPORT.encode(), filename="m.txt", limit=10**6)
+        person = document.proposals.get(kind="person", data__name="周乃翔")
+        services.proposal_decide(proposal=person, decision="accepted", data={"title": "省长"})
+        place = document.proposals.filter(kind="place").first()
+        services.proposal_decide(proposal=place, decision="rejected")
+        out = StringIO()
+        call_command("review_examples", stdout=out, stderr=StringIO())
+        examples = [json.loads(line) for line in out.getvalue().splitlines()]
+        corrected = next(e for e in examples if e["kind"] == "person")
+        self.assertTrue(corrected["corrected"])
+        self.assertEqual((corrected["extracted"]["title"], corrected["final"]["title"]), ("山东省省长", "省长"))
+        self.assertIn(place.data["name"], services.known_names()["rejected"])
+        organisation_save(kind="government", name_zh_hans="济南市科学技术局", aliases=["济南市科技局"])
+        known = services.known_names()
+        self.assertIn({"name": "济南市科技局", "kind": "government", "alias": True}, known["organizations"])
+        with mock.patch("innobridge.documents.services.analyse", wraps=services.analyse) as analyse:
+            services.document_ingest(data=b"another text", filename="x.txt", limit=10**6)
+        self.assertIn("济南市科技局", {o["name"] for o in analyse.call_args.kwargs["known"]["organizations"]})
