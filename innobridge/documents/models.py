@@ -114,6 +114,10 @@ class Evidence(models.Model):
     def quote(self) -> str:
         return self.document.text[self.start : self.end]
 
+    @property
+    def paragraph(self) -> int:
+        return self.document.paragraph_of(self.start)
+
 
 class Proposal(models.Model):
     """One fact extracted from a document, waiting for a person to accept, edit, merge or reject it."""
@@ -170,7 +174,3 @@ class Proposal(models.Model):
         kinds = dict(Agreement.Kind.choices if self.kind == self.Kind.AGREEMENT else Event.Kind.choices)
         kinds.setdefault("visit", _("visit"))
         return str(kinds.get(data.get("kind"), data.get("kind") or self.get_kind_display()))
-
-    @property
-    def paragraph(self) -> int:
-        return self.document.paragraph_of(self.start)
