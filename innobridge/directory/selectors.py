@@ -154,3 +154,19 @@ def place_tree() -> list[tuple[Place, int]]:
 def place_parents() -> dict[int, int | None]:
     """The whole hierarchy as child -> parent ids, in one query."""
     return dict(Place.objects.values_list("pk", "parent_id"))
+
+
+def person_list(*, q: str = "", organisation: str = "") -> QuerySet[Person]:
+    """People with their current positions, found by any form of their name or their organisation's."""
+    qs = Person.objects.prefetch_related(
+        Prefetch("positions", queryset=Position.objects.filter(end__isnull=True).select_related("organisation"))
+    )
+    key = fold(q.strip())
+    if key:
+        qs = qs.filter(
+            Q(search_key__contains=key)
+            | Q(pk__in=Position.objects.filter(organisation__search_key__contains=key).values("person_id"))
+        )
+    if organisation:
+        qs = qs.filter(pk__in=Position.objects.filter(organisation__slug=organisation).values("person_id"))
+    return qs.order_by("name_en", "name_zh_hant", "slug")

@@ -118,6 +118,17 @@ def organisation_edit(request, slug: str):
     return render(request, "directory/organisation_form.html", {"form": form, "org": org})
 
 
+def person_list(request):
+    q = request.GET.get("q", "")
+    organisation = request.GET.get("organisation", "")
+    people = selectors.person_list(q=q, organisation=organisation)
+    return render(
+        request,
+        "directory/person_list.html",
+        {"page": paginate(request, people), "q": q, "querystring": querystring_without_page(request)},
+    )
+
+
 def person_detail(request, slug: str):
     person = get_or_404(selectors.person_detail, slug=slug)
     return render(

@@ -3,4 +3,4 @@ from django.urls import path
 from innobridge.front import views
 
 app_name = "front"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [path("", views.home, name="home"), path("search/", views.search, name="search")]

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from innobridge.directory.models import Organisation
+from innobridge.front.search import search_everything
 from innobridge.programmes import selectors
 
 
@@ -30,3 +31,9 @@ def home(request):
             "upcoming_events": selectors.upcoming_events(user=user, today=timezone.localdate()),
         },
     )
+
+
+def search(request):
+    q = request.GET.get("q", "")
+    groups = search_everything(user=request.user, q=q)
+    return render(request, "front/search.html", {"q": q, "groups": groups, "total": sum(g.total for g in groups)})
