@@ -6,6 +6,7 @@ from ninja import NinjaAPI, Query, Schema
 from ninja.pagination import paginate
 
 from innobridge.api.auth import public
+from innobridge.api.inputs import InputSchema
 from innobridge.api.pagination import Pages
 from innobridge.directory import selectors as directory_selectors
 from innobridge.directory.filters import OrganisationFilter
@@ -74,7 +75,7 @@ class OrganisationDetailOut(OrganisationOut):
         return [a.text for a in obj.aliases.all()]
 
 
-class OrganisationFilterIn(Schema):
+class OrganisationFilterIn(InputSchema):
     q: str = ""
     kind: str = ""
     sector: str = ""

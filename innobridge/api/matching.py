@@ -20,6 +20,7 @@ from ninja.pagination import paginate
 
 from innobridge.accounts.permissions import member_organisation_id, sees_teasers
 from innobridge.api.auth import members
+from innobridge.api.inputs import InputSchema
 from innobridge.api.pagination import Pages
 from innobridge.directory.models import Organisation
 from innobridge.lib.views import get_or_404
@@ -136,7 +137,7 @@ class NeedOut(Schema):
         return obj.description if _full(obj, context) else None
 
 
-class OfferFilterIn(Schema):
+class OfferFilterIn(InputSchema):
     q: str = Field("", max_length=200)
     sector: str = ""
     direction: str = ""
@@ -144,7 +145,7 @@ class OfferFilterIn(Schema):
     mine: bool = False
 
 
-class NeedFilterIn(Schema):
+class NeedFilterIn(InputSchema):
     q: str = Field("", max_length=200)
     sector: str = ""
     place: str = ""
@@ -265,13 +266,13 @@ class ContactRequestOut(Schema):
         return obj.need.slug if obj.need_id else None
 
 
-class ContactRequestIn(Schema):
+class ContactRequestIn(InputSchema):
     offer: str | None = Field(None, max_length=80, description="Slug of the offer; give an offer or a need.")
     need: str | None = Field(None, max_length=80, description="Slug of the need.")
     message: str = Field("", max_length=2000)
 
 
-class AnswerIn(Schema):
+class AnswerIn(InputSchema):
     decision: Literal["accept", "decline"]
     answer: str = Field("", max_length=2000)
 

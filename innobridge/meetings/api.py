@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from innobridge.accounts.permissions import is_staff, member_organisation_id
+from innobridge.api.inputs import InputSchema
 from innobridge.lib.views import get_or_404
 from innobridge.meetings import selectors, services
 from innobridge.meetings.models import MeetingRequest
@@ -108,9 +109,9 @@ class MeetingOut(Schema):
     requested: str
 
 
-class AnswerIn(Schema):
+class AnswerIn(InputSchema):
     accept: bool
-    answer: str = ""
+    answer: str = Field("", max_length=2000)
 
 
 def _session(request, slug: str):
