@@ -217,16 +217,22 @@ def _explained(s, key: str) -> dict:
     }
 
 
-@router.get("/needs/{slug}/suggestions", response=list[OfferSuggestionOut], exclude_none=True)
+@router.get("/needs/{slug}/suggestions", response=list[OfferSuggestionOut], auth=members, exclude_none=True)
 def need_suggestions(request, slug: str, top: int = Query(10, ge=1, le=20)):
-    """Offers suggested for a need, as on the need's page, each with its explanation."""
+    """Offers suggested for a need, as on the need's page, each with its explanation.
+
+    Signed-in callers only: matched terms quote free text that anonymous readers do not see.
+    """
     need = get_or_404(selectors.need_detail, user=request.user, slug=slug)
     return [_explained(s, "offer") for s in selectors.offers_for_need(need=need, user=request.user, top=top)]
 
 
-@router.get("/offers/{slug}/suggestions", response=list[NeedSuggestionOut], exclude_none=True)
+@router.get("/offers/{slug}/suggestions", response=list[NeedSuggestionOut], auth=members, exclude_none=True)
 def offer_suggestions(request, slug: str, top: int = Query(10, ge=1, le=20)):
-    """Needs suggested for a published offer, as on the offer's page, each with its explanation."""
+    """Needs suggested for a published offer, as on the offer's page, each with its explanation.
+
+    Signed-in callers only: matched terms quote free text that anonymous readers do not see.
+    """
     offer = get_or_404(selectors.offer_detail, user=request.user, slug=slug)
     if offer.status != "published":
         return []

@@ -139,8 +139,8 @@ API_RULES = {
     "GET /api/offers/{slug}": API_PUBLIC,
     "GET /api/needs": API_PUBLIC,
     "GET /api/needs/{slug}": API_PUBLIC,
-    "GET /api/needs/{slug}/suggestions": API_PUBLIC,
-    "GET /api/offers/{slug}/suggestions": API_PUBLIC,
+    "GET /api/needs/{slug}/suggestions": API_SIGNED_IN,  # matched terms quote free text
+    "GET /api/offers/{slug}/suggestions": API_SIGNED_IN,
     "GET /api/contact-requests": API_SIGNED_IN,
     "POST /api/contact-requests": API_MEMBERS,
     "GET /api/contact-requests/{slug}": (LOGIN, GONE, OK, OK),
