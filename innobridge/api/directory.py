@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 
 from innobridge.accounts.permissions import can_see_person_contact
 from innobridge.api.inputs import InputSchema
+from innobridge.api.links import link
 from innobridge.api.pagination import Pages
 from innobridge.directory import selectors
 from innobridge.directory.filters import search_terms
@@ -27,8 +28,8 @@ class PositionOut(Schema):
     end: date | None = None
 
     @staticmethod
-    def resolve_organisation(obj) -> str:
-        return obj.organisation.slug
+    def resolve_organisation(obj, context) -> str:
+        return link(obj.organisation, context)
 
 
 class PersonOut(Schema):

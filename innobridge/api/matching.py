@@ -21,6 +21,7 @@ from ninja.pagination import paginate
 from innobridge.accounts.permissions import member_organisation_id, sees_teasers
 from innobridge.api.auth import members
 from innobridge.api.inputs import InputSchema
+from innobridge.api.links import link, links
 from innobridge.api.pagination import Pages
 from innobridge.directory.models import Organisation
 from innobridge.lib.views import get_or_404
@@ -68,16 +69,16 @@ class OfferOut(Schema):
     scenarios: str | None = None
 
     @staticmethod
-    def resolve_sectors(obj) -> list[str]:
-        return [s.slug for s in obj.sectors.all()]
+    def resolve_sectors(obj, context) -> list[str]:
+        return links(obj.sectors.all(), context)
 
     @staticmethod
-    def resolve_target_places(obj) -> list[str]:
-        return [p.slug for p in obj.target_places.all()]
+    def resolve_target_places(obj, context) -> list[str]:
+        return links(obj.target_places.all(), context)
 
     @staticmethod
     def resolve_owner(obj, context) -> str | None:
-        return obj.owner.slug if _owner_shown(obj, context) else None
+        return link(obj.owner, context) if _owner_shown(obj, context) else None
 
     @staticmethod
     def resolve_owner_name(obj, context) -> str | None:
@@ -86,7 +87,7 @@ class OfferOut(Schema):
     @staticmethod
     def resolve_contact(obj, context) -> str | None:
         if obj.contact_id and _owner_shown(obj, context):
-            return obj.contact.slug
+            return link(obj.contact, context)
         return None
 
     @staticmethod
@@ -117,16 +118,16 @@ class NeedOut(Schema):
     description: str | None = None
 
     @staticmethod
-    def resolve_sectors(obj) -> list[str]:
-        return [s.slug for s in obj.sectors.all()]
+    def resolve_sectors(obj, context) -> list[str]:
+        return links(obj.sectors.all(), context)
 
     @staticmethod
-    def resolve_place(obj) -> str | None:
-        return obj.place.slug if obj.place_id else None
+    def resolve_place(obj, context) -> str | None:
+        return link(obj.place, context) if obj.place_id else None
 
     @staticmethod
     def resolve_owner(obj, context) -> str | None:
-        return obj.owner.slug if _full(obj, context) else None
+        return link(obj.owner, context) if _full(obj, context) else None
 
     @staticmethod
     def resolve_owner_name(obj, context) -> str | None:
@@ -254,22 +255,22 @@ class ContactRequestOut(Schema):
     answered_at: datetime | None = None
 
     @staticmethod
-    def resolve_requester(obj) -> str:
-        return obj.requester.slug
+    def resolve_requester(obj, context) -> str:
+        return link(obj.requester, context)
 
     @staticmethod
     def resolve_recipient(obj, context) -> str | None:
         if obj.offer_id and not can_see_owner(_user(context), obj.offer):
             return None
-        return obj.recipient.slug
+        return link(obj.recipient, context)
 
     @staticmethod
-    def resolve_offer(obj) -> str | None:
-        return obj.offer.slug if obj.offer_id else None
+    def resolve_offer(obj, context) -> str | None:
+        return link(obj.offer, context) if obj.offer_id else None
 
     @staticmethod
-    def resolve_need(obj) -> str | None:
-        return obj.need.slug if obj.need_id else None
+    def resolve_need(obj, context) -> str | None:
+        return link(obj.need, context) if obj.need_id else None
 
 
 class ContactRequestIn(InputSchema):
