@@ -241,6 +241,18 @@ class ContactRequest(TimeStampedModel):
                 condition=models.Q(offer__isnull=False) | models.Q(need__isnull=False),
                 name="contact_request_has_subject",
             ),
+            # One pending request per organisation and record, whatever the timing of the posts
+            # (two constraints: NULLs are distinct in a unique index).
+            models.UniqueConstraint(
+                fields=["requester", "offer"],
+                condition=models.Q(status="pending", offer__isnull=False),
+                name="contact_request_one_pending_per_offer",
+            ),
+            models.UniqueConstraint(
+                fields=["requester", "need"],
+                condition=models.Q(status="pending", need__isnull=False),
+                name="contact_request_one_pending_per_need",
+            ),
         ]
 
     def get_absolute_url(self) -> str:

@@ -314,13 +314,17 @@ def contact_request_detail(request, slug: str):
     if request.method == "POST":
         require(answerable)
         if form.is_valid():
-            services.contact_request_answer(
-                request=contact,
-                accept=form.cleaned_data["decision"] == "accept",
-                answer=form.cleaned_data["answer"],
-                user=request.user,
-            )
-            messages.success(request, _("Answer sent."))
+            try:
+                services.contact_request_answer(
+                    request=contact,
+                    accept=form.cleaned_data["decision"] == "accept",
+                    answer=form.cleaned_data["answer"],
+                    user=request.user,
+                )
+            except ValidationError as exc:  # answered meanwhile by someone else
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Answer sent."))
             return redirect(contact)
     hide_recipient = bool(contact.offer and not can_see_owner(request.user, contact.offer))
     return render(

@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -233,6 +234,14 @@ class MeetingRequest(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=models.Q(priority__gte=1, priority__lte=3), name="meeting_request_priority_range"
+            ),
+            # One open or accepted request per pair and session, whichever side asked.
+            models.UniqueConstraint(
+                Least("requester", "requested"),
+                Greatest("requester", "requested"),
+                "session",
+                condition=models.Q(status__in=["pending", "accepted"]),
+                name="meeting_request_one_active_per_pair",
             ),
         ]
 
