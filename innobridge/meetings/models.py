@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from innobridge.directory.models import Organisation, Place
+from innobridge.lib.limits import SHORT_TEXT, LimitedTextField
 from innobridge.lib.models import SluggedModel, TimeStampedModel, TrilingualNameModel, Visibility
 from innobridge.programmes.models import Delegation, Event
 
@@ -214,8 +215,8 @@ class MeetingRequest(TimeStampedModel):
         verbose_name=_("after"),
         help_text=_("Requests that must take place before this one."),
     )
-    note = models.TextField(_("note"), blank=True)
-    answer = models.TextField(_("answer"), blank=True)
+    note = LimitedTextField(_("note"), limit=SHORT_TEXT)
+    answer = LimitedTextField(_("answer"), limit=SHORT_TEXT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
