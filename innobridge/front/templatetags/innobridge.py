@@ -40,3 +40,11 @@ def shortened(text: str | None) -> str:
         return text
     note = _("[shortened: the first %(shown)s of %(total)s characters]") % {"shown": PAGE_TEXT, "total": len(text)}
     return f"{text[:PAGE_TEXT]} … {note}"
+
+
+@register.filter
+def shown_name(user, viewer) -> str:
+    """A user's name as ``viewer`` may see it (user names for staff only): see accounts.permissions."""
+    from innobridge.accounts.permissions import display_name
+
+    return display_name(user, viewer=viewer)
