@@ -42,6 +42,21 @@ class LoginFailure(models.Model):
         return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class PasswordResetRequest(models.Model):
+    """A request for a password-reset e-mail, kept briefly to limit how many are sent (see accounts.reset)."""
+
+    email = models.CharField(_("e-mail address"), max_length=254, db_index=True)
+    address = models.GenericIPAddressField(_("IP address"), null=True, db_index=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+
+    def __str__(self) -> str:
+        return f"{self.email} from {self.address} at {self.at:%Y-%m-%d %H:%M}"
+
+
 class ApiToken(models.Model):
     """A personal key for the JSON API. Only a hash of the secret is stored; it is shown once."""
 

@@ -62,6 +62,28 @@ def visible_levels(user: User | AnonymousUser) -> list[str]:
     return [Visibility.PUBLIC]
 
 
+def display_name(user: User | None, *, viewer: User | AnonymousUser) -> str:
+    """How a user is named to ``viewer``: user names (sign-in identifiers) are for staff eyes only.
+
+    Others see the full name, or the role when there is none ("InnoBridge staff", "member of …").
+    """
+    from django.utils.translation import gettext as _
+
+    if user is None:
+        return "—"
+    full = user.get_full_name().strip()
+    if is_staff(viewer):
+        return f"{full} ({user.get_username()})" if full else user.get_username()
+    if full:
+        return full
+    if user.is_staff:
+        return _("InnoBridge staff")
+    membership = getattr(user, "membership", None)
+    if membership is not None:
+        return _("member of %(organisation)s") % {"organisation": membership.organisation.name}
+    return _("a user of InnoBridge")
+
+
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied

@@ -1,8 +1,15 @@
-"""Sign-in throttling: after LOGIN_FAILURE_LIMIT failures within LOGIN_FAILURE_WINDOW, an
-account, and separately an address, is refused until the oldest failure leaves the window.
+"""Sign-in throttling, per (account, address) pair and per address, never per account alone.
 
-Failures live in the database, so every worker process and server sees the same count.
-While refused, credentials are not even checked, so guessing gains nothing.
+After LOGIN_FAILURE_LIMIT failures for one user name from one address within the window, that
+pair is refused; after LOGIN_ADDRESS_FAILURE_LIMIT failures from one address (any user names),
+the address is. An account is never locked for everybody: anyone could otherwise lock a staff
+account by typing its name with a wrong password (OWASP, "Blocking Brute Force Attacks"); the
+owner, from their own address, can still sign in, and can reset the password by e-mail.
+
+Every attempt is written down *before* the password is checked and the attempts are counted
+after that write, so of any number of simultaneous attempts at most the limit get a password
+check (the j-th write sees at least j rows). A successful sign-in removes its own row.
+Attempts live in the database, so every worker process and server sees the same count.
 """
 
 from __future__ import annotations
@@ -37,26 +44,31 @@ def _window() -> timedelta:
     return timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
 
 
+def _wait(condition: Q, limit: int, since) -> float | None:
+    """Seconds to wait when more than ``limit`` attempts match (this one included), else None."""
+    times = list(
+        LoginFailure.objects.filter(condition, at__gte=since).order_by("-at").values_list("at", flat=True)[: limit + 1]
+    )
+    if len(times) <= limit:
+        return None
+    return (times[limit] + _window() - timezone.now()).total_seconds()
+
+
 def minutes_refused(username: str, address: str | None) -> int:
-    """0 when a sign-in may be tried, else the minutes to wait."""
+    """0 when the attempt already written down may be checked, else the minutes to wait."""
     since = timezone.now() - _window()
-    username = username.strip().casefold()
-    limit = settings.LOGIN_FAILURE_LIMIT
-    waits = []
-    for condition in (Q(username=username), Q(address=address) if address else None):
-        if condition is None:
-            continue
-        times = list(
-            LoginFailure.objects.filter(condition, at__gte=since).order_by("-at").values_list("at", flat=True)[:limit]
-        )
-        if len(times) >= limit:
-            waits.append((times[-1] + _window() - timezone.now()).total_seconds())
+    username = username.strip().casefold()[:150]
+    waits = [_wait(Q(username=username, address=address), settings.LOGIN_FAILURE_LIMIT, since)]
+    if address:
+        waits.append(_wait(Q(address=address), settings.LOGIN_ADDRESS_FAILURE_LIMIT, since))
+    waits = [w for w in waits if w is not None]
     return max(1, math.ceil(max(waits) / 60)) if waits else 0
 
 
-def record_failure(username: str, address: str | None) -> None:
-    LoginFailure.objects.create(username=username.strip().casefold()[:150], address=address)
+def attempt_begin(username: str, address: str | None) -> LoginFailure:
+    """Write the attempt down (committed at once: the view runs in autocommit) before any check."""
     LoginFailure.objects.filter(at__lt=timezone.now() - 4 * _window()).delete()  # keep the table small
+    return LoginFailure.objects.create(username=username.strip().casefold()[:150], address=address)
 
 
 class ThrottledMixin:
@@ -68,15 +80,18 @@ class ThrottledMixin:
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         address = client_address(self.request)
+        attempt = attempt_begin(username, address)
         wait = minutes_refused(username, address)
         if wait:
             raise forms.ValidationError(self.error_messages["throttled"], code="throttled", params={"minutes": wait})
         try:
-            return super().clean()
+            cleaned = super().clean()
         except forms.ValidationError as exc:
-            if getattr(exc, "code", None) == "invalid_login":
-                record_failure(username, address)
+            if getattr(exc, "code", None) != "invalid_login":
+                attempt.delete()  # e.g. an inactive account: not a guess
             raise
+        attempt.delete()
+        return cleaned
 
 
 class ThrottledAuthenticationForm(ThrottledMixin, AuthenticationForm):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -15,6 +17,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from innobridge.accounts import tokens
 from innobridge.accounts.models import ApiToken
+from innobridge.accounts.reset import ThrottledPasswordResetForm
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view with the request-limited form and InnoBridge's templates."""
+
+    form_class = ThrottledPasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 class TokenForm(forms.Form):

@@ -6,6 +6,8 @@ from ninja import NinjaAPI, Query, Schema
 from ninja.pagination import paginate
 
 from innobridge.api.auth import public
+from innobridge.api.inputs import InputSchema
+from innobridge.api.links import link, links
 from innobridge.api.pagination import Pages
 from innobridge.directory import selectors as directory_selectors
 from innobridge.directory.filters import OrganisationFilter
@@ -53,16 +55,16 @@ class OrganisationOut(Schema):
         return _names(obj)
 
     @staticmethod
-    def resolve_parent(obj) -> str | None:
-        return obj.parent.slug if obj.parent_id else None
+    def resolve_parent(obj, context) -> str | None:
+        return link(obj.parent, context) if obj.parent_id else None
 
     @staticmethod
-    def resolve_sectors(obj) -> list[str]:
-        return [s.slug for s in obj.sectors.all()]
+    def resolve_sectors(obj, context) -> list[str]:
+        return links(obj.sectors.all(), context)
 
     @staticmethod
-    def resolve_places(obj) -> list[str]:
-        return [p.slug for p in obj.places.all()]
+    def resolve_places(obj, context) -> list[str]:
+        return links(obj.places.all(), context)
 
 
 class OrganisationDetailOut(OrganisationOut):
@@ -74,7 +76,7 @@ class OrganisationDetailOut(OrganisationOut):
         return [a.text for a in obj.aliases.all()]
 
 
-class OrganisationFilterIn(Schema):
+class OrganisationFilterIn(InputSchema):
     q: str = ""
     kind: str = ""
     sector: str = ""
@@ -97,20 +99,20 @@ class DelegationOut(Schema):
         return _names(obj)
 
     @staticmethod
-    def resolve_visiting(obj) -> str:
-        return obj.visiting.slug
+    def resolve_visiting(obj, context) -> str:
+        return link(obj.visiting, context)
 
     @staticmethod
-    def resolve_hosting(obj) -> str:
-        return obj.hosting.slug
+    def resolve_hosting(obj, context) -> str:
+        return link(obj.hosting, context)
 
     @staticmethod
-    def resolve_cities(obj) -> list[str]:
-        return [s.place.slug for s in obj.stops.all()]
+    def resolve_cities(obj, context) -> list[str]:
+        return links((s.place for s in obj.stops.all()), context)
 
     @staticmethod
-    def resolve_members(obj) -> list[str]:
-        return [m.organisation.slug for m in obj.delegationmember_set.all()]
+    def resolve_members(obj, context) -> list[str]:
+        return links((m.organisation for m in obj.delegationmember_set.all()), context)
 
 
 @api.get("/organisations", response=list[OrganisationOut], tags=["directory"])

@@ -8,6 +8,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from innobridge.accounts.permissions import can_see_person_contact
+from innobridge.api.inputs import InputSchema
+from innobridge.api.links import link
 from innobridge.api.pagination import Pages
 from innobridge.directory import selectors
 from innobridge.directory.filters import search_terms
@@ -26,8 +28,8 @@ class PositionOut(Schema):
     end: date | None = None
 
     @staticmethod
-    def resolve_organisation(obj) -> str:
-        return obj.organisation.slug
+    def resolve_organisation(obj, context) -> str:
+        return link(obj.organisation, context)
 
 
 class PersonOut(Schema):
@@ -54,7 +56,7 @@ class PersonOut(Schema):
         return (obj.phone or None) if can_see_person_contact(context["request"].user, obj) else None
 
 
-class PersonFilterIn(Schema):
+class PersonFilterIn(InputSchema):
     q: str = Field("", max_length=200, description="Name in any script.")
     organisation: str = Field("", description="Slug of an organisation where the person holds a position.")
 

@@ -20,6 +20,8 @@ from ninja.pagination import paginate
 
 from innobridge.accounts.permissions import member_organisation_id, sees_teasers
 from innobridge.api.auth import members
+from innobridge.api.inputs import InputSchema
+from innobridge.api.links import link, links
 from innobridge.api.pagination import Pages
 from innobridge.directory.models import Organisation
 from innobridge.lib.views import get_or_404
@@ -67,16 +69,16 @@ class OfferOut(Schema):
     scenarios: str | None = None
 
     @staticmethod
-    def resolve_sectors(obj) -> list[str]:
-        return [s.slug for s in obj.sectors.all()]
+    def resolve_sectors(obj, context) -> list[str]:
+        return links(obj.sectors.all(), context)
 
     @staticmethod
-    def resolve_target_places(obj) -> list[str]:
-        return [p.slug for p in obj.target_places.all()]
+    def resolve_target_places(obj, context) -> list[str]:
+        return links(obj.target_places.all(), context)
 
     @staticmethod
     def resolve_owner(obj, context) -> str | None:
-        return obj.owner.slug if _owner_shown(obj, context) else None
+        return link(obj.owner, context) if _owner_shown(obj, context) else None
 
     @staticmethod
     def resolve_owner_name(obj, context) -> str | None:
@@ -85,7 +87,7 @@ class OfferOut(Schema):
     @staticmethod
     def resolve_contact(obj, context) -> str | None:
         if obj.contact_id and _owner_shown(obj, context):
-            return obj.contact.slug
+            return link(obj.contact, context)
         return None
 
     @staticmethod
@@ -116,16 +118,16 @@ class NeedOut(Schema):
     description: str | None = None
 
     @staticmethod
-    def resolve_sectors(obj) -> list[str]:
-        return [s.slug for s in obj.sectors.all()]
+    def resolve_sectors(obj, context) -> list[str]:
+        return links(obj.sectors.all(), context)
 
     @staticmethod
-    def resolve_place(obj) -> str | None:
-        return obj.place.slug if obj.place_id else None
+    def resolve_place(obj, context) -> str | None:
+        return link(obj.place, context) if obj.place_id else None
 
     @staticmethod
     def resolve_owner(obj, context) -> str | None:
-        return obj.owner.slug if _full(obj, context) else None
+        return link(obj.owner, context) if _full(obj, context) else None
 
     @staticmethod
     def resolve_owner_name(obj, context) -> str | None:
@@ -136,7 +138,7 @@ class NeedOut(Schema):
         return obj.description if _full(obj, context) else None
 
 
-class OfferFilterIn(Schema):
+class OfferFilterIn(InputSchema):
     q: str = Field("", max_length=200)
     sector: str = ""
     direction: str = ""
@@ -144,7 +146,7 @@ class OfferFilterIn(Schema):
     mine: bool = False
 
 
-class NeedFilterIn(Schema):
+class NeedFilterIn(InputSchema):
     q: str = Field("", max_length=200)
     sector: str = ""
     place: str = ""
@@ -216,16 +218,22 @@ def _explained(s, key: str) -> dict:
     }
 
 
-@router.get("/needs/{slug}/suggestions", response=list[OfferSuggestionOut], exclude_none=True)
+@router.get("/needs/{slug}/suggestions", response=list[OfferSuggestionOut], auth=members, exclude_none=True)
 def need_suggestions(request, slug: str, top: int = Query(10, ge=1, le=20)):
-    """Offers suggested for a need, as on the need's page, each with its explanation."""
+    """Offers suggested for a need, as on the need's page, each with its explanation.
+
+    Signed-in callers only: matched terms quote free text that anonymous readers do not see.
+    """
     need = get_or_404(selectors.need_detail, user=request.user, slug=slug)
     return [_explained(s, "offer") for s in selectors.offers_for_need(need=need, user=request.user, top=top)]
 
 
-@router.get("/offers/{slug}/suggestions", response=list[NeedSuggestionOut], exclude_none=True)
+@router.get("/offers/{slug}/suggestions", response=list[NeedSuggestionOut], auth=members, exclude_none=True)
 def offer_suggestions(request, slug: str, top: int = Query(10, ge=1, le=20)):
-    """Needs suggested for a published offer, as on the offer's page, each with its explanation."""
+    """Needs suggested for a published offer, as on the offer's page, each with its explanation.
+
+    Signed-in callers only: matched terms quote free text that anonymous readers do not see.
+    """
     offer = get_or_404(selectors.offer_detail, user=request.user, slug=slug)
     if offer.status != "published":
         return []
@@ -247,31 +255,31 @@ class ContactRequestOut(Schema):
     answered_at: datetime | None = None
 
     @staticmethod
-    def resolve_requester(obj) -> str:
-        return obj.requester.slug
+    def resolve_requester(obj, context) -> str:
+        return link(obj.requester, context)
 
     @staticmethod
     def resolve_recipient(obj, context) -> str | None:
         if obj.offer_id and not can_see_owner(_user(context), obj.offer):
             return None
-        return obj.recipient.slug
+        return link(obj.recipient, context)
 
     @staticmethod
-    def resolve_offer(obj) -> str | None:
-        return obj.offer.slug if obj.offer_id else None
+    def resolve_offer(obj, context) -> str | None:
+        return link(obj.offer, context) if obj.offer_id else None
 
     @staticmethod
-    def resolve_need(obj) -> str | None:
-        return obj.need.slug if obj.need_id else None
+    def resolve_need(obj, context) -> str | None:
+        return link(obj.need, context) if obj.need_id else None
 
 
-class ContactRequestIn(Schema):
+class ContactRequestIn(InputSchema):
     offer: str | None = Field(None, max_length=80, description="Slug of the offer; give an offer or a need.")
     need: str | None = Field(None, max_length=80, description="Slug of the need.")
     message: str = Field("", max_length=2000)
 
 
-class AnswerIn(Schema):
+class AnswerIn(InputSchema):
     decision: Literal["accept", "decline"]
     answer: str = Field("", max_length=2000)
 

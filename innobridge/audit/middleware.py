@@ -9,6 +9,7 @@ from django.db import DatabaseError
 
 from innobridge.accounts.throttle import client_address
 from innobridge.audit.context import acting_as
+from innobridge.lib.clean import escape_controls
 
 logger = logging.getLogger(__name__)
 API_PREFIX = "/api/"
@@ -39,7 +40,7 @@ def log_api_access(request, status: int, seconds: float) -> None:
             user=user,
             token=token,
             method=request.method[:10],
-            path=request.get_full_path()[:500],
+            path=escape_controls(request.get_full_path())[:500],
             status=status,
             duration_ms=round(seconds * 1000),
             address=client_address(request),

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from innobridge.lib.limits import LONG_TEXT, MEDIUM_TEXT, LimitedTextField
 from innobridge.lib.models import SluggedModel, TimeStampedModel, TrilingualNameModel, pick_language
 
 
@@ -54,7 +55,7 @@ class Place(TrilingualNameModel, SluggedModel, TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), limit=MEDIUM_TEXT)
 
     slug_prefix = "place"
 
@@ -104,7 +105,7 @@ class Organisation(TrilingualNameModel, SluggedModel, TimeStampedModel):
     sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True, related_name="organisations")
     places = models.ManyToManyField(Place, verbose_name=_("places"), blank=True, related_name="organisations")
     website = models.URLField(_("website"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), limit=LONG_TEXT)
     founded = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True)
 
     slug_prefix = "org"
@@ -182,7 +183,7 @@ class Person(TrilingualNameModel, SluggedModel, TimeStampedModel):
 
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=80, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = LimitedTextField(_("notes"), limit=MEDIUM_TEXT)
 
     slug_prefix = "person"
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from innobridge.directory.models import Organisation, Person, Place, Sector
+from innobridge.lib.limits import LONG_TEXT, MATCH_TEXT, MEDIUM_TEXT, SHORT_TEXT, LimitedTextField
 from innobridge.lib.models import TimeStampedModel, Visibility
 
 
@@ -30,7 +31,7 @@ class MatchableRecord(TimeStampedModel):
     slug = models.SlugField(_("reference"), max_length=80, unique=True, editable=False)
     owner = models.ForeignKey(Organisation, verbose_name=_("owner organisation"), on_delete=models.CASCADE)
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), limit=LONG_TEXT)
     language = models.CharField(_("language"), max_length=10, choices=Language.choices, blank=True)
     sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True)
     visibility = models.CharField(
@@ -77,7 +78,7 @@ class TechnologyOffer(MatchableRecord):
         ),
     )
     ip_status = models.CharField(_("IP status"), max_length=20, choices=IPStatus.choices, blank=True)
-    scenarios = models.TextField(_("application scenarios"), blank=True)
+    scenarios = LimitedTextField(_("application scenarios"), limit=MEDIUM_TEXT)
     target_places = models.ManyToManyField(
         Place, verbose_name=_("target places"), blank=True, related_name="targeted_by_offers"
     )
@@ -105,7 +106,7 @@ class TechnologyOffer(MatchableRecord):
         return reverse("matching:offer_detail", kwargs={"slug": self.slug})
 
     def matching_text(self) -> str:
-        return "\n".join(p for p in (self.summary, self.description, self.scenarios) if p)
+        return "\n".join(p for p in (self.summary, self.description, self.scenarios) if p)[:MATCH_TEXT]
 
 
 class TechnologyNeed(MatchableRecord):
@@ -147,7 +148,7 @@ class TechnologyNeed(MatchableRecord):
         return reverse("matching:need_detail", kwargs={"slug": self.slug})
 
     def matching_text(self) -> str:
-        return self.description
+        return self.description[:MATCH_TEXT]
 
 
 class MatchFeedback(models.Model):
@@ -223,9 +224,9 @@ class ContactRequest(TimeStampedModel):
         related_name="contact_requests",
         verbose_name=_("need"),
     )
-    message = models.TextField(_("message"), blank=True)
+    message = LimitedTextField(_("message"), limit=SHORT_TEXT)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
-    answer = models.TextField(_("answer"), blank=True)
+    answer = LimitedTextField(_("answer"), limit=SHORT_TEXT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -240,6 +241,18 @@ class ContactRequest(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(offer__isnull=False) | models.Q(need__isnull=False),
                 name="contact_request_has_subject",
+            ),
+            # One pending request per organisation and record, whatever the timing of the posts
+            # (two constraints: NULLs are distinct in a unique index).
+            models.UniqueConstraint(
+                fields=["requester", "offer"],
+                condition=models.Q(status="pending", offer__isnull=False),
+                name="contact_request_one_pending_per_offer",
+            ),
+            models.UniqueConstraint(
+                fields=["requester", "need"],
+                condition=models.Q(status="pending", need__isnull=False),
+                name="contact_request_one_pending_per_need",
             ),
         ]
 

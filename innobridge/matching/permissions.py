@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
-from innobridge.accounts.permissions import is_staff, member_organisation_id, visible_levels
+from innobridge.accounts.permissions import is_staff, member_organisation_id, sees_teasers, visible_levels
 
 
 def visible_q(user, *, expiring: bool = False) -> Q:
@@ -19,6 +19,14 @@ def visible_q(user, *, expiring: bool = False) -> Q:
     if org_id is not None:
         condition |= Q(owner_id=org_id)
     return condition
+
+
+def can_see_suggestions(user) -> bool:
+    """Suggestions quote the free text of both records (matched terms), which teasers leave out.
+
+    One rule for the pages and the API: anonymous readers get no suggestions.
+    """
+    return not sees_teasers(user)
 
 
 def can_edit(user, record) -> bool:

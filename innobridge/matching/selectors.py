@@ -17,6 +17,7 @@ from innocore.match.engine import Match, Query, highlight
 from innocore.text import fold
 
 MIN_SCORE = 10.0
+QUERY_SNIPPET = 1000  # characters of the page's own text quoted beside each suggestion
 # Above this many live matches (a term in most records) a database scan is cheaper than listing ids.
 MAX_LISTED_IDS = 50_000
 
@@ -130,7 +131,9 @@ def _pieces(match: Match, query_title: str, query_text: str, doc_title: str, doc
     s.title_pieces = highlight(doc_title, spans("doc_spans", "title"))
     s.text_pieces = snippet(doc_text, spans("doc_spans", "text"))
     s.query_title_pieces = highlight(query_title, spans("query_spans", "title"))
-    s.query_text_pieces = highlight(query_text, spans("query_spans", "text"))
+    # The record's own text is on the page already: quote the part around the matches, so a long
+    # text is not repeated in full under every suggestion.
+    s.query_text_pieces = snippet(query_text, spans("query_spans", "text"), width=QUERY_SNIPPET)
 
 
 def snippet(text: str, spans: list[tuple[int, int]], width: int = 220) -> list[tuple[str, bool]]:

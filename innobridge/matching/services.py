@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -185,32 +185,49 @@ def contact_request_create(
     message: str = "",
     user=None,
 ) -> ContactRequest:
-    """Express interest in an offer or a need; one open request per organisation and record."""
+    """Express interest in an offer or a need; one open request per organisation and record.
+
+    Parallel posts are serialised by a lock on the record and, whatever happens, by the partial
+    unique constraints on pending requests: the second post gets the first one's request back.
+    """
     subject = offer or need
     if subject is None:
         raise ValidationError(_("Choose an offer or a need."))
     if subject.owner_id == requester.pk:
         raise ValidationError(_("You cannot send a contact request to your own organisation."))
-    existing = ContactRequest.objects.filter(
+    pending = ContactRequest.objects.filter(
         requester=requester, offer=offer, need=need, status=ContactRequest.Status.PENDING
-    ).first()
-    if existing:
-        return existing
-    request = ContactRequest(
-        slug=new_public_key("cr"),
-        requester=requester,
-        recipient=subject.owner,
-        offer=offer,
-        need=need,
-        message=message.strip(),
-        created_by=user,
     )
-    request.full_clean()
-    request.save()
+    with transaction.atomic():
+        type(subject).objects.select_for_update().filter(pk=subject.pk).first()
+        existing = pending.first()
+        if existing:
+            return existing
+        request = ContactRequest(
+            slug=new_public_key("cr"),
+            requester=requester,
+            recipient=subject.owner,
+            offer=offer,
+            need=need,
+            message=message.strip(),
+            created_by=user,
+        )
+        request.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                request.save()
+        except IntegrityError:
+            existing = pending.first()
+            if existing is None:
+                raise
+            return existing
     return request
 
 
+@transaction.atomic
 def contact_request_answer(*, request: ContactRequest, accept: bool, answer: str = "", user=None) -> ContactRequest:
+    """Accept or decline a pending request, once: the row is locked, so of parallel answers one wins."""
+    request = ContactRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != ContactRequest.Status.PENDING:
         raise ValidationError(_("This request has already been answered."))
     request.status = ContactRequest.Status.ACCEPTED if accept else ContactRequest.Status.DECLINED

@@ -18,7 +18,14 @@ from innobridge.lib.views import get_or_404, paginate, querystring_without_page
 from innobridge.matching import selectors, services
 from innobridge.matching.forms import AnswerForm, ContactRequestForm, FeedbackForm, NeedForm, OfferForm
 from innobridge.matching.models import ContactRequest, MatchFeedback, TechnologyNeed, TechnologyOffer
-from innobridge.matching.permissions import can_answer, can_create, can_edit, can_see_owner, can_see_request
+from innobridge.matching.permissions import (
+    can_answer,
+    can_create,
+    can_edit,
+    can_see_owner,
+    can_see_request,
+    can_see_suggestions,
+)
 
 
 def _int(value: str | None) -> int | None:
@@ -95,7 +102,9 @@ def offer_detail(request, slug: str):
             "can_edit": editable,
             "owner_visible": not teaser and can_see_owner(user, offer),
             "suggestions": (
-                selectors.needs_for_offer(offer=offer, user=user) if offer.status == "published" and not teaser else []
+                selectors.needs_for_offer(offer=offer, user=user)
+                if offer.status == "published" and can_see_suggestions(user)
+                else []
             ),
             "can_judge": editable,
             "feedback_form": FeedbackForm(),
@@ -118,7 +127,7 @@ def need_detail(request, slug: str):
             "need": need,
             "teaser": teaser,
             "can_edit": editable,
-            "suggestions": [] if teaser else selectors.offers_for_need(need=need, user=user),
+            "suggestions": selectors.offers_for_need(need=need, user=user) if can_see_suggestions(user) else [],
             "can_judge": editable,
             "feedback_form": FeedbackForm(),
             "can_express_interest": org_id is not None and org_id != need.owner_id,
@@ -233,8 +242,10 @@ def need_edit(request, slug: str):
 @login_required
 @require_POST
 def feedback(request, need_slug: str, offer_slug: str, side: str):
-    need = get_object_or_404(TechnologyNeed, slug=need_slug)
-    offer = get_object_or_404(TechnologyOffer, slug=offer_slug)
+    # Both records through the visibility rule: a record the caller may not read answers 404, as
+    # an unknown one does, so feedback neither is stored nor confirms that it exists.
+    need = get_or_404(selectors.need_detail, user=request.user, slug=need_slug)
+    offer = get_or_404(selectors.offer_detail, user=request.user, slug=offer_slug)
     if side not in MatchFeedback.Side.values:
         raise Http404
     judged = need if side == MatchFeedback.Side.NEED else offer
@@ -303,13 +314,17 @@ def contact_request_detail(request, slug: str):
     if request.method == "POST":
         require(answerable)
         if form.is_valid():
-            services.contact_request_answer(
-                request=contact,
-                accept=form.cleaned_data["decision"] == "accept",
-                answer=form.cleaned_data["answer"],
-                user=request.user,
-            )
-            messages.success(request, _("Answer sent."))
+            try:
+                services.contact_request_answer(
+                    request=contact,
+                    accept=form.cleaned_data["decision"] == "accept",
+                    answer=form.cleaned_data["answer"],
+                    user=request.user,
+                )
+            except ValidationError as exc:  # answered meanwhile by someone else
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Answer sent."))
             return redirect(contact)
     hide_recipient = bool(contact.offer and not can_see_owner(request.user, contact.offer))
     return render(

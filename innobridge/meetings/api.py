@@ -15,6 +15,8 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from innobridge.accounts.permissions import is_staff, member_organisation_id
+from innobridge.api.inputs import InputSchema
+from innobridge.api.links import link
 from innobridge.lib.views import get_or_404
 from innobridge.meetings import selectors, services
 from innobridge.meetings.models import MeetingRequest
@@ -47,16 +49,16 @@ class SessionOut(Schema):
     status: str
 
     @staticmethod
-    def resolve_city(obj) -> str:
-        return obj.place.slug
+    def resolve_city(obj, context) -> str:
+        return link(obj.place, context)
 
     @staticmethod
     def resolve_start_time(obj) -> str:
         return obj.start_time.strftime("%H:%M")
 
     @staticmethod
-    def resolve_delegation(obj) -> str | None:
-        return obj.delegation.slug if obj.delegation_id else None
+    def resolve_delegation(obj, context) -> str | None:
+        return link(obj.delegation, context) if obj.delegation_id else None
 
 
 class RequestOut(Schema):
@@ -76,16 +78,16 @@ class RequestOut(Schema):
         return obj.slug
 
     @staticmethod
-    def resolve_session(obj) -> str:
-        return obj.session.slug
+    def resolve_session(obj, context) -> str:
+        return link(obj.session, context)
 
     @staticmethod
-    def resolve_requester(obj) -> str:
-        return obj.requester.slug
+    def resolve_requester(obj, context) -> str:
+        return link(obj.requester, context)
 
     @staticmethod
-    def resolve_requested(obj) -> str:
-        return obj.requested.slug
+    def resolve_requested(obj, context) -> str:
+        return link(obj.requested, context)
 
     @staticmethod
     def resolve_slot(obj) -> int | None:
@@ -108,9 +110,9 @@ class MeetingOut(Schema):
     requested: str
 
 
-class AnswerIn(Schema):
+class AnswerIn(InputSchema):
     accept: bool
-    answer: str = ""
+    answer: str = Field("", max_length=2000)
 
 
 def _session(request, slug: str):
@@ -151,8 +153,8 @@ def list_meetings(request, slug: str):
             "table": m.table,
             "start": times[m.slot].start,
             "end": times[m.slot].end,
-            "requester": m.request.requester.slug,
-            "requested": m.request.requested.slug,
+            "requester": link(m.request.requester, {"request": request}),
+            "requested": link(m.request.requested, {"request": request}),
         }
         for m in qs
         if m.slot in times

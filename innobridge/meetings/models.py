@@ -7,11 +7,13 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from innobridge.directory.models import Organisation, Place
+from innobridge.lib.limits import SHORT_TEXT, LimitedTextField
 from innobridge.lib.models import SluggedModel, TimeStampedModel, TrilingualNameModel, Visibility
 from innobridge.programmes.models import Delegation, Event
 
@@ -213,8 +215,8 @@ class MeetingRequest(TimeStampedModel):
         verbose_name=_("after"),
         help_text=_("Requests that must take place before this one."),
     )
-    note = models.TextField(_("note"), blank=True)
-    answer = models.TextField(_("answer"), blank=True)
+    note = LimitedTextField(_("note"), limit=SHORT_TEXT)
+    answer = LimitedTextField(_("answer"), limit=SHORT_TEXT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -233,6 +235,14 @@ class MeetingRequest(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=models.Q(priority__gte=1, priority__lte=3), name="meeting_request_priority_range"
+            ),
+            # One open or accepted request per pair and session, whichever side asked.
+            models.UniqueConstraint(
+                Least("requester", "requested"),
+                Greatest("requester", "requested"),
+                "session",
+                condition=models.Q(status__in=["pending", "accepted"]),
+                name="meeting_request_one_active_per_pair",
             ),
         ]
 

@@ -31,6 +31,20 @@ def can_see_details(user, session) -> bool:
     return is_staff(user) or takes_part(user, session)
 
 
+def can_see_travel(user, delegation) -> bool:
+    """Travel legs (flights, trains, times) of a delegation: its own organisations and staff only.
+
+    Who travels when is a security matter for a leadership delegation, whatever the visibility of
+    the delegation itself: the visiting organisation and the member organisations see it, nobody else.
+    """
+    if is_staff(user):
+        return True
+    org_id = member_organisation_id(user)
+    if org_id is None:
+        return False
+    return delegation.visiting_id == org_id or delegation.delegationmember_set.filter(organisation_id=org_id).exists()
+
+
 def can_manage(user) -> bool:
     return is_staff(user)
 

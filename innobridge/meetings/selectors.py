@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from innobridge.accounts.permissions import is_staff, member_organisation_id
 from innobridge.directory.models import Organisation, Place
 from innobridge.meetings.models import MatchmakingSession, Meeting, MeetingRequest, ScheduleRun, TravelLeg
-from innobridge.meetings.permissions import TAKES_REQUESTS, sessions_q
+from innobridge.meetings.permissions import TAKES_REQUESTS, can_see_travel, sessions_q
 from innobridge.programmes.models import Delegation
 from innobridge.programmes.selectors import events_for_delegation
 
@@ -211,6 +211,7 @@ class Plan:
     stops: list
     days: list[PlanDay]
     undated: PlanDay
+    travel_shown: bool = True
 
 
 def delegation_plan(*, user, delegation: Delegation) -> Plan:
@@ -220,7 +221,12 @@ def delegation_plan(*, user, delegation: Delegation) -> Plan:
     sessions = list(
         sessions_visible(user).filter(delegation=delegation).select_related("place").order_by("date", "start_time")
     )
-    legs = list(delegation.travel_legs.select_related("from_place", "to_place").order_by("depart", "pk"))
+    travel_shown = can_see_travel(user, delegation)
+    legs = (
+        list(delegation.travel_legs.select_related("from_place", "to_place").order_by("depart", "pk"))
+        if travel_shown
+        else []
+    )
     days: dict[date, PlanDay] = {}
 
     def day(d: date) -> PlanDay:
@@ -254,4 +260,4 @@ def delegation_plan(*, user, delegation: Delegation) -> Plan:
                 if place not in places:
                     places.append(place)
             current = leg.to_place
-    return Plan(delegation, stops, [days[d] for d in sorted(days)], undated)
+    return Plan(delegation, stops, [days[d] for d in sorted(days)], undated, travel_shown)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -125,9 +125,11 @@ def request_create(
     if fixed_slot is not None and not 1 <= fixed_slot <= session.slots:
         raise ValidationError(_("The fixed slot must be between 1 and %(n)d.") % {"n": session.slots})
     with transaction.atomic():
+        # Lock the session: with no request yet for the pair there is no row to lock, and two
+        # parallel posts would both pass the check (the unique constraint is the last guard).
+        MatchmakingSession.objects.select_for_update().filter(pk=session.pk).first()
         existing = (
-            MeetingRequest.objects.select_for_update()
-            .filter(session=session, status__in=ACTIVE)
+            MeetingRequest.objects.filter(session=session, status__in=ACTIVE)
             .filter(_pair_q(requester, requested))
             .first()
         )
@@ -152,8 +154,12 @@ def request_create(
         )
         if status == MeetingRequest.Status.ACCEPTED:
             request.answered_by, request.answered_at = user, timezone.now()
-        request.full_clean(exclude=["slug"])
-        request.save()
+        request.full_clean(exclude=["slug"], validate_constraints=False)
+        try:
+            with transaction.atomic():
+                request.save()
+        except IntegrityError as exc:
+            raise ValidationError(_("These two organisations already have a request in this session.")) from exc
         if after:
             if any(a.session_id != session.pk for a in after):
                 raise ValidationError(_("Orders can only name requests of the same session."))

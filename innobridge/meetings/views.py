@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -211,7 +212,8 @@ def request_from_suggestion(request):
             _("Meeting request sent to %(name)s for %(session)s.") % {"name": other, "session": session},
         )
     back = request.POST.get("next", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else session.get_absolute_url())
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return redirect(back if safe else session.get_absolute_url())
 
 
 def _request_or_404(request, slug: str) -> MeetingRequest:

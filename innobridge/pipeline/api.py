@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from innobridge.api.links import link, links
 from innobridge.api.pagination import Pages
 from innobridge.lib.views import get_or_404
 from innobridge.pipeline.models import Milestone, StatusChange
@@ -49,20 +50,20 @@ class AgreementPipelineOut(Schema):
     needs: list[str]
 
     @staticmethod
-    def resolve_programme(obj) -> str:
-        return obj.programme.slug
+    def resolve_programme(obj, context) -> str:
+        return link(obj.programme, context)
 
     @staticmethod
-    def resolve_parties(obj) -> list[str]:
-        return [p.organisation.slug for p in obj.parties.all()]
+    def resolve_parties(obj, context) -> list[str]:
+        return links((p.organisation for p in obj.parties.all()), context)
 
     @staticmethod
-    def resolve_offers(obj) -> list[str]:
-        return [o.slug for o in obj.offers.all()]
+    def resolve_offers(obj, context) -> list[str]:
+        return links(obj.offers.all(), context)
 
     @staticmethod
-    def resolve_needs(obj) -> list[str]:
-        return [n.slug for n in obj.needs.all()]
+    def resolve_needs(obj, context) -> list[str]:
+        return links(obj.needs.all(), context)
 
 
 class AgreementPipelineDetailOut(AgreementPipelineOut):

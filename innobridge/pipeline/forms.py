@@ -1,9 +1,10 @@
 from django import forms
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from innobridge.accounts.permissions import display_name
 from innobridge.directory.models import Person
 from innobridge.documents.models import SourceDocument
 from innobridge.matching.models import TechnologyNeed, TechnologyOffer
@@ -49,12 +50,14 @@ class MilestoneForm(forms.ModelForm):
             "evidence": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, agreement: Agreement, staff: bool, **kwargs):
+    def __init__(self, *args, agreement: Agreement, staff: bool, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)
         party_orgs = list(agreement.parties.values_list("organisation_id", flat=True))
         users = User.objects.filter(Q(is_staff=True) | Q(membership__organisation_id__in=party_orgs), is_active=True)
-        self.fields["owner"].queryset = users.order_by("username")
-        self.fields["owner"].label_from_instance = lambda u: u.get_username()
+        self.fields["owner"].queryset = users.select_related("membership__organisation").order_by("username")
+        # Partners see names, never user names (sign-in identifiers of staff among them).
+        viewer = viewer if viewer is not None else AnonymousUser()
+        self.fields["owner"].label_from_instance = lambda u: display_name(u, viewer=viewer)
         people = Person.objects.filter(positions__organisation_id__in=party_orgs)
         if self.instance.owner_person_id:
             people = people | Person.objects.filter(pk=self.instance.owner_person_id)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from innobridge.directory.models import Person
 from innobridge.documents.models import SourceDocument
+from innobridge.lib.limits import SHORT_TEXT, LimitedTextField
 from innobridge.lib.models import TimeStampedModel, pick_language
 from innobridge.programmes.models import Agreement
 
@@ -28,7 +29,7 @@ class StatusChange(models.Model):
     from_status = models.CharField(_("from"), max_length=20, choices=Agreement.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=Agreement.Status.choices)
     on = models.DateField(_("effective on"), help_text=_("The day the change took effect."))
-    note = models.TextField(_("note"), blank=True)
+    note = LimitedTextField(_("note"), limit=SHORT_TEXT)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -87,7 +88,7 @@ class Milestone(TimeStampedModel):
         verbose_name=_("owner (person)"),
         help_text=_("Gets reminders by e-mail when no user is set and the person has an e-mail address."),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = LimitedTextField(_("note"), limit=SHORT_TEXT)
     evidence = models.ManyToManyField(
         SourceDocument, verbose_name=_("evidence documents"), blank=True, related_name="milestones"
     )

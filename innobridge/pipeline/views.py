@@ -125,7 +125,9 @@ def milestone_form(request, slug: str, reference: str | None = None):
     agreement = _agreement_for_manager(request, slug)
     milestone = get_or_404(selectors.milestone_detail, agreement=agreement, reference=reference) if reference else None
     staff = can_see_analytics(request.user)
-    form = MilestoneForm(request.POST or None, instance=milestone, agreement=agreement, staff=staff)
+    form = MilestoneForm(
+        request.POST or None, instance=milestone, agreement=agreement, staff=staff, viewer=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         evidence = data.pop("evidence", None)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.directory.models import Organisation, Person, Place, Sector
+from innobridge.lib.limits import LONG_TEXT, MEDIUM_TEXT, LimitedTextField
 from innobridge.lib.models import (
     SluggedModel,
     TimeStampedModel,
@@ -29,7 +30,7 @@ class Programme(TrilingualNameModel, SluggedModel, TimeStampedModel):
     )
     sectors = models.ManyToManyField(Sector, verbose_name=_("focus sectors"), blank=True)
     started = models.DateField(_("started"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), limit=LONG_TEXT)
 
     slug_prefix = "programme"
 
@@ -64,7 +65,7 @@ class Delegation(TrilingualNameModel, SluggedModel, TimeStampedModel):
         default=False,
         help_text=_("Tick when the source gives only the month or says 'recently'."),
     )
-    purpose = models.TextField(_("purpose"), blank=True)
+    purpose = LimitedTextField(_("purpose"), limit=MEDIUM_TEXT)
     members = models.ManyToManyField(
         Organisation,
         verbose_name=_("member organisations"),
@@ -171,7 +172,7 @@ class Event(TrilingualNameModel, SluggedModel, TimeStampedModel):
     place = models.ForeignKey(
         Place, verbose_name=_("place"), null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), limit=LONG_TEXT)
     visibility = models.CharField(_("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
 
     slug_prefix = "event"
@@ -267,7 +268,7 @@ class Agreement(TrilingualNameModel, SluggedModel, TimeStampedModel):
     signed_at = models.ForeignKey(
         Place, verbose_name=_("signed at"), null=True, blank=True, on_delete=models.PROTECT, related_name="agreements"
     )
-    scope = models.TextField(_("scope"), blank=True)
+    scope = LimitedTextField(_("scope"), limit=MEDIUM_TEXT)
     sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True, related_name="agreements")
     witnesses = models.ManyToManyField(
         Person, verbose_name=_("witnesses"), blank=True, related_name="agreements_witnessed"

@@ -6,9 +6,18 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 DEFAULT_LIMIT = 20 * 1024 * 1024
+# Unpacking limits: compressed formats (.docx is a zip; PDF streams are deflated) are checked
+# before anything is unpacked for real, so a small upload cannot expand into gigabytes.
+MAX_UNPACKED = 64 * 1024 * 1024  # all parts together
+MAX_PART = 32 * 1024 * 1024  # one part of a .docx
+MAX_RATIO = 100  # uncompressed / compressed size of a part larger than RATIO_FROM
+RATIO_FROM = 1024 * 1024
+MAX_PARTS = 5000
+_MB = 1_048_576
 
 
 class DocumentError(ValueError):
@@ -70,10 +79,42 @@ def _looks_binary(data: bytes) -> bool:
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False  # UTF-16 with a byte-order mark
     if b"\x00" in sample:
-        # UTF-16 without BOM has NULs in every other byte; anything else with NULs is binary.
-        even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        return not (even > len(sample) / 4 or odd > len(sample) / 4)
+        # UTF-16 without BOM (Chinese text has few NULs, English text one in two bytes);
+        # anything else with NULs is binary.
+        return _utf16_without_bom(data) is None
     return False
+
+
+def _textual(c: str) -> bool:
+    return (
+        c in "\n\r\t\f"
+        or " " <= c <= "~"
+        or "\u00a0" <= c <= "\u024f"  # Latin accents
+        or "\u2000" <= c <= "\u206f"  # general punctuation
+        or "\u3000" <= c <= "\u9fff"  # CJK punctuation, kana, ideographs
+        or "\uff00" <= c <= "\uffef"  # full-width forms
+    )
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text saved without a byte-order mark: the byte order in which it reads as text.
+
+    Read in the wrong order, or read from bytes that are not UTF-16, code units land all over
+    the code space; real text is almost entirely letters, ideographs, punctuation and spaces.
+    """
+    if len(data) < 2 or len(data) % 2:
+        return None
+    best: tuple[float, str, str] | None = None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:4096]
+        score = sum(_textual(c) for c in sample) / max(1, len(sample))
+        if score >= 0.95 and (best is None or score > best[0]):
+            best = (score, text, enc)
+    return (best[1], best[2]) if best else None
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -82,16 +123,17 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data[3:].decode("utf-8"), "utf-8"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
+    # UTF-8 text has no NULs (English in UTF-16 without a BOM is valid UTF-8, NULs and all).
+    utf16 = _utf16_without_bom(data) if b"\x00" in data[:4096] else None
+    if utf16 is not None:
+        return utf16
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data[:4096]:
-        for enc in ("utf-16-le", "utf-16-be"):
-            try:
-                return data.decode(enc), enc
-            except UnicodeDecodeError:
-                continue
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
     candidates = []
     for enc in ("big5", "gb18030"):
         try:
@@ -227,6 +269,7 @@ def read_docx(data: bytes) -> str:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    check_archive(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:
@@ -252,18 +295,114 @@ def read_docx(data: bytes) -> str:
 _LIST_MARK = re.compile(r"^\s*(?:[•·●\-–]|\d{1,2}[.、)）])")
 
 
+def check_archive(data: bytes) -> None:
+    """Refuse a zip (.docx) that would unpack to too much, before and while unpacking it.
+
+    The directory's declared sizes and compression ratios are checked first; then every part is
+    decompressed in chunks and counted, so a directory that lies is caught with at most
+    MAX_UNPACKED bytes produced and never held in memory.
+    """
+    damaged = "The Word file is damaged or not a .docx document."
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise DocumentError(damaged) from exc
+    too_big = (
+        f"The Word file would unpack to more than {MAX_UNPACKED // _MB} MB (or one part to more than "
+        f"{MAX_PART // _MB} MB, or a part is compressed more than {MAX_RATIO} times): it is refused "
+        "as a possible decompression bomb. Save it again, without embedded media, and upload it again."
+    )
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_PARTS:
+            raise DocumentError(too_big)
+        declared = 0
+        for info in infos:
+            declared += info.file_size
+            ratio = info.file_size / max(1, info.compress_size)
+            if (
+                info.file_size > MAX_PART
+                or declared > MAX_UNPACKED
+                or (info.file_size > RATIO_FROM and ratio > MAX_RATIO)
+            ):
+                raise DocumentError(too_big)
+        produced = 0
+        for info in infos:
+            part = 0
+            try:
+                with archive.open(info) as stream:
+                    while chunk := stream.read(1 << 16):
+                        part += len(chunk)
+                        produced += len(chunk)
+                        if part > max(info.file_size, 0) or part > MAX_PART or produced > MAX_UNPACKED:
+                            raise DocumentError(too_big)
+            except DocumentError:
+                raise
+            except Exception as exc:  # bad CRC, unsupported method, truncated data
+                raise DocumentError(damaged) from exc
+
+
+_STREAM = re.compile(rb"stream\r?\n")
+
+
+def check_pdf_streams(data: bytes) -> None:
+    """Refuse a PDF whose deflated streams would unpack to more than MAX_UNPACKED bytes.
+
+    Each stream is inflated in bounded steps and counted, never kept; streams that are not
+    deflated (images, encrypted data) are skipped, as is anything zlib cannot read.
+    """
+    produced = 0
+    for m in _STREAM.finditer(data):
+        end = data.find(b"endstream", m.end())
+        chunk = data[m.end() : end if end >= 0 else len(data)]
+        inflater = zlib.decompressobj()
+        try:
+            while chunk:
+                out = inflater.decompress(chunk, 1 << 20)
+                produced += len(out)
+                if produced > MAX_UNPACKED:
+                    raise DocumentError(
+                        f"The PDF would unpack to more than {MAX_UNPACKED // _MB} MB: it is refused as a "
+                        "possible decompression bomb. Print it to a new PDF and upload that."
+                    )
+                chunk = inflater.unconsumed_tail
+                if inflater.eof or not out:
+                    break
+        except zlib.error:
+            continue
+
+
+_ENCRYPTED = "The PDF is encrypted (password-protected). Remove the password and upload it again."
+
+
+def _password_protected(data: bytes) -> bool:
+    """Whether the PDF needs a password to be opened (an owner password alone does not count)."""
+    if b"/Encrypt" not in data:
+        return False
+    try:
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(data))
+        return bool(reader.is_encrypted) and not reader.decrypt("")
+    except Exception:
+        return True  # an encryption dictionary that cannot even be read
+
+
 def read_pdf(data: bytes) -> tuple[str, int]:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+    if _password_protected(data):
+        raise DocumentError(_ENCRYPTED)
+    check_pdf_streams(data)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [page.extract_text() or "" for page in pdf.pages]
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise DocumentError("The PDF is encrypted. Remove the password and upload it again.") from exc
+        raise DocumentError(_ENCRYPTED) from exc
     except Exception as exc:
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            raise DocumentError("The PDF is encrypted. Remove the password and upload it again.") from exc
+            raise DocumentError(_ENCRYPTED) from exc
         raise DocumentError("The PDF is damaged or incomplete and cannot be read.") from exc
     if not any(p.strip() for p in pages):
         raise DocumentError("This PDF has no text layer: scanned documents need OCR first.")

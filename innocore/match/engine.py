@@ -8,6 +8,7 @@ and across languages through glossary concepts), and the shared sectors.
 from __future__ import annotations
 
 import copy
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -366,12 +367,13 @@ class Matcher:
         ]
         # A word inside a matched concept phrase adds nothing to the explanation.
         covered = {(s.field, s.start, s.end) for m in matches if m.concept for s in m.doc_spans}
+        inside = _coverage(covered)
         # Single characters, numbers and filler words match everywhere and explain nothing.
         keep = [
             (m, term)
             for m, term in zip(matches, common, strict=True)
             if m.concept
-            or (len(term) > 1 and not term.isdigit() and term not in EXPLAIN_STOP and not _inside(m.doc_spans, covered))
+            or (len(term) > 1 and not term.isdigit() and term not in EXPLAIN_STOP and not inside(m.doc_spans))
         ]
         idf = self.bm25_.idf_ if getattr(self, "bm25_", None) is not None else None
         vocab = self.bm25_.vocab_ if idf is not None else {}
@@ -419,7 +421,30 @@ def _field_tokens(title: str, text: str) -> dict[str, list[Span]]:
 
 
 def _inside(spans: Sequence[Span], covered: set[tuple[str, int, int]]) -> bool:
-    return all(any(f == s.field and a <= s.start and s.end <= b for f, a, b in covered) for s in spans)
+    """Whether every span lies within one of the ``covered`` (field, start, end) intervals."""
+    return _coverage(covered)(spans)
+
+
+def _coverage(covered: Iterable[tuple[str, int, int]]):
+    """A test ``spans -> bool`` equal to :func:`_inside` for these intervals, in O(log n) per span.
+
+    Comparing every span with every interval was quadratic in the length of the text (a long
+    description has thousands of both). Per field, the intervals sorted by start with the
+    running maximum of their ends tell at once whether one that starts at or before a span's
+    start also ends at or after its end.
+    """
+    starts: dict[str, list[int]] = {}
+    reach: dict[str, list[int]] = {}
+    for f, a, b in sorted(covered, key=lambda c: (c[0], c[1])):
+        starts.setdefault(f, []).append(a)
+        ends = reach.setdefault(f, [])
+        ends.append(max(b, ends[-1]) if ends else b)
+
+    def within(s: Span) -> bool:
+        i = bisect_right(starts.get(s.field, ()), s.start) - 1
+        return i >= 0 and reach[s.field][i] >= s.end
+
+    return lambda spans: all(within(s) for s in spans)
 
 
 def _label(term: str, q_spans, query: Query, d_spans, doc: Document) -> str:

@@ -23,13 +23,29 @@ class ThrottleTests(BaseTestCase):
         self.assertContains(r, "Too many failed sign-in attempts")
         self.assertNotIn("_auth_user_id", self.client.session)
 
+    @override_settings(LOGIN_ADDRESS_FAILURE_LIMIT=8)
     def test_the_lock_counts_per_address_across_accounts(self):
-        for name in ["nobody1", "nobody2", "nobody3", "nobody4", "nobody5"]:
-            self.attempt("x", username=name)
+        for i in range(8):
+            self.attempt("x", username=f"nobody{i}")
         self.assertContains(self.attempt(PASSWORD), "Too many failed sign-in attempts")
         # Another address may still sign in to the same account.
         r = self.attempt(PASSWORD, address="198.51.100.7")
         self.assertEqual(r.status_code, 302)
+
+    def test_nobody_can_lock_a_staff_account_for_its_owner(self):
+        # An attacker guesses alice's password from several addresses; alice, from hers, signs in.
+        for address in ("203.0.113.20", "203.0.113.21", "203.0.113.22"):
+            for _ in range(6):
+                self.attempt("wrong-password", address=address)
+        self.assertContains(self.attempt(PASSWORD, address="203.0.113.20"), "Too many failed sign-in attempts")
+        r = self.attempt(PASSWORD, address="198.51.100.30")
+        self.assertEqual(r.status_code, 302)
+        self.assertEqual(int(self.client.session["_auth_user_id"]), self.alice.pk)
+
+    def test_a_successful_sign_in_leaves_no_attempt_behind(self):
+        self.attempt("wrong-password")
+        self.assertEqual(self.attempt(PASSWORD).status_code, 302)
+        self.assertEqual(LoginFailure.objects.count(), 1)
 
     def test_four_failures_do_not_lock_and_old_failures_expire(self):
         for _ in range(4):

@@ -18,11 +18,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from innobridge.accounts.tokens import token_create
 from innobridge.api.api import api
+from innobridge.api.links import _selectors
 from innobridge.directory import services as directory
 from innobridge.documents.models import SourceDocument
 from innobridge.lib.testing import BaseTestCase
 from innobridge.matching import services as matching
-from innobridge.programmes.models import Agreement, AgreementParty
+from innobridge.matching.models import ContactRequest, TechnologyNeed, TechnologyOffer
+from innobridge.meetings.models import MatchmakingSession, MeetingRequest
+from innobridge.meetings.permissions import can_see_request
+from innobridge.programmes.models import Agreement, AgreementParty, Delegation, Event
 
 OK, LOGIN, DENY, GONE, NOPE = "OK", "LOGIN", "DENY", "GONE", "NOPE"
 PERSONAS = ("anonymous", "other", "owner", "staff")
@@ -139,8 +143,8 @@ API_RULES = {
     "GET /api/offers/{slug}": API_PUBLIC,
     "GET /api/needs": API_PUBLIC,
     "GET /api/needs/{slug}": API_PUBLIC,
-    "GET /api/needs/{slug}/suggestions": API_PUBLIC,
-    "GET /api/offers/{slug}/suggestions": API_PUBLIC,
+    "GET /api/needs/{slug}/suggestions": API_SIGNED_IN,  # matched terms quote free text
+    "GET /api/offers/{slug}/suggestions": API_SIGNED_IN,
     "GET /api/contact-requests": API_SIGNED_IN,
     "POST /api/contact-requests": API_MEMBERS,
     "GET /api/contact-requests/{slug}": (LOGIN, GONE, OK, OK),
@@ -401,3 +405,170 @@ class AddressTests(BaseTestCase):
         self.assertEqual(sorted(with_ids), [])
         api_paths = [op for op in api_operations() if "{id}" in op or "{pk}" in op]
         self.assertEqual(api_paths, [])
+
+
+# Travel legs of a delegation plan, per persona: the page is readable as its delegation is, the
+# flights and trains only by the delegation's own organisations and staff.
+TRAVEL_SHOWN = {"anonymous": False, "other": False, "owner": True, "staff": True}
+
+
+class DelegationPlanMatrixTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from innobridge.meetings.models import TravelLeg
+        from innobridge.programmes.models import DelegationMember
+
+        cls.leg = TravelLeg.objects.select_related("delegation").first()
+        cls.delegation = cls.leg.delegation
+        # i2Cool travels with the delegation; carol's organisation does not.
+        DelegationMember.objects.get_or_create(delegation=cls.delegation, organisation=cls.i2cool)
+        DelegationMember.objects.filter(delegation=cls.delegation, organisation=cls.zehao).delete()
+        type(cls.delegation).objects.filter(pk=cls.delegation.pk).update(visibility="public")
+        if cls.delegation.visiting_id == cls.zehao.pk:
+            type(cls.delegation).objects.filter(pk=cls.delegation.pk).update(visiting=cls.i2cool)
+
+    def test_travel_legs_are_shown_to_the_delegation_and_staff_only(self):
+        url = reverse("meetings:delegation_plan", kwargs={"slug": self.delegation.slug})
+        depart = self.leg.depart.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai")).strftime("%H:%M")
+        wrong = []
+        for persona in PERSONAS:
+            self.client.logout()
+            user = {"other": self.carol, "owner": self.bob, "staff": self.alice}.get(persona)
+            if user:
+                self.client.force_login(user)
+            r = self.client.get(url)
+            legs = [leg for day in r.context["plan"].days for leg in day.legs]
+            shown = bool(legs) or depart in r.content.decode()
+            if r.status_code != 200 or shown != TRAVEL_SHOWN[persona]:
+                wrong.append(f"{persona}: {r.status_code}, travel shown {shown}")
+        self.assertEqual(wrong, [])
+
+    def test_no_other_address_serves_travel_legs(self):
+        # Travel legs reach readers through the plan page alone: no API operation, export or
+        # calendar names them. A new one must apply meetings.permissions.can_see_travel.
+        from innobridge.meetings.models import TravelLeg
+
+        fields = {f.name for f in TravelLeg._meta.get_fields()} - {"id", "delegation", "from_place", "to_place"}
+        schema = str(api.get_openapi_schema())
+        self.assertFalse([f for f in ("depart", "minutes", "travel", "leg") if f"'{f}'" in schema], fields)
+
+
+# Serialisers that name another record
+# Every GET operation (lists, and details for every record of their kind), as an anonymous caller
+# and as carol (member of another organisation): each string of each answer that is the slug of a
+# record with restricted visibility must name a record the caller may read (innobridge.api.links).
+
+# The collection an operation's path parameter comes from -> the model whose slugs fill it.
+COLLECTIONS = {
+    "/api/organisations": None,  # public directory: a few sample slugs suffice
+    "/api/people": None,
+    "/api/offers": TechnologyOffer,
+    "/api/needs": TechnologyNeed,
+    "/api/contact-requests": ContactRequest,
+    "/api/documents": None,  # staff only: the answer is 401 or 403
+    "/api/delegations": Delegation,
+    "/api/pipeline/agreements": Agreement,
+    "/api/meetings/sessions": MatchmakingSession,
+}
+RESTRICTED = (TechnologyOffer, TechnologyNeed, ContactRequest, Agreement, Delegation, Event, MatchmakingSession)
+
+
+def strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+
+
+class ExposedSlugTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.secret_offer = matching.offer_save(
+            owner=cls.i2cool, title="Secret offer", status="published", visibility="confidential"
+        )
+        cls.secret_need = matching.need_save(
+            owner=cls.i2cool, title="Secret need", status="published", visibility="confidential"
+        )
+        cls.partners_offer = matching.offer_save(
+            owner=cls.i2cool, title="Partners offer", status="published", visibility="partners"
+        )
+        cls.agreement = Agreement.objects.filter(visibility="public").first()
+        cls.agreement.offers.add(cls.secret_offer, cls.partners_offer)
+        cls.agreement.needs.add(cls.secret_need)
+        # carol's organisation asked about an offer that has since become confidential.
+        later = matching.offer_save(owner=cls.i2cool, title="Once public", status="published")
+        cls.contact = matching.contact_request_create(requester=cls.zehao, offer=later, user=cls.carol)
+        matching.offer_save(offer=later, visibility="confidential")
+        # A public session of a confidential delegation.
+        secret_delegation = Delegation.objects.first()
+        Delegation.objects.filter(pk=secret_delegation.pk).update(visibility="confidential")
+        cls.session = MatchmakingSession.objects.first()
+        MatchmakingSession.objects.filter(pk=cls.session.pk).update(
+            visibility="public", status="published", delegation=secret_delegation
+        )
+        cls.carol_token = token_create(user=cls.carol, name="links")[1]
+
+    def readable(self, user, obj) -> bool:
+        if isinstance(obj, MeetingRequest):
+            return can_see_request(user, obj)
+        return _selectors()[obj._meta.label_lower](user).filter(pk=obj.pk).exists()
+
+    def restricted_slugs(self) -> dict[str, object]:
+        found = {o.slug: o for model in RESTRICTED for o in model.objects.all()}
+        found.update({r.slug: r for r in MeetingRequest.objects.all()})
+        return found
+
+    def answers(self, headers):
+        schema = api.get_openapi_schema()
+        for path, operations in schema["paths"].items():
+            if "get" not in operations:
+                continue
+            if "{" not in path:
+                yield path, self.client.get(path, {"page_size": 100}, headers=headers)
+                continue
+            collection = path.split("/{")[0]
+            self.assertIn(collection, COLLECTIONS, f"say where the slugs of {path} come from")
+            model = COLLECTIONS[collection]
+            slugs = [o.slug for o in model.objects.all()] if model else ["i2cool", "no-such-record"]
+            for slug in slugs:
+                url = path.replace("{slug}", slug)
+                yield url, self.client.get(url, headers=headers)
+
+    def test_no_answer_names_a_record_the_caller_cannot_read(self):
+        from django.contrib.auth.models import AnonymousUser
+
+        restricted = self.restricted_slugs()
+        leaks = []
+        seen_ok = 0
+        for user, headers in ((AnonymousUser(), {}), (self.carol, {"Authorization": f"Bearer {self.carol_token}"})):
+            for url, r in self.answers(headers):
+                if r.status_code != 200:
+                    continue
+                seen_ok += 1
+                for text in set(strings(r.json())):
+                    obj = restricted.get(text)
+                    if obj is not None and not self.readable(user, obj):
+                        leaks.append(f"{user} {url}: {obj._meta.model_name} {text}")
+        self.assertGreater(seen_ok, 20)
+        self.assertEqual(leaks, [])
+
+    def test_the_caller_still_sees_the_links_they_may_read(self):
+        added = {self.secret_offer.slug, self.partners_offer.slug}
+        public = set(
+            self.agreement.offers.filter(visibility="public", status="published").values_list("slug", flat=True)
+        )
+        r = self.client.get(f"/api/pipeline/agreements/{self.agreement.slug}")
+        self.assertEqual(set(r.json()["offers"]), public - added)
+        headers = {"Authorization": f"Bearer {self.carol_token}"}
+        r = self.client.get(f"/api/pipeline/agreements/{self.agreement.slug}", headers=headers)
+        self.assertEqual(set(r.json()["offers"]), public - added | {self.partners_offer.slug})
+        self.client.force_login(self.alice)
+        r = self.client.get(f"/api/pipeline/agreements/{self.agreement.slug}")
+        self.assertTrue(added <= set(r.json()["offers"]))
+        self.assertIn(self.secret_need.slug, r.json()["needs"])

@@ -80,14 +80,21 @@ class VisibilityTests(ApiTestCase):
         self.assertAlmostEqual(sum(first["contributions"].values()), first["score"], places=1)
         self.assertIn("green-tech", first["shared_sectors"])
         self.assertTrue(first["terms"])
-        anonymous = self.api(f"/needs/{self.need.slug}/suggestions").json()
-        self.assertFalse(TEASER_HIDDEN & anonymous[0]["offer"].keys())
+
+    def test_anonymous_callers_get_no_suggestions_as_on_the_pages(self):
+        # Matched terms quote descriptions that anonymous readers may not see.
+        for path in (f"/needs/{self.need.slug}/suggestions", f"/offers/{self.cooling.slug}/suggestions"):
+            r = self.api(path)
+            self.assertEqual(r.status_code, 401, path)
+            self.assertNotIn("terms", r.content.decode())
+        page = self.client.get(self.need.get_absolute_url())
+        self.assertEqual(page.context["suggestions"], [])
 
     def test_suggestions_for_an_unreadable_record_are_404(self):
         slug = self.needs[CONFIDENTIAL].slug
         self.assertEqual(self.api(f"/needs/{slug}/suggestions", self.carol).status_code, 404)
         slug = self.offers[CONFIDENTIAL].slug
-        self.assertEqual(self.api(f"/offers/{slug}/suggestions").status_code, 404)
+        self.assertEqual(self.api(f"/offers/{slug}/suggestions", self.carol).status_code, 404)
         self.assertEqual(self.api(f"/offers/{slug}/suggestions", self.bob).status_code, 200)
 
     def test_suggested_needs_for_an_offer_are_explained(self):

@@ -110,7 +110,9 @@ class CommitTests(UploadedReleaseTestCase):
         self.assertIn("藍海新材", [a.text for a in org.aliases.all()])
         ev = Evidence.objects.get(object_id=org.pk, content_type__model="organisation")
         self.assertEqual(ev.quote, "煙台藍海新材料有限公司")
-        self.assertContains(self.client.get(org.get_absolute_url()), "source: press release of 2024-03-12 (version 1), paragraph")
+        self.assertContains(
+            self.client.get(org.get_absolute_url()), "source: press release of 2024-03-12 (version 1), paragraph"
+        )
         contact = Person.objects.get(name_zh_hant="陳美玲")
         self.assertEqual(contact.email, "mei@example.org")
         self.assertTrue(contact.positions.filter(organisation__slug="hkstp").exists() or True)

@@ -26,3 +26,25 @@ def language_links(context) -> list[dict]:
 def page_url(context, page_number: int) -> str:
     qs = context.get("querystring", "")
     return f"?{qs}&page={page_number}" if qs else f"?page={page_number}"
+
+
+@register.filter
+def shortened(text: str | None) -> str:
+    """A stored text cut to PAGE_TEXT characters, saying so: older records may hold more than forms allow."""
+    from django.utils.translation import gettext as _
+
+    from innobridge.lib.limits import PAGE_TEXT
+
+    text = text or ""
+    if len(text) <= PAGE_TEXT:
+        return text
+    note = _("[shortened: the first %(shown)s of %(total)s characters]") % {"shown": PAGE_TEXT, "total": len(text)}
+    return f"{text[:PAGE_TEXT]} … {note}"
+
+
+@register.filter
+def shown_name(user, viewer) -> str:
+    """A user's name as ``viewer`` may see it (user names for staff only): see accounts.permissions."""
+    from innobridge.accounts.permissions import display_name
+
+    return display_name(user, viewer=viewer)

@@ -51,6 +51,20 @@ class FeedbackTests(MatchingTestCase):
         self.assertEqual(r.status_code, 302)
         self.assertEqual(MatchFeedback.objects.get().side, "offer")
 
+    def test_feedback_on_a_record_the_caller_cannot_see_is_404_and_stores_nothing(self):
+        # hugo owns the need; the offer is confidential to i2Cool. The answer must be the one an
+        # unknown slug gets, so it neither stores the verdict nor confirms that the offer exists.
+        from innobridge.matching import services
+
+        secret = services.offer_save(
+            owner=self.i2cool, title="Secret cooling coating", status="published", visibility="confidential"
+        )
+        self.login(self.hugo)
+        unknown = self.client.post(f"/en/feedback/{self.need.slug}/offer-0000000000/need/", {"verdict": "relevant"})
+        hidden = self.client.post(self.url(secret), {"verdict": "not_relevant", "reason": "other"})
+        self.assertEqual((unknown.status_code, hidden.status_code), (404, 404))
+        self.assertFalse(MatchFeedback.objects.exists())
+
     def test_a_forged_side_is_404(self):
         self.login(self.alice)
         self.assertEqual(

@@ -58,3 +58,26 @@ class SuggestionButtonTests(MatchingTestCase):
         )
         self.assertEqual(response.status_code, 404)
         self.assertFalse(MeetingRequest.objects.filter(requester=self.buyer).exists())
+
+    def test_the_next_address_cannot_send_the_reader_to_another_site(self):
+        self.login(self.erin)
+        for back in (
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example/",
+            "\\\\evil.example",
+            "/\t/evil.example",
+        ):
+            MeetingRequest.objects.filter(session=self.open_session).delete()
+            response = self.client.post(
+                "/en/meetings/from-suggestion/",
+                {
+                    "kind": "offer",
+                    "record": self.cooling.slug,
+                    "from": self.need.slug,
+                    "session": self.open_session.slug,
+                    "next": back,
+                },
+            )
+            self.assertEqual(response.status_code, 302, back)
+            self.assertEqual(response["Location"], self.open_session.get_absolute_url(), back)

@@ -78,6 +78,24 @@ class MilestonePagesTests(SmallWorldTestCase):
         self.client.force_login(self.staff)
         self.assertContains(self.client.get(self.url), "evidence")
 
+    def test_partners_see_names_of_possible_owners_never_user_names(self):
+        from innobridge.pipeline.models import Milestone
+
+        self.staff.first_name, self.staff.last_name = "Ada", "Wong"
+        self.staff.save()
+        quiet = type(self.staff).objects.create_user("ops-admin-7", is_staff=True)  # no full name
+        Milestone.objects.create(agreement=self.a1, title_en="Pilot", due="2030-01-01", owner=quiet)
+        self.client.force_login(self.member)
+        form, page = self.client.get(self.url), self.client.get("/en/agreements/a1/")
+        self.assertContains(form, "Ada Wong")
+        self.assertContains(form, "InnoBridge staff")
+        self.assertContains(page, "<td>InnoBridge staff</td>", html=False)
+        for shown in (form, page):
+            self.assertNotContains(shown, "ops-admin-7")
+            self.assertNotContains(shown, ">staff<")
+        self.client.force_login(self.staff)  # staff see user names, to tell people apart
+        self.assertContains(self.client.get(self.url), "ops-admin-7")
+
     def test_a_milestone_needs_a_title_and_a_due_date(self):
         self.client.force_login(self.staff)
         r = self.client.post(self.url, {"due": "", "status": "open"})
