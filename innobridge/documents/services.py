@@ -209,30 +209,36 @@ def known_names() -> dict:
 
     Passed to the extractor on every ingestion, so an alias accepted today is recognised with its
     exact boundaries tomorrow and a rejected fragment is not proposed again, without a code change.
-    Bounded: the most recent names only, so a large directory does not slow every upload.
+    Bounded: the most recently changed names only, so a large directory does not slow every upload.
     """
     from innobridge.directory.models import Alias
 
-    limit = KNOWN_LIMIT
+    orgs = list(
+        Organisation.objects.order_by("-last_updated").values_list(
+            "pk", "name_zh_hant", "name_zh_hans", "name_en", "kind"
+        )[:KNOWN_LIMIT]
+    )
+    aliases: dict[int, list[str]] = {}
+    for org_id, text in Alias.objects.filter(organisation_id__in=[o[0] for o in orgs]).values_list(
+        "organisation_id", "text"
+    ):
+        aliases.setdefault(org_id, []).append(text)
     organisations = [
-        {"name": n, "kind": k}
-        for o_hant, o_hans, o_en, k in Organisation.objects.order_by("-last_updated").values_list(
-            "name_zh_hant", "name_zh_hans", "name_en", "kind"
-        )[:limit]
-        for n in {o_hant, o_hans, o_en}
-        if n
+        {"name": name, "aliases": aliases.get(pk, []), "kind": kind}
+        for pk, hant, hans, en, kind in orgs
+        for name in dict.fromkeys(n for n in (hant, hans, en) if n)
     ]
-    organisations += [
-        {"name": a, "kind": k, "alias": True}
-        for a, k in Alias.objects.order_by("-pk").values_list("text", "organisation__kind")[:limit]
+    people = [
+        {"name": name}
+        for row in Person.objects.order_by("-last_updated").values_list("name_zh_hant", "name_zh_hans", "name_en")[
+            :KNOWN_LIMIT
+        ]
+        for name in dict.fromkeys(n for n in row if n)
     ]
     places = [
-        {"name": n, "kind": k}
-        for p_hant, p_hans, p_en, k in Place.objects.values_list("name_zh_hant", "name_zh_hans", "name_en", "kind")[
-            :limit
-        ]
-        for n in {p_hant, p_hans, p_en}
-        if n
+        {"name": name, "kind": kind}
+        for *names, kind in Place.objects.values_list("name_zh_hant", "name_zh_hans", "name_en", "kind")[:KNOWN_LIMIT]
+        for name in dict.fromkeys(n for n in names if n)
     ]
     rejected = sorted(
         {
@@ -240,14 +246,14 @@ def known_names() -> dict:
             for p in Proposal.objects.filter(
                 decision=Proposal.Decision.REJECTED,
                 kind__in=[Proposal.Kind.ORGANISATION, Proposal.Kind.PERSON, Proposal.Kind.PLACE],
-            ).order_by("-pk")[:limit]
+            ).order_by("-pk")[:KNOWN_LIMIT]
         }
         - {""}
     )
-    return {"organizations": organisations, "places": places, "rejected": rejected}
+    return {"organizations": organisations, "people": people, "places": places, "rejected": rejected}
 
 
-KNOWN_LIMIT = 20000
+KNOWN_LIMIT = 5000
 SURE = ("exact", "alias", "variant")
 
 

@@ -320,7 +320,10 @@ class LearningFromReviewTests(BaseTestCase):
         self.assertIn(place.data["name"], services.known_names()["rejected"])
         organisation_save(kind="government", name_zh_hans="济南市科学技术局", aliases=["济南市科技局"])
         known = services.known_names()
-        self.assertIn({"name": "济南市科技局", "kind": "government", "alias": True}, known["organizations"])
+        self.assertIn(
+            {"name": "济南市科学技术局", "aliases": ["济南市科技局"], "kind": "government"}, known["organizations"]
+        )
+        self.assertIn({"name": "周乃翔"}, known["people"])
         with mock.patch("innobridge.documents.services.analyse", wraps=services.analyse) as analyse:
             services.document_ingest(data=b"another text", filename="x.txt", limit=10**6)
-        self.assertIn("济南市科技局", {o["name"] for o in analyse.call_args.kwargs["known"]["organizations"]})
+        self.assertIn("济南市科学技术局", {o["name"] for o in analyse.call_args.kwargs["known"]["organizations"]})
