@@ -11,9 +11,11 @@ import re
 
 from innocore.ingest.clean import CleanDocument
 from innocore.ingest.events import Context, find_events
+from innocore.ingest.lexicon import Lexicon, find_government_units, find_names, lexicon
 from innocore.ingest.orgs import (
     CJK,
     EN_ORG_WORDS,
+    GENERIC_ORG,
     ORG_SUFFIXES,
     Found,
     en_variant_of,
@@ -31,16 +33,20 @@ from innocore.text import detect_script, fold
 _PARK_COMPANY = re.compile(r"(?:園區公司|园区公司|園區企業|园区企业|Science Park company|科學園公司|科学园公司)\s*$")
 
 
-def extract(doc: CleanDocument) -> dict:
+def extract(doc: CleanDocument, known: dict | None = None) -> dict:
+    """The programme facts of ``doc``. ``known`` is what the platform already knows (see
+    ``lexicon.lexicon``): known names are found with their exact boundaries, rejected strings never
+    proposed; without it, only the built-in gazetteers are used."""
     text = doc.text
     folded = fold_same(text)
-    members = _members(doc)
+    lex = lexicon(known)
+    members = [m for m in _members(doc) if not lex.is_rejected(m["name"])]
     listed = [
         Found(m["name"], *m["evidence"], {"kind": kind_of(m["name"]), "boundary": "hard"})
         for m in members
         if text[m["evidence"][0] : m["evidence"][1]] == m["name"]
     ]
-    found = find_organisations(text, folded, listed)
+    found = find_organisations(text, folded, listed, _known_orgs(text, folded, lex), lex.is_rejected)
     clean_names = {f.text for f in found if f.extra.get("boundary") == "hard"}
     found = snap_to_known(found, clean_names, text)
     found = _every_occurrence(found, clean_names, text)
@@ -104,6 +110,22 @@ def extract(doc: CleanDocument) -> dict:
         "contacts": contacts,
         "evidence": {"title": [head[0].start, head[-1].end] if head else None},
     }
+
+
+def _known_orgs(text: str, folded: str, lex: Lexicon) -> list[Found]:
+    """Occurrences of known organisations and of regional government units, longest first where they
+    overlap."""
+    hits = [(s, e, lex.organisations[n]) for s, e, n in find_names(lex.organisations, text, folded)]
+    hits += [(s, e, "government") for s, e in find_government_units(folded)]
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    out: list[Found] = []
+    for s, e, kind in hits:
+        if out and s < out[-1].end:
+            continue
+        if lex.is_rejected(text[s:e]) or fold(text[s:e]) in GENERIC_ORG:
+            continue
+        out.append(Found(text[s:e], s, e, {"kind": kind, "boundary": "hard", "known": True}))
+    return out
 
 
 def _every_occurrence(found: list[Found], names: set[str], text: str) -> list[Found]:

@@ -377,10 +377,21 @@ def _overlaps(a: Found, b: Found) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def find_organisations(text: str, folded: str, extra: list[Found] = ()) -> list[Found]:
+def find_organisations(
+    text: str, folded: str, extra: list[Found] = (), known: list[Found] = (), rejected=None
+) -> list[Found]:
     """Every organisation mention, longest first where mentions overlap, with short prefixes snapped away:
-    a name glued to the verb before it (接見科技園公司) becomes the name seen elsewhere (科技園公司)."""
-    candidates = _cjk_candidates(text, folded) + _en_candidates(text) + list(extra)
+    a name glued to the verb before it (接見科技園公司) becomes the name seen elsewhere (科技園公司).
+
+    ``known`` are occurrences of names known before reading (the gazetteer of public bodies, names the
+    platform accepted): a candidate that cuts one, crosses it or glues words before it gives way to it.
+    ``rejected(name)`` tells a string reviewers struck out; it is never proposed."""
+    candidates = [
+        c
+        for c in _cjk_candidates(text, folded) + _en_candidates(text) + list(extra)
+        if not _gives_way(c, known, folded) and not (rejected and rejected(c.text))
+    ]
+    candidates += list(known)
     ordered = sorted(candidates, key=lambda f: (f.start, -(f.end - f.start)))
     out: list[Found] = []
     for f in ordered:
@@ -390,6 +401,29 @@ def find_organisations(text: str, folded: str, extra: list[Found] = ()) -> list[
             continue
         out.append(f)
     return out
+
+
+_PLACE_PREFIX = re.compile(r"(?:国家|中国|中央|国务院|中共|中华人民共和国)$")
+
+
+def _gives_way(c: Found, known: list[Found], folded: str) -> bool:
+    """Whether candidate ``c`` is a wrong cut of a known name: inside it, crossing it, or the known name with
+    words before it that are not a place (他感谢山东省政府 for 山东省政府; 上海临港集团 keeps 上海)."""
+    from innocore.ingest.places import is_place_prefix
+
+    for k in known:
+        if not (c.start < k.end and k.start < c.end) or (c.start, c.end) == (k.start, k.end):
+            continue
+        if k.start <= c.start and c.end <= k.end:
+            return True  # 内地事务局 inside 政制及内地事务局
+        if c.start < k.start and c.end > k.end:
+            continue  # the known name inside a longer name
+        if c.start >= k.start or c.end < k.end:
+            return c.start > k.start or c.end < k.end  # crossing
+        prefix = folded[c.start : k.start]
+        if _CJK_CHAR.search(prefix) and not (is_place_prefix(prefix) or _PLACE_PREFIX.search(prefix)):
+            return True
+    return False
 
 
 def snap_to_known(found: list[Found], known: set[str], text: str) -> list[Found]:

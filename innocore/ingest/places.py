@@ -8,8 +8,9 @@ place is listed once under its first mention (山東 then 山東省 is one entry
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from innocore.ingest.orgs import CJK, left_boundary
+from innocore.ingest.orgs import CJK, fold_same, left_boundary
 from innocore.text import fold
 
 # One entry per place: kind, then its names (Simplified Chinese and English). Variants of one place share
@@ -120,7 +121,6 @@ GAZETTEER: list[tuple[str, tuple[str, ...]]] = [
     ("zone", ("中东", "Middle East")),
     ("zone", ("东盟", "ASEAN")),
     ("zone", ("欧洲", "Europe")),
-    ("zone", ("一带一路", "Belt and Road")),
     ("site", ("香港科学园", "Hong Kong Science Park")),
     ("site", ("创新中心", "InnoCentre")),
     ("site", ("数码港", "Cyberport")),
@@ -141,6 +141,29 @@ GAZETTEER: list[tuple[str, tuple[str, ...]]] = [
     ("site", ("日照港", "Rizhao Port")),
     ("site", ("烟台港", "Yantai Port")),
 ]
+
+
+def _merge_world() -> None:
+    """Countries, world cities, further mainland provinces and cities and world regions from
+    data/world_places.tsv: a name already listed joins its entry, so that variants stay one place."""
+    by_name = {n: i for i, (_k, names) in enumerate(GAZETTEER) for n in names}
+    for line in (Path(__file__).parent / "data" / "world_places.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, names_text = line.split("\t")
+        names = tuple(fold_same(n.strip()) if re.search(f"[{CJK}]", n) else n.strip() for n in names_text.split("|"))
+        names = tuple(dict.fromkeys(names))
+        i = next((by_name[n] for n in names if n in by_name), None)
+        if i is None:
+            GAZETTEER.append((kind, names))
+            i = len(GAZETTEER) - 1
+        else:
+            GAZETTEER[i] = (GAZETTEER[i][0], tuple(dict.fromkeys(GAZETTEER[i][1] + names)))
+        for n in names:
+            by_name.setdefault(n, i)
+
+
+_merge_world()
 # Not places in the annotation sense: regions too generic to record.
 GENERIC = {"内地", "海外", "国际", "本地", "两地", "全球", "全国", "the Mainland", "overseas"}
 
@@ -207,6 +230,8 @@ def find_places(
         return (s, e) not in exact and not any(a < e and s < b for a, b in blocked)
 
     for m in _CJK_PLACES.finditer(folded):
+        if folded.startswith("时间", m.end()):
+            continue  # 北京时间: a time zone
         key, kind = _INDEX[m.group()]
         mentions.append((m.start(), m.end(), kind, key))
     for m in _EN_PLACES.finditer(text):
@@ -265,6 +290,19 @@ def find_places(
             surface = surface.title()
         places[key] = {"name": surface, "kind": kind, "evidence": [s, e]}
     return list(places.values())
+
+
+def is_place_prefix(folded: str) -> bool:
+    """Whether ``folded`` is only places' names (香港, 山东省, 深圳市南山区): the start of a longer name."""
+    pos = 0
+    while pos < len(folded):
+        m = _CJK_PLACES.match(folded, pos)
+        if not m:
+            return False
+        pos = m.end()
+        if folded[pos : pos + 1] in ("省", "市", "区", "县"):
+            pos += 1
+    return pos > 0
 
 
 _COUNTED = re.compile(r"[一二三四五六七八九十两几多数\d]+[个间家座所]")
