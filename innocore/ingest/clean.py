@@ -154,8 +154,51 @@ def _trailing_space_marks_end(lines: list[str | None], width: float) -> bool:
     return sum(1 for x in open_ended if x.endswith(" ")) / len(open_ended) < 0.5
 
 
+# Web page furniture around a story copied from a news site. The story ends at its end mark ((完), the
+# editor's name) or where the page's own lists begin (related news, copyright, licence numbers).
+_STORY_END = re.compile(
+    r"[（(]\s*完\s*[)）]|[【\[]\s*(?:責任編輯|责任编辑|編輯|编辑|责编|責編)\s*[:：]"
+    r"|^\s*(?:相關新聞|相关新闻|相關推薦|相关推荐|相關閱讀|相关阅读|延伸閱讀|延伸阅读|熱點推薦|热点推荐|猜你喜歡|猜你喜欢"
+    r"|更多新聞|更多新闻|熱門新聞|热门新闻|精彩推薦|精彩推荐|推荐阅读|推薦閱讀"
+    r"|Related (?:News|Articles|Stories|Links)|More (?:News|Stories)|Read more)\s*[|:：>»]?\s*$"
+    r"|^\s*(?:版權所有|版权所有|Copyright\b|©|All Rights Reserved|想爆料|本網站|本网站)"
+    r"|ICP备|ICP證|ICP证|公网安备",
+    re.I,
+)
+# Lines of page chrome anywhere: breadcrumbs, share buttons, print links, "original title".
+_CHROME_LINE = re.compile(
+    r"^\s*(?:首頁|首页|当前位置|當前位置|您的位置|您现在的位置|Home)\s*(?:->|>|»|/|:|：|\||$)"
+    r"|^\s*(?:分享到|分享至|Share(?: this)?|打印|列印|Print|返回顶部|返回頂部|字號|字号|【?字体|【?字體)\s*[:：]?"
+    r"|^\s*(?:[|｜]\s*)+$",
+    re.I,
+)
+# Credits before a paragraph: 圖源:香港特區政府新聞處, 图片来源：…, "Photo: …" (up to the first space).
+_CREDIT = re.compile(
+    r"^\s*(?:圖源|图源|圖片來源|图片来源|圖片|图片|攝影|摄影|Photo(?: credit)?)\s*[:：]\s*\S+\s+", re.I
+)
+
+
+def _without_page_furniture(text: str) -> str:
+    """The story of a copied web page: chrome lines dropped, credits cut, and nothing after the end mark."""
+    out = []
+    for line in text.split("\n"):
+        end = _STORY_END.search(line)
+        if end:
+            if line[: end.start()].strip():
+                out.append(line[: end.start()].rstrip())
+            break
+        if _CHROME_LINE.match(line):
+            continue
+        credit = _CREDIT.match(line)
+        if credit and line[credit.end() :].strip():
+            line = line[credit.end() :]
+        line = re.sub(r"\s*(?:分享到|分享至)\s*[:：]?\s*$", "", line)
+        out.append(line)
+    return "\n".join(out)
+
+
 def clean(text: str, *, structured: bool = False) -> CleanDocument:
-    lines = _raw_lines(text, structured)
+    lines = _raw_lines(_without_page_furniture(text), structured)
     lengths = [len(x.rstrip()) for x in lines if x]
     width = statistics.quantiles(lengths, n=10)[-1] if len(lengths) >= 10 else max(lengths, default=0)
     space_ends = _trailing_space_marks_end(lines, width)

@@ -38,6 +38,11 @@ ORG_SUFFIXES = [
     ("厅", "government"),
     ("局", "government"),
     ("共同体", "alliance"),
+    ("联合会", "alliance"),
+    ("促进会", "alliance"),
+    ("基金会", "alliance"),
+    ("交易所", "enterprise"),
+    ("机构", "government"),
     ("联盟", "alliance"),
     ("协会", "alliance"),
     ("商会", "alliance"),
@@ -194,9 +199,12 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
             if i != -1 and i < start <= i + len(phrase):
                 start, why = left_boundary(folded, i)
                 break
+        start, why = _join_over_conjunction(folded, start, why)
         name = folded[start:end]
         if len(name) < 4 or name in GENERIC_ORG or _DESCRIPTOR.search(name) or _NOT_A_BODY.search(name):
             continue
+        if name.endswith("机构") and not (_starts_with_place(folded, start) and len(_strip_place(name)) >= 4):
+            continue  # 科研机构, 中介服务机构: a kind of body, not a name
         kind = kind_of(text[start:end])
         out.append(Found(text[start:end], start, end, {"kind": kind, "boundary": why}))
     # Quoted names: 「綠色產業與環境安全創新創業共同體」
@@ -226,6 +234,39 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
             name = text[f.start : f.start + prefix.end()] + text[s:e]
             out.append(Found(name, s, e, {"kind": "government", "boundary": "hard", "coordinated": True}))
     return out
+
+
+def _starts_with_place(folded: str, start: int) -> bool:
+    from innocore.ingest.places import starts_with_place
+
+    return starts_with_place(folded, start)
+
+
+def _is_place_prefix(part: str) -> bool:
+    from innocore.ingest.places import is_place_prefix
+
+    return is_place_prefix(part)
+
+
+def _strip_place(name: str) -> str:
+    from innocore.ingest.places import _CJK_PLACES
+
+    m = _CJK_PLACES.match(name)
+    return name[m.end() :] if m else name
+
+
+def _join_over_conjunction(folded: str, start: int, why: str) -> tuple[int, str]:
+    """香港廣州創新及科技協會: a name cut at 及/和/与 goes on to the left when the words there begin with a
+    place and are not a name of their own (山東省科技廳及商務廳 stays two departments)."""
+    if why != "word" or start < 3 or folded[start - 1] not in "及和与":
+        return start, why
+    left, left_why = left_boundary(folded, start - 1, limit=12)
+    part = folded[left : start - 1]
+    if len(part) < 2 or not _starts_with_place(folded, left) or _SUFFIX_RE.search(part[-3:]):
+        return start, why
+    if _is_place_prefix(part) or re.search("(?:区|园|港|城|中心|市|省|县)$", part):
+        return start, why  # 數碼港及香港城市大學, 濟南市高新區及齊魯工業大學: two names
+    return left, left_why
 
 
 def _en_candidates(text: str) -> list[Found]:

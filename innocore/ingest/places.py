@@ -292,6 +292,10 @@ def find_places(
     return list(places.values())
 
 
+def starts_with_place(folded: str, start: int) -> bool:
+    return _CJK_PLACES.match(folded, start) is not None
+
+
 def is_place_prefix(folded: str) -> bool:
     """Whether ``folded`` is only places' names (香港, 山东省, 深圳市南山区): the start of a longer name."""
     pos = 0
