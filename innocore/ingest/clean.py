@@ -264,7 +264,8 @@ def _label(paragraphs_text: list[str]) -> CleanDocument:
             if para.kind == "highlight":
                 section = "highlights"
             continue
-        if i == 0 and dateline_index is None:
+        # A first paragraph of several sentences is the story's lead, not a headline.
+        if i == 0 and dateline_index is None and len(re.findall(r"[。！？!?](?!$)", t)) < 1:
             para.kind = "headline"
             continue
         if _CONTACTS.search(t[:20]):

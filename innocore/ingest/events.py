@@ -236,7 +236,11 @@ def _agreements_in_sentence(ctx: Context, s: int, e: int) -> list[dict]:
         if _PLANNED.search(text[max(s, v - 12) : v]):
             continue
         clause_start = max([s] + [text.rfind(c, s, v) + 1 for c in "，,;；：:"])
+        # 甲局局長王永平今天與乙市副市長劉應力，簽署…: a comma between the signatories and the verb.
+        if clause_start > s and not ctx.orgs_in(clause_start, v) and not ctx.people_in(clause_start, v):
+            clause_start = max([s] + [text.rfind(c, s, clause_start - 1) + 1 for c in "，,;；：:"])
         masked = ctx.masked(clause_start, v)
+        two_sides = False
         if re.search(r"[A-Za-z]", text[v : v + 6]):
             parties = _english_parties(ctx, s, v, e, verb)
         else:
@@ -252,9 +256,14 @@ def _agreements_in_sentence(ctx: Context, s: int, e: int) -> list[dict]:
                 right = _orgs_of(ctx, [(a, b, n, "org") for a, b, n in ctx.orgs_in(right_start, v)])
                 if not right:
                     right = _orgs_of(ctx, [(a, b, n, "person") for a, b, n in ctx.people_in(right_start, v)])
-                parties = _group_before(ctx, s, c) + right
+                left = _group_before(ctx, s, c)
+                parties = left + right
+                # 甲局局長與乙市副市長簽署: a signatory without a stated organisation still makes a side.
+                two_sides = (ctx.orgs_in(clause_start, c) or ctx.people_in(clause_start, c)) and (
+                    ctx.orgs_in(right_start, v) or ctx.people_in(right_start, v)
+                )
         parties = list(dict.fromkeys(p for p in parties if p))
-        if len(parties) < 2:
+        if len(parties) < 2 and not (parties and two_sides):
             continue
         tail = text[verb.end() : e]
         kind_text = re.split(r"[，,。;；]", tail, maxsplit=1)[0] or text[s:e]

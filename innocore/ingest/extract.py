@@ -11,7 +11,7 @@ import re
 
 from innocore.ingest.clean import CleanDocument
 from innocore.ingest.events import Context, find_events
-from innocore.ingest.lexicon import Lexicon, find_government_units, find_names, lexicon
+from innocore.ingest.lexicon import Lexicon, find_government_units, find_names, find_signing_regions, lexicon
 from innocore.ingest.orgs import (
     CJK,
     EN_ORG_WORDS,
@@ -74,6 +74,8 @@ def extract(doc: CleanDocument, known: dict | None = None) -> dict:
                 "parent": None,
                 "evidence": m["evidence"],
             }
+    if not members:
+        members = _prose_members(doc, mentions, organisations)
     _park_companies(text, mentions, organisations, members)
     people = find_people(text, folded, mentions, organisations)
     contacts = _contacts(doc, organisations, alias_to_full)
@@ -113,10 +115,10 @@ def extract(doc: CleanDocument, known: dict | None = None) -> dict:
 
 
 def _known_orgs(text: str, folded: str, lex: Lexicon) -> list[Found]:
-    """Occurrences of known organisations and of regional government units, longest first where they
-    overlap."""
+    """Occurrences of known organisations, of regional government units and of cities signing as
+    governments, longest first where they overlap."""
     hits = [(s, e, lex.organisations[n]) for s, e, n in find_names(lex.organisations, text, folded)]
-    hits += [(s, e, "government") for s, e in find_government_units(folded)]
+    hits += [(s, e, "government") for s, e in find_government_units(folded) + find_signing_regions(folded)]
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     out: list[Found] = []
     for s, e, kind in hits:
@@ -278,6 +280,35 @@ def _member_items(paragraphs: list) -> list[tuple[object, object]]:
             if len(run) >= 2:
                 items.extend((q, p) for q in run)
     return items
+
+
+_PROSE_MEMBERS = re.compile(
+    r"(?:代表團|代表团|訪問團|访问团|考察團|考察团|交流團|交流团|訪港團|访港团)(?:的)?(?:成員|成员|團員|团员)"
+    r"(?:來自|来自|包括|包含|有|涵蓋|涵盖|為|为)+"
+    r"|(?:the )?(?:delegation|delegates)(?: members)? (?:comprises|comprised|includes|included|consists of|"
+    r"consisted of|is made up of|was made up of)"
+    r"(?: (?:representatives|members|senior executives|leaders) (?:of|from))?",
+    re.I,
+)
+
+
+def _prose_members(doc: CleanDocument, mentions: list, organisations: dict) -> list[dict]:
+    """The organisations a sentence says the delegation is made of (代表團成員包括甲、乙和丙的主要負責人;
+    "the delegation comprises representatives of A, B and C"): a run of names joined by list words."""
+    text = doc.text
+    out: list[dict] = []
+    for p in doc.of_kind("body", "dateline"):
+        for m in _PROSE_MEMBERS.finditer(text, p.start, p.end):
+            pos = m.end()
+            for s, e, name in mentions:
+                if s < pos:
+                    continue
+                if not re.fullmatch(r"\s*(?:[、,，及和与與]|以及|and|the|,\s*and)*\s*", text[pos:s]):
+                    break
+                if organisations.get(name) and name not in (x["name"] for x in out):
+                    out.append({"name": name, "evidence": [s, e], "intro": m.group()})
+                pos = e
+    return out
 
 
 def _members(doc: CleanDocument) -> list[dict]:

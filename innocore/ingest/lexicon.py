@@ -121,6 +121,31 @@ def find_names(names: dict[str, object], text: str, folded: str) -> list[tuple[i
     return hits
 
 
+def find_signing_regions(folded: str) -> list[tuple[int, int]]:
+    """A city or province that signs as a government: 青岛市与香港贸发局签署, 与广州市签署. Only written with
+    its level (市, 省) and standing beside the conjunction of a signing clause."""
+    return [m.span(1) if m.group(1) else m.span(2) for m in _signing_region_pattern().finditer(folded)]
+
+
+@cache
+def _signing_region_pattern() -> re.Pattern:
+    from innocore.ingest.places import GAZETTEER
+
+    regions = {
+        re.sub("[省市]$", "", n)
+        for kind, names in GAZETTEER
+        if kind in ("province", "city")
+        for n in names
+        if re.fullmatch(f"[{CJK}]{{2,}}", n)
+    }
+    alt = "(?:" + "|".join(map(re.escape, sorted(regions, key=len, reverse=True))) + ")[省市]"
+    sign = "(?:签署|签订|签约|簽署|簽訂|簽約)"
+    return re.compile(
+        rf"(?:^|(?<=[，,。；;：:\s]))({alt})(?=(?:分别)?(?:与|和|同)[^。，,；;]{{2,40}}?{sign})"
+        rf"|(?<=与|和|同)({alt})(?=(?:在[{CJK}]{{1,6}})?{sign})"
+    )
+
+
 def find_government_units(folded: str) -> list[tuple[int, int]]:
     """Spans of a region's government unit: 山东省人民政府, 深圳市科技创新局, 山东省商务厅."""
     return [(m.start(), m.end()) for m in _unit_pattern().finditer(folded)]

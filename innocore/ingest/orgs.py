@@ -35,6 +35,10 @@ ORG_SUFFIXES = [
     ("管理委员会", "government"),
     ("管委会", "government"),
     ("委员会", "government"),
+    ("办公室", "government"),
+    ("办事处", "government"),
+    ("促进中心", "government"),
+    ("署", "government"),
     ("厅", "government"),
     ("局", "government"),
     ("共同体", "alliance"),
@@ -99,7 +103,7 @@ GENERIC_ORG = {
 }
 # Words that end like an organisation but name something else: 產業佈局, 新發展格局, 展廳.
 _NOT_A_BODY = re.compile(
-    "(?:布局|格局|大局|开局|结局|当局|全局|时局|僵局|政局|展厅|大厅|餐厅|客厅|会议厅|宴会厅|展览厅|"
+    "(?:签署|部署|布署|联署|连署|布局|格局|大局|开局|结局|当局|全局|时局|僵局|政局|展厅|大厅|餐厅|客厅|会议厅|宴会厅|展览厅|"
     "上市公司|初创公司|跨国公司|中资公司|港资公司|外资公司|科创公司|企业集团|两地政府|本地大学|海外大学)$"
 )
 _DESCRIPTOR = re.compile(
@@ -133,6 +137,8 @@ EN_ORG_WORDS = {
     "Office": "government",
     "Agency": "government",
     "Alliance": "alliance",
+    "Organization": "alliance",
+    "Organisation": "alliance",
     "Association": "alliance",
     "Federation": "alliance",
     "Foundation": "alliance",
@@ -207,6 +213,18 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
             continue  # 科研机构, 中介服务机构: a kind of body, not a name
         kind = kind_of(text[start:end])
         out.append(Found(text[start:end], start, end, {"kind": kind, "boundary": why}))
+    # 數字合作組織(Digital Cooperation Organization): Chinese words glossed by an English organisation's name.
+    for m in re.finditer(
+        rf"([{CJK}]{{3,20}})[（(]((?:[A-Z][\w'’&.-]*\s+)(?:(?:[A-Z][\w'’&.-]*|of|and|for|the)\s+)*([A-Z]\w+))[）)]",
+        text,
+    ):
+        if m.group(3) not in EN_ORG_WORDS:
+            continue
+        start, why = left_boundary(folded, m.end(1))
+        if m.end(1) - start >= 4 and folded[start : m.end(1)] not in GENERIC_ORG:
+            name = text[start : m.end(1)]
+            extra = {"kind": EN_ORG_WORDS[m.group(3)], "boundary": why, "gloss": m.span(2)}
+            out.append(Found(name, start, m.end(1), extra))
     # Quoted names: 「綠色產業與環境安全創新創業共同體」
     for m in re.finditer(r"[「“]([^」”]{4,40})[」”]", text):
         inner = fold(m.group(1))
@@ -433,6 +451,9 @@ def find_organisations(
         if not _gives_way(c, known, folded) and not (rejected and rejected(c.text))
     ]
     candidates += list(known)
+    # The English gloss of a Chinese name is that name, not a second organisation.
+    glosses = {c.extra["gloss"] for c in candidates if "gloss" in c.extra}
+    candidates = [c for c in candidates if (c.start, c.end) not in glosses]
     ordered = sorted(candidates, key=lambda f: (f.start, -(f.end - f.start)))
     out: list[Found] = []
     for f in ordered:
