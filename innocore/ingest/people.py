@@ -13,7 +13,7 @@ TITLES = (
     "首席执行官 首席营运官 首席运营官 首席技术官 首席财务官 首席科学家 行政总裁 执行董事 董事总经理 总经理 董事长 "
     "主席 总裁 院长 所长 校长 省长 市长 区长 县长 厅长 局长 主任 党委书记 书记 创办人 创始人 联合创始人 教授 总监 "
     "经理 秘书长 处长 署长 司长 部长 科长 主管 总工程师 负责人 会长 理事长 常务副市长 合伙人 董事 研究员 巡视员 "
-    "主任委员 代表 领事 总领事 大使"
+    "主任委员 代表 领事 总领事 大使 行政长官 特首 总书记 常委 委员 团长 司库 署理署长"
 ).split()
 TITLE_CORE = "(?:常务)?副?(?:" + "|".join(sorted(TITLES, key=len, reverse=True)) + ")"
 SURNAMES = set(
@@ -26,12 +26,12 @@ SURNAMES = set(
 # Two-character surnames (司徒穎詩, 欧阳…), folded to Simplified like SURNAMES.
 COMPOUND_SURNAMES = set("司徒 欧阳 上官 诸葛 司马 东方 皇甫 令狐 公孙 慕容 夏侯 尉迟 长孙".split())
 # What may follow a Chinese name: punctuation, a conjunction, or the verb of the sentence.
-_AFTER_NAME = "、，,及和与以等率表指认见出致（(：:。\\s会代签主在向介接共于到为陪就亦也则曾担致宣透说称"
+_AFTER_NAME = "、，,及和与以等率表指认见出致（(：:。\\s会代签主在向介接共于到为陪就亦也则曾担致宣透说称结今昨随"
 _NAME_NOT_END = set("签署证席示领辞致会")
 # Honours written after a Chinese name (黃克強博士); they are not part of the name.
 _HONOURS = "博士|教授|先生|女士|小姐|院士"
 HONORIFIC = r"(?:Mr|Ms|Mrs|Miss|Dr|Prof|Professor|Ir|Sir)\.?\s+"
-EN_WORD = r"[A-Z][a-z]+(?:-[a-z]+)?"
+EN_WORD = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?"
 EN_NAME = rf"{EN_WORD}(?:\s{EN_WORD}){{1,2}}"
 EN_TITLE_WORDS = (
     "Vice Deputy Chief Executive Operating Technology Financial Officer Director Director-General Mayor President "
@@ -51,6 +51,45 @@ _EN_REGIONS = "|".join(
     for n in names
     if n.isascii() and " " not in n.replace("Hong Kong", "HongKong")
 )
+
+
+# Offices named before the person without an organisation: "Chief Executive CY Leung", "the Secretary for
+# Innovation, Technology and Industry, Professor Sun Dong", "Vice Mayor of Shenzhen Municipality Ai Xuefeng".
+_OFFICE_HEAD = (
+    r"(?:(?:Vice|Deputy|Acting|Under|Permanent|Associate|Assistant|Executive|Senior|Party|Board)[ -])*"
+    r"(?:Chief Executive(?: Officer)?|Chief Secretary(?: for Administration)?|Financial Secretary|Chief Operating "
+    r"Officer|Chief Technology Officer|Secretary(?:-General)?|Commissioner|Director(?:-General)?|Mayor|Governor|"
+    r"Minister|President|Chairman|Chairwoman|Chairperson|Consul-General|Ambassador|Chief-of-Office|Head|Dean|"
+    r"Vice-Chancellor|Provost|Principal|Managing Director|General Manager)"
+)
+_COMPLEMENT_WORD = r"(?:[A-Z][\w'’-]*|and|&|of|the|for)"
+_NOT_NAME = (
+    r"(?!(?:Technology|Affairs|Development|Industry|Innovation|Finance|Investment|Mainland|Province|Municipality|"
+    r"Government|Region|Administration|Justice|Commerce|Economic|Economy|Security|Services|Property|Promotion|"
+    r"Special|Administrative|Hong|Kong|Macao|China|Chinese|People's|Republic|Committee|Council|Office|Bureau|"
+    r"Department|Ministry|Commission|Treasury|Welfare|Affairs|Education|Health|Culture|Tourism|Trade|Science|"
+    r"Sciences|Board|University|Corporation|Company|Group|The|CPC|Standing|Member|Secretary|Mayor|Governor|Limited|"
+    r"Ltd|Holdings|Energy|Robotics|Devices|Agritech|Technologies|Institute|Centre|Center|Park|Parks|Zone)\b)"
+)
+_NAME_WORD = r"(?:[A-Z]{2}|[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?)"
+_PERSON = rf"(?:{HONORIFIC})*{_NOT_NAME}{_NAME_WORD}(?:\s{_NOT_NAME}{_NAME_WORD}){{1,2}}"
+_OFFICE_BEFORE = re.compile(
+    rf"(?<![\w-])(?P<title>{_OFFICE_HEAD}(?:,? (?:for|of|in) (?:the )?{_COMPLEMENT_WORD}(?:,? {_COMPLEMENT_WORD})*?)?)"
+    rf",?\s+(?P<name>{_PERSON})(?=\s*(?:[,.;:()]|and\b|&|said|says|witnessed|signed|led|met|visited|$|\s[a-z]))"
+)
+
+
+def _offices_before_names(text: str, add) -> None:
+    for m in _OFFICE_BEFORE.finditer(text):
+        title = m.group("title")
+        if title.endswith((" and", " of", " for", " the", ",")):
+            continue
+        # "Professor Sun Dong, Secretary for …, Dr David Wong": the title belongs to the name before it.
+        before = re.search(rf"(?P<name>{_PERSON}),\s*$", text[max(0, m.start() - 60) : m.start()])
+        if before:
+            add(before.group("name"), title, None, m.start() - len(before.group()), m.end("title"))
+            continue
+        add(m.group("name"), title, None, m.start(), m.end())
 
 
 def find_people(text: str, folded: str, mentions: list[tuple[int, int, str]], organisations: dict) -> list[dict]:
@@ -75,6 +114,10 @@ def find_people(text: str, folded: str, mentions: list[tuple[int, int, str]], or
 
     _chinese(text, folded, mentions, organisations, add)
     _english(text, mentions, add)
+    _offices_before_names(text, add)
+    # 行政總裁Mahadhir Aziz: a Latin name after a Chinese title.
+    for m in re.finditer(rf"(?P<title>{TITLE_CORE})\s?(?P<name>{EN_NAME})", folded):
+        add(text[m.start("name") : m.end("name")], text[m.start("title") : m.end("title")], None, m.start(), m.end())
     return list(people.values())
 
 
