@@ -79,7 +79,17 @@ _OFFICE_BEFORE = re.compile(
 )
 
 
+_OFFICE_AFTER = re.compile(
+    rf"(?P<name>{_PERSON}),\s+(?:the\s+)?(?P<title>{_OFFICE_HEAD}(?: (?:for|of|in) (?:the )?{_COMPLEMENT_WORD}"
+    rf"(?: {_COMPLEMENT_WORD})*?)?)(?=\s*(?:[,.;)]|and\b|$))"
+)
+
+
 def _offices_before_names(text: str, add) -> None:
+    # "Professor Ann Lo, Secretary for Education, and …": the office after the name.
+    for m in _OFFICE_AFTER.finditer(text):
+        if not m.group("title").endswith((" and", " of", " for", " the")):
+            add(m.group("name"), m.group("title"), None, m.start(), m.end())
     for m in _OFFICE_BEFORE.finditer(text):
         title = m.group("title")
         if title.endswith((" and", " of", " for", " the", ",")):

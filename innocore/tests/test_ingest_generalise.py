@@ -1,0 +1,220 @@
+"""Generalisations for releases written by others (issue 15): names without a company suffix, names glued
+to the words around them, officials named by office, foreign places, signings in the forms news outlets
+use, delegation members told in prose, page furniture, and names known from review. Sentences written for
+these tests."""
+
+import hashlib
+import json
+
+from benchmarks import ingest_quality
+from innocore.ingest.clean import clean
+from innocore.ingest.extract import extract
+from innocore.ingest.pipeline import analyse
+
+
+def run(text: str, known: dict | None = None) -> dict:
+    """The extraction of a release whose story is ``text`` (under a headline line)."""
+    return extract(clean("新聞稿\n\n" + text), known)
+
+
+def org_names(result: dict) -> set[str]:
+    return {o["name"] for o in result["organizations"]}
+
+
+def place_names(result: dict) -> set[str]:
+    return {p["name"] for p in result["places"]}
+
+
+def people(result: dict) -> dict:
+    return {p["name"]: p["title"] for p in result["people"]}
+
+
+# Organisations: public bodies whole, and nothing glued before them
+
+
+def test_a_bureau_with_a_conjunction_in_its_name_is_kept_whole():
+    result = run("政制及內地事務局今日公布新措施，工商及科技局亦有參與。")
+    assert {"政制及內地事務局", "工商及科技局"} <= org_names(result)
+    assert not {"內地事務局", "科技局"} & org_names(result)
+
+
+def test_a_verb_or_pronoun_before_a_government_is_not_part_of_its_name():
+    result = run("他感謝浙江省政府多年支持，並指特區政府會繼續跟進。")
+    assert "浙江省政府" in org_names(result)
+    assert not any(n.startswith(("他", "指")) for n in org_names(result))
+
+
+def test_bodies_without_a_company_suffix_come_from_the_gazetteer():
+    result = run("香港貿發局與國家發展和改革委員會的官員出席。")
+    assert {"香港貿發局", "國家發展和改革委員會"} <= org_names(result)
+
+
+def test_a_chinese_name_glossed_in_english_is_one_organisation():
+    result = run("香港生產力促進局與未來城市組織(Future Cities Organization)簽署合作備忘錄。")
+    assert "未來城市組織" in org_names(result)
+    assert "Future Cities Organization" not in org_names(result)
+
+
+def test_a_name_cut_at_a_conjunction_goes_on_to_a_place_at_its_start():
+    result = run("其後，香港杭州創新及科技協會代表致辭。")
+    assert "香港杭州創新及科技協會" in org_names(result)
+    assert "科技協會" not in org_names(result)
+
+
+def test_signing_is_not_a_department_and_generic_bodies_are_not_names():
+    result = run("雙方簽署協議，邀請科研機構參與。")
+    assert not org_names(result)
+
+
+# People named by their office
+
+
+def test_english_officials_named_after_their_office():
+    result = run(
+        "Chief Executive AB Chan and Vice Mayor of Suzhou Municipality Li Wenhua witnessed the ceremony. "
+        "The Financial Secretary, Mr Paul Ho, said the visit went well."
+    )
+    found = people(result)
+    assert found["AB Chan"] == "Chief Executive"
+    assert found["Li Wenhua"].startswith("Vice Mayor")
+    assert found["Paul Ho"] == "The Financial Secretary" or found["Paul Ho"].endswith("Financial Secretary")
+
+
+def test_a_title_after_a_name_and_comma_belongs_to_that_name_not_the_next():
+    result = run(
+        "The MoU was witnessed by Professor Ann Lo, Secretary for Education, and Dr Ken Ma, Chairman of the board."
+    )
+    found = people(result)
+    assert found["Ann Lo"] == "Secretary for Education"
+    assert "Ken Ma" not in found or found["Ken Ma"] != "Secretary for Education"
+
+
+def test_the_chief_executive_and_a_latin_name_after_a_chinese_title():
+    result = run("行政長官李家明今日會見訪問團。對方行政總裁Sarah Jones亦有出席。")
+    found = people(result)
+    assert found["李家明"] == "行政長官"
+    assert found["Sarah Jones"] == "行政總裁"
+
+
+# Places
+
+
+def test_foreign_countries_and_cities_are_places():
+    result = run("代表團先後訪問法國巴黎和英國倫敦，其後轉往葡萄牙里斯本。")
+    assert {"法國", "巴黎", "英國", "倫敦", "葡萄牙", "里斯本"} <= place_names(result)
+
+
+def test_a_time_zone_and_an_initiative_are_not_places():
+    result = run("會議於北京時間晚上八時舉行，討論一帶一路合作。")
+    assert not {"北京", "一帶一路"} & place_names(result)
+
+
+# Signings and delegations
+
+
+def test_a_city_that_signs_is_a_party():
+    result = run("杭州市與香港貿發局簽署合作備忘錄。")
+    assert [set(a["parties"]) for a in result["agreements"]] == [{"杭州市", "香港貿發局"}]
+
+
+def test_a_signatory_without_an_organisation_still_makes_a_side():
+    result = run("創新科技署署長陳大文今天與蘇州市副市長王小明，簽署合作協議。")
+    assert [a["parties"] for a in result["agreements"]] == [["創新科技署"]]
+
+
+def test_a_lead_paragraph_of_several_sentences_is_not_a_headline():
+    result = run("甲乙科技有限公司與丙丁大學日前簽署合作備忘錄。雙方將合作研發。\n\n其他內容。")
+    assert [set(a["parties"]) for a in result["agreements"]] == [{"甲乙科技有限公司", "丙丁大學"}]
+
+
+def test_delegation_members_told_in_a_sentence():
+    result = run("訪問團成員包括香港生產力促進局、香港貿易發展局和數碼港的代表。")
+    assert result["delegation_members"] == ["香港生產力促進局", "香港貿易發展局", "數碼港"]
+
+
+# Page furniture
+
+
+def test_page_furniture_is_left_out_of_the_story():
+    page = (
+        "首頁 -> 財經 -> 科技\n"
+        "廣州科技團抵達香港分享到:\n"
+        "圖源:某某通訊社 代表團今日參觀香港科學園。\n"
+        "(完) 【編輯:某人】\n"
+        "相關新聞 |\n"
+        "北京舉行科技展覽\n"
+        "版權所有 某某網\n"
+    )
+    result = analyse(page.encode(), "page.txt")
+    assert "首頁" not in result["text"] and "分享到" not in result["text"] and "圖源" not in result["text"]
+    assert "北京" not in place_names(result)
+    assert "某某通訊社" not in result["text"]
+
+
+# Names known from review
+
+
+def test_known_names_are_found_whole_and_rejected_strings_never_proposed():
+    text = "青雲智能今日與白鷺創投簽署合作協議。"
+    plain = run(text)
+    assert "青雲智能" not in org_names(plain)
+    known = {
+        "organizations": [{"name": "青雲智能", "aliases": [], "kind": "enterprise"}],
+        "people": [],
+        "places": [],
+        "rejected": ["白鷺創投"],
+    }
+    result = run(text, known)
+    assert "青雲智能" in org_names(result)
+    assert "白鷺創投" not in org_names(result)
+
+
+def test_a_rejected_string_is_not_proposed_even_when_the_rules_find_it():
+    text = "甲乙科技有限公司今日到訪。"
+    assert "甲乙科技有限公司" in org_names(run(text))
+    assert "甲乙科技有限公司" not in org_names(run(text, {"rejected": ["甲乙科技有限公司"]}))
+
+
+def test_analyse_without_known_is_unchanged():
+    data = "甲乙科技有限公司與丙丁大學簽署合作備忘錄。".encode()
+    assert analyse(data, "a.txt")["organizations"] == analyse(data, "a.txt", known=None)["organizations"]
+
+
+# The benchmark's real corpus
+
+
+def test_real_corpus_checks_the_manifest_hash_and_counts_missing(tmp_path):
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "gold").mkdir()
+    good, bad = "甲乙科技有限公司今日到訪。".encode(), "內容".encode()
+    (tmp_path / "texts" / "rr001.txt").write_bytes(good)
+    (tmp_path / "texts" / "rr002.txt").write_bytes(bad)
+    gold = {k: [] for k in ("organizations", "people", "places", "events", "agreements", "contacts")}
+    gold["delegation_members"] = []
+    for i in ("rr001", "rr002", "rr003"):
+        (tmp_path / "gold" / f"{i}.gold.json").write_text(json.dumps(gold))
+    manifest = [
+        {"id": "rr001", "split": "dev", "sha256": hashlib.sha256(good).hexdigest()},
+        {"id": "rr002", "split": "test", "sha256": "0" * 64},
+        {"id": "rr003", "split": "test", "sha256": "0" * 64},
+    ]
+    (tmp_path / "manifest-a.jsonl").write_text("\n".join(json.dumps(m) for m in manifest))
+    present, missing = ingest_quality.real_corpus(tmp_path)
+    assert [d[0] for d in present["dev"]] == ["rr001"]
+    assert "test" not in present and missing == {"test": 2}
+
+
+def test_simulated_review_rejects_false_positives_but_not_names_accepted_elsewhere():
+    gold_a = {
+        "organizations": [{"name": "甲公司", "aliases": ["甲"], "kind": "enterprise"}],
+        "people": [],
+        "places": [],
+    }
+    gold_b = {"organizations": [], "people": [], "places": [{"name": "杭州", "kind": "city"}]}
+    predicted_b = {
+        "organizations": [{"name": "甲公司"}, {"name": "錯誤名稱"}],
+        "people": [],
+        "places": [{"name": "杭州"}],
+    }
+    known = ingest_quality.known_from_gold([gold_a, gold_b])
+    assert ingest_quality.rejected_from([(predicted_b, gold_b)], known) == ["錯誤名稱"]
