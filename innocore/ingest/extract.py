@@ -30,6 +30,7 @@ from innocore.ingest.people import COMPOUND_SURNAMES, SURNAMES, TITLE_CORE, find
 from innocore.ingest.places import find_places
 from innocore.text import detect_script, fold
 
+CJK_EXCLUDED = "、，。；：与和及的长主任副在于将已年第度今合"
 _PARK_COMPANY = re.compile(r"(?:園區公司|园区公司|園區企業|园区企业|Science Park company|科學園公司|科学园公司)\s*$")
 
 
@@ -114,11 +115,23 @@ def extract(doc: CleanDocument, known: dict | None = None) -> dict:
     }
 
 
+_SUB_UNIT = re.compile(
+    f"((?:[^{CJK_EXCLUDED}\\W\\d]{{1,8}}?(?:司|部|局|署|处|办公室|办事处|代表处|支队|大队|事务组|委员会))|驻[{CJK}]{{1,3}}办)"
+    "(?![长主副任])"
+)
+_NOT_SUB_UNIT = re.compile("^(?:部署|签署|布署|中心|部|局|处|组)$|^[副总]")
+
+
 def _known_orgs(text: str, folded: str, lex: Lexicon) -> list[Found]:
     """Occurrences of known organisations, of regional government units and of cities signing as
     governments, longest first where they overlap."""
     hits = [(s, e, lex.organisations[n]) for s, e, n in find_names(lex.organisations, text, folded)]
     hits += [(s, e, "government") for s, e in find_government_units(folded) + find_signing_regions(folded)]
+    # 教育部國際司, 香港貿發局江蘇代表處: a unit written right after a known body is that body's unit.
+    for s, e, kind in list(hits):
+        m = _SUB_UNIT.match(folded, e)
+        if m and not _NOT_SUB_UNIT.match(m.group(1)):
+            hits.append((s, m.end(1), kind))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     out: list[Found] = []
     for s, e, kind in hits:

@@ -63,8 +63,12 @@ def _unit_pattern() -> re.Pattern:
     regions = {r for r in regions if len(r) >= 2}
     units = sorted(_lines("government_units.tsv"), key=len, reverse=True)
     region_alt = "|".join(map(re.escape, sorted(regions, key=len, reverse=True)))
+    # 山东省商务厅, 青岛市委台港澳办, and the province or city left implied: 省商务厅, 市外事办 (after a break).
+    level = "(?:省|市|特别行政区|自治区|区|县)"
     return re.compile(
-        rf"(?:{region_alt})(?:省|市|特别行政区|自治区|区|县)?(?:{'|'.join(map(re.escape, units))})(?![长主副])"
+        rf"(?:(?:{region_alt}){level}?|(?<![{CJK}])[省市]|(?<=[与和及、])[省市])(?:委|政府)?"
+        rf"(?:{'|'.join(map(re.escape, units))})(?![长主副])"
+        rf"|(?:{region_alt})[省市]委(?![员会])"
     )
 
 

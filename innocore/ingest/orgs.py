@@ -77,6 +77,10 @@ BREAKS = (
     "一月 二月 三月 四月 五月 六月 七月 八月 九月 十月 十一月 十二月"
 ).split()
 _AND_NAMES = (
+    "对外贸易",
+    "对外经济",
+    "对外友好",
+    "对外交流",
     "发展和改革",
     "工业和信息化",
     "住房和城乡建设",
@@ -98,7 +102,7 @@ GENERIC_ORG = {
         "公司 集团 大学 学院 政府 园区公司 本公司 该公司 科技公司 当地政府 地方政府 创新院 研究院 科学院 医院 "
         "附属公司 全资附属公司 全资子公司 子公司 母公司 控股公司 公关公司 创新中心 研发中心 研究中心 委员会 "
         "管理委员会 管委会 "
-        "人民政府 省政府 市政府 有限公司 法定机构 香港政府 特区政府 内地政府 科学园公司"
+        "人民政府 省政府 市政府 有限公司 法定机构 香港政府 特区政府 内地政府 科学园公司 中央政府 两地政府"
     ).split()
 }
 # Words that end like an organisation but name something else: 產業佈局, 新發展格局, 展廳.
@@ -107,7 +111,7 @@ _NOT_A_BODY = re.compile(
     "上市公司|初创公司|跨国公司|中资公司|港资公司|外资公司|科创公司|企业集团|两地政府|本地大学|海外大学)$"
 )
 _DESCRIPTOR = re.compile(
-    r"^(?:[一二三四五六七八九十两几多数\d]+[间家个所位名对]|各|本|该|其|多|有关|相关|上述|不少|部分)|园区公司$|园区企业$"
+    r"^(?:[一二三四五六七八九十两几多数\d]+[间家个所位名对]|个|各|本|该|其|多|有关|相关|上述|不少|部分)|园区公司$|园区企业$"
 )
 
 # English organisation head words; a name ends with one (plus "of …" for some).
@@ -159,7 +163,13 @@ _EN_TOKEN = re.compile(r"[A-Z][\w'’\-–.&]*|&|of|and|for|the|de")
 _EN_ACRONYM = re.compile(r"^(?:[A-Z]{2,}[A-Za-z]*|[A-Z][a-z]+[A-Z][A-Za-z]*)$")
 _SITE_WORDS = {"Park", "Parks", "InnoPark", "Centre", "Center", "Zone", "Area", "District", "Port"}
 # Named places that are never organisations even though they end like one.
-NOT_ORGS = {"advanced manufacturing centre", "microelectronics centre", "innocentre", "hong kong science park"}
+NOT_ORGS = {
+    "the government",
+    "advanced manufacturing centre",
+    "microelectronics centre",
+    "innocentre",
+    "hong kong science park",
+}
 
 
 @dataclass
@@ -257,7 +267,7 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
 
 # Words that open a clause before a name (他感谢山东省政府, 指特区政府, 听取该局): never its first word.
 _LEADING = re.compile(
-    "(?:他们|她们|我们|他|她|它|其|该|此|指|称|据|感谢|感激|欢迎|祝贺|恭喜|听取|陪同|宣布|强调|希望|期待|参加|参与|"
+    "(?:他们|她们|我们|他|她|它|其|该|此|指|称|据|时任|现任|前任|到|感谢|感激|欢迎|祝贺|恭喜|听取|陪同|宣布|强调|希望|期待|参加|参与|"
     "鼓励|邀请|协助|带领|组织|安排|促成|推动|支持|感谢了|会见了|拜会了|拜访了|访问了|考察了|参观了|了|并|又|亦|也|还|都)+"
 )
 
@@ -496,7 +506,9 @@ def _gives_way(c: Found, known: list[Found], folded: str) -> bool:
         if c.start >= k.start or c.end < k.end:
             return c.start > k.start or c.end < k.end  # crossing
         prefix = folded[c.start : k.start]
-        if _CJK_CHAR.search(prefix) and not (is_place_prefix(prefix) or _PLACE_PREFIX.search(prefix)):
+        # 香港特區政府勞工及福利局: a known body (or a government) before the known one is its parent.
+        parent = any(o.start == c.start and o.end == k.start for o in known) or prefix.endswith("政府")
+        if _CJK_CHAR.search(prefix) and not (is_place_prefix(prefix) or _PLACE_PREFIX.search(prefix) or parent):
             return True
     return False
 
