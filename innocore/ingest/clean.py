@@ -159,7 +159,7 @@ def _trailing_space_marks_end(lines: list[str | None], width: float) -> bool:
 _STORY_END = re.compile(
     r"[（(]\s*完\s*[)）]|[【\[]\s*(?:責任編輯|责任编辑|編輯|编辑|责编|責編)\s*[:：]"
     r"|^\s*(?:相關新聞|相关新闻|相關推薦|相关推荐|相關閱讀|相关阅读|延伸閱讀|延伸阅读|熱點推薦|热点推荐|猜你喜歡|猜你喜欢"
-    r"|更多新聞|更多新闻|熱門新聞|热门新闻|精彩推薦|精彩推荐|推荐阅读|推薦閱讀"
+    r"|更多新聞|更多新闻|熱門新聞|热门新闻|精彩推薦|精彩推荐|推荐阅读|推薦閱讀|新聞推薦|新闻推荐|相關報道|相关报道"
     r"|Related (?:News|Articles|Stories|Links)|More (?:News|Stories)|Read more)\s*[|:：>»]?\s*$"
     r"|^\s*(?:版權所有|版权所有|Copyright\b|©|All Rights Reserved|想爆料|本網站|本网站)"
     r"|ICP备|ICP證|ICP证|公网安备",
@@ -169,7 +169,10 @@ _STORY_END = re.compile(
 _CHROME_LINE = re.compile(
     r"^\s*(?:首頁|首页|当前位置|當前位置|您的位置|您现在的位置|Home)\s*(?:->|>|»|/|:|：|\||$)"
     r"|^\s*(?:分享到|分享至|Share(?: this)?|打印|列印|Print|返回顶部|返回頂部|字號|字号|【?字体|【?字體)\s*[:：]?"
-    r"|^\s*(?:[|｜]\s*)+$",
+    r"|^\s*(?:[|｜]\s*)+$"
+    # 香港商報官網 > 山東 > 今日熱點: a breadcrumb; 本報駐山東記者:甲、乙 / 大眾網記者 甲 青島報道: a byline.
+    r"|^[^。，,>]{0,30}(?:\s*(?:>|»|->)\s*[^。，,>]{1,12}){2,}\s*$"
+    r"|^[^。，,]{0,12}(?:記者|记者|通訊員|通讯员)\s*[:：\s][^。]{0,40}$",
     re.I,
 )
 # Credits before a paragraph: 圖源:香港特區政府新聞處, 图片来源：…, "Photo: …" (up to the first space).

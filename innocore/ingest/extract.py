@@ -88,6 +88,8 @@ def extract(doc: CleanDocument, known: dict | None = None) -> dict:
                 {"name": c["name"], "title": title, "organization": c["organization"], "evidence": c["evidence"]}
             )
     blocked = [(s, e) for s, e, _n in mentions]
+    # 深圳市常務副市長劉應力: a place inside a person's title is part of the title, not a mention.
+    blocked += [tuple(p["evidence"]) for p in people if p.get("title")]
     universities = [(text[s:e], s, e) for s, e, n in mentions if organisations.get(n, {}).get("kind") == "university"]
     places = find_places(
         text,

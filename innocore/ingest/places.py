@@ -177,7 +177,10 @@ _ZONE_RE = re.compile(
 _CITY_NAMES = "济南|青岛|烟台|潍坊|淄博|东营|威海|临沂|济宁|泰安|日照|德州|聊城|滨州|菏泽|枣庄"
 _DISTRICT_RE = re.compile(rf"(?:{_CITY_NAMES})市?(?P<name>[{CJK}][^新园社地城市郊片景校厂矿港辖]区)(?!管|政府|委)")
 _PORT_RE = re.compile(rf"(?:{_CITY_NAMES})港(?![口澳湾])")
-_SITE_RE = re.compile(rf"[{CJK}]{{2,10}}?(?:创新园|软件园|科技城|会展中心|科学城|产业园|工业园|物流园)")
+_SITE_RE = re.compile(
+    rf"[{CJK}]{{2,10}}?(?:创新园|软件园|科技城|会展中心|科学城|产业园|工业园|物流园|博物馆|规划馆|展览馆|纪念馆|科技馆|"
+    rf"美术馆|酒店|宾馆|码头|故宫|文化区|分园|科创谷|半岛)"
+)
 _EN_ZONE_RE = re.compile(
     r"(?:[A-Z][\w'’\-]*\s+)(?:(?:[A-Z][\w'’\-]*|and)\s+){0,6}?"
     r"(?:Development Zone|New Area|Hi-Tech Zone|High-tech Zone|High-Tech Zone|Free Trade Zone|Pilot Zone"
@@ -230,8 +233,8 @@ def find_places(
         return (s, e) not in exact and not any(a < e and s < b for a, b in blocked)
 
     for m in _CJK_PLACES.finditer(folded):
-        if folded.startswith("时间", m.end()):
-            continue  # 北京时间: a time zone
+        if folded.startswith(("时间", "内地"), m.end()):
+            continue  # 北京时间: a time zone; 中国内地: the Mainland
         key, kind = _INDEX[m.group()]
         mentions.append((m.start(), m.end(), kind, key))
     for m in _EN_PLACES.finditer(text):
