@@ -119,7 +119,7 @@ def extract(doc: CleanDocument, known: dict | None = None) -> dict:
 
 _SUB_UNIT = re.compile(
     f"((?:[^{CJK_EXCLUDED}\\W\\d]{{1,8}}?(?:司|部|局|署|处|办公室|办事处|代表处|支队|大队|事务组|委员会))|驻[{CJK}]{{1,3}}办)"
-    "(?![长主副任])"
+    "(?!长)"
 )
 _NOT_SUB_UNIT = re.compile("^(?:部署|签署|布署|中心|部|局|处|组)$|^[副总]")
 

@@ -216,7 +216,7 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
                 start, why = left_boundary(folded, i)
                 break
         start, why = _join_over_conjunction(folded, start, why)
-        start = _strip_leading(folded, start, end)
+        start = strip_leading(folded, start, end)
         name = folded[start:end]
         if len(name) < 4 or name in GENERIC_ORG or _DESCRIPTOR.search(name) or _NOT_A_BODY.search(name):
             continue
@@ -268,11 +268,11 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
 # Words that open a clause before a name (他感谢山东省政府, 指特区政府, 听取该局): never its first word.
 _LEADING = re.compile(
     "(?:他们|她们|我们|他|她|它|其|该|此|指|称|据|时任|现任|前任|到|感谢|感激|欢迎|祝贺|恭喜|听取|陪同|宣布|强调|希望|期待|参加|参与|"
-    "鼓励|邀请|协助|带领|组织|安排|促成|推动|支持|感谢了|会见了|拜会了|拜访了|访问了|考察了|参观了|了|并|又|亦|也|还|都)+"
+    "鼓励|邀请|协助|带领|组织|安排|促成|推动|支持|入住|下榻|抵达|前往|感谢了|会见了|拜会了|拜访了|访问了|考察了|参观了|了|并|又|亦|也|还|都)+"
 )
 
 
-def _strip_leading(folded: str, start: int, end: int) -> int:
+def strip_leading(folded: str, start: int, end: int) -> int:
     m = _LEADING.match(folded, start, end)
     return m.end() if m and end - m.end() >= 2 else start
 

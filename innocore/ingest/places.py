@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from innocore.ingest.orgs import CJK, fold_same, left_boundary
+from innocore.ingest.orgs import CJK, fold_same, left_boundary, strip_leading
 from innocore.text import fold
 
 # One entry per place: kind, then its names (Simplified Chinese and English). Variants of one place share
@@ -320,6 +320,7 @@ def _trim(folded: str, start: int, end: int) -> int:
     m = _COUNTED.search(folded, start, end)
     if m:
         start = m.end()
+    start = strip_leading(folded, start, end)
     first = _CJK_PLACES.match(folded, start)
     if first and first.end() < end and _CJK_PLACES.match(folded, first.end()):
         second = _CJK_PLACES.match(folded, first.end())

@@ -218,3 +218,31 @@ def test_simulated_review_rejects_false_positives_but_not_names_accepted_elsewhe
     }
     known = ingest_quality.known_from_gold([gold_a, gold_b])
     assert ingest_quality.rejected_from([(predicted_b, gold_b)], known) == ["錯誤名稱"]
+
+
+def test_departments_named_by_level_alone_and_units_of_known_bodies():
+    result = run("省商務廳、市外事辦和教育部國際司的代表，以及香港貿發局浙江代表處主任出席。")
+    assert {"省商務廳", "市外事辦", "教育部國際司", "香港貿發局浙江代表處"} <= org_names(result)
+
+
+def test_a_government_before_a_known_bureau_is_one_name():
+    result = run("香港特區政府勞工及福利局今日發布消息。")
+    assert "香港特區政府勞工及福利局" in org_names(result)
+
+
+def test_a_place_inside_a_title_is_not_a_place_mention():
+    result = run("蘇州市副市長王小明會見代表團。代表團其後前往杭州。")
+    assert "蘇州" not in place_names(result) and "蘇州市" not in place_names(result)
+    assert "杭州" in place_names(result)
+
+
+def test_venues_are_places_by_their_ending():
+    result = run("代表團參觀了錢塘江博物館，並入住西湖賓館。")
+    assert {"錢塘江博物館", "西湖賓館"} <= place_names(result)
+
+
+def test_bylines_and_breadcrumbs_are_furniture():
+    page = "某某網 > 浙江 > 今日熱點\n本報駐浙江記者:甲乙丙\n代表團今日到訪杭州。\n"
+    result = analyse(page.encode(), "page.txt")
+    assert "記者" not in result["text"] and "今日熱點" not in result["text"]
+    assert "浙江" not in place_names(result)
