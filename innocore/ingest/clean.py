@@ -165,6 +165,7 @@ _STORY_END = re.compile(
     r"|ICP备|ICP證|ICP证|公网安备",
     re.I,
 )
+_RIGHTS = re.compile(r"版權所有|版权所有|All Rights Reserved|Copyright\b|©", re.I)
 # Lines of page chrome anywhere: breadcrumbs, share buttons, print links, "original title".
 _CHROME_LINE = re.compile(
     r"^\s*(?:首頁|首页|当前位置|當前位置|您的位置|您现在的位置|Home)\s*(?:->|>|»|/|:|：|\||$)"
@@ -182,14 +183,18 @@ _CREDIT = re.compile(
 
 
 def _without_page_furniture(text: str) -> str:
-    """The story of a copied web page: chrome lines dropped, credits cut, and nothing after the end mark."""
+    """The story of a copied web page: chrome lines dropped, credits cut, and nothing after the end mark (a
+    copyright line above the story is a header)."""
     out = []
+    story_seen = False  # a copyright line above the story is page chrome, not the story's end
     for line in text.split("\n"):
         end = _STORY_END.search(line)
-        if end:
+        if not story_seen and (end or _RIGHTS.search(line)):
+            continue
             if line[: end.start()].strip():
                 out.append(line[: end.start()].rstrip())
             break
+        story_seen = story_seen or len(re.findall(r"[。，,.]", line)) >= 2
         if _CHROME_LINE.match(line):
             continue
         credit = _CREDIT.match(line)
