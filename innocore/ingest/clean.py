@@ -191,10 +191,11 @@ def _without_page_furniture(text: str) -> str:
         end = _STORY_END.search(line)
         if not story_seen and (end or _RIGHTS.search(line)):
             continue
+        if end:
             if line[: end.start()].strip():
                 out.append(line[: end.start()].rstrip())
             break
-        story_seen = story_seen or len(re.findall(r"[。，,.]", line)) >= 2
+        story_seen = story_seen or (len(line) >= 15 and re.search(r"[。，,]|\. ", line) is not None)
         if _CHROME_LINE.match(line):
             continue
         credit = _CREDIT.match(line)

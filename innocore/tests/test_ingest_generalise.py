@@ -246,3 +246,14 @@ def test_bylines_and_breadcrumbs_are_furniture():
     result = analyse(page.encode(), "page.txt")
     assert "記者" not in result["text"] and "今日熱點" not in result["text"]
     assert "浙江" not in place_names(result)
+
+
+def test_a_copyright_line_above_the_story_is_a_header_not_its_end():
+    page = (
+        "Copyright © example portal\n浙江省人民政府 版權所有\n"
+        "代表團今日到訪杭州，並參觀西湖賓館。\n版權所有 某某網\n北京\n"
+    )
+    result = analyse(page.encode(), "page.txt")
+    assert "杭州" in place_names(result)
+    assert "浙江省人民政府" not in org_names(result)
+    assert "北京" not in place_names(result)
