@@ -30,7 +30,7 @@ from innocore.ingest.people import COMPOUND_SURNAMES, SURNAMES, TITLE_CORE, find
 from innocore.ingest.places import find_places
 from innocore.text import detect_script, fold
 
-CJK_EXCLUDED = "、，。；：与和及的长主任副在于将已年第度今合"
+CJK_EXCLUDED = "、，。；：与和及的长主任副在于将已年第度今合对向为同跟把被让给从到来"
 _PARK_COMPANY = re.compile(r"(?:園區公司|园区公司|園區企業|园区企业|Science Park company|科學園公司|科学园公司)\s*$")
 
 

@@ -142,6 +142,7 @@ EN_ORG_WORDS = {
     "Agency": "government",
     "Alliance": "alliance",
     "Organization": "alliance",
+    "Exchange": "enterprise",
     "Organisation": "alliance",
     "Association": "alliance",
     "Federation": "alliance",
@@ -283,6 +284,12 @@ def _starts_with_place(folded: str, start: int) -> bool:
     return starts_with_place(folded, start)
 
 
+def _is_gazetteer_place(name: str) -> bool:
+    from innocore.ingest.places import gazetteer_kind
+
+    return gazetteer_kind(name) is not None
+
+
 def _is_place_prefix(part: str) -> bool:
     from innocore.ingest.places import is_place_prefix
 
@@ -330,6 +337,17 @@ def _en_candidates(text: str) -> list[Found]:
             if name.lower() in NOT_ORGS or len(name.split()) < 2:
                 continue
             out.append(Found(name, s, s + len(name), {"kind": kind_of(name), "boundary": "hard"}))
+    # "The Hong Kong Special Administrative Region (HKSAR) government", "the Guangdong provincial government".
+    for m in re.finditer(
+        r"(?<![\w-])((?:[A-Z][\w'’-]*\s+){1,6}(?:\([A-Z]{2,8}\)\s+)?(?:provincial\s+|municipal\s+|city\s+)?government)\b",
+        text,
+    ):
+        words = m.group(1).split()
+        while words and (words[0] in EN_STOP or words[0] in ("The", "the")):
+            words = words[1:]
+        name = " ".join(words)
+        if len(words) >= 2 and text[m.end(1) - len(name) : m.end(1)] == name:
+            out.append(Found(name, m.end(1) - len(name), m.end(1), {"kind": "government", "boundary": "hard"}))
     # Campus names: "Harbin Institute of Technology, Weihai".
     for f in list(out):
         m = re.match(r",\s+([A-Z][a-z]+)(?=[,.)]|\s+where)", text[f.end :])
@@ -473,6 +491,8 @@ def find_organisations(
         for c in _cjk_candidates(text, folded) + _en_candidates(text) + list(extra)
         if not _gives_way(c, known, folded) and not (rejected and rejected(c.text))
     ]
+    # Guangdong-Hong Kong-Macao Greater Bay Area (GBA): a place that declares a short form is still a place.
+    candidates = [c for c in candidates if not _is_gazetteer_place(c.text)]
     candidates += list(known)
     # The English gloss of a Chinese name is that name, not a second organisation.
     glosses = {c.extra["gloss"] for c in candidates if "gloss" in c.extra}

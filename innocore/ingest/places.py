@@ -295,6 +295,12 @@ def find_places(
     return list(places.values())
 
 
+def gazetteer_kind(name: str) -> str | None:
+    """The kind of a place the gazetteer lists under exactly this name (any script, any case)."""
+    entry = _INDEX.get(fold_same(name)) or _INDEX_LOWER.get(name.lower())
+    return entry[1] if entry else None
+
+
 def starts_with_place(folded: str, start: int) -> bool:
     return _CJK_PLACES.match(folded, start) is not None
 
