@@ -21,12 +21,12 @@ SURNAMES = set(
     "廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤温柯欧区麦冼岑庄翁容关邝曲岳毕鄺谷邢乔"
     "牛樊葛殷单骆洪包左鲁康伍申安祝纪舒屈项党尚耿游辛祁季阎倪焦葉鍾文凌施甘卓傅柳涂兰颜滕聂饶宁易姬车华蓝霍冉阮简詹古伦"
     "蒲綦燕卜娄褚俞章鲍戚费廉苗芦符贝邬卞齐萧湛禹狄臧茅庞闵童盛刁虞管缪裴荀甄芮储靳栾厉邰鄂赖蔺屠胥翟郦雍濮扈冀晏柴瞿"
-    "茹艾庾衡匡寇阙蔚巩晁敖阚鞠蒯竺逯桓"
+    "茹艾庾衡匡寇阙蔚巩晁敖阚鞠蒯竺逯桓查梅惠纪栗宫宗丘晏荆仲师封苑隋桂郁习谌钮鄢丛练揭况"
 )
 # Two-character surnames (司徒穎詩, 欧阳…), folded to Simplified like SURNAMES.
 COMPOUND_SURNAMES = set("司徒 欧阳 上官 诸葛 司马 东方 皇甫 令狐 公孙 慕容 夏侯 尉迟 长孙".split())
 # What may follow a Chinese name: punctuation, a conjunction, or the verb of the sentence.
-_AFTER_NAME = "、，,及和与以等率表指认见出致（(：:。\\s会代签主在向介接共于到为陪就亦也则曾担致宣透说称结今昨随"
+_AFTER_NAME = "、，,及和与以等率表指认见出致（(：:。\\s会代签主在向介接共于到为陪就亦也则曾担致宣透说称结今昨随任对"
 _NAME_NOT_END = set("签署证席示领辞致会")
 # Honours written after a Chinese name (黃克強博士); they are not part of the name.
 _HONOURS = "博士|教授|先生|女士|小姐|院士"
@@ -62,7 +62,7 @@ _OFFICE_HEAD = (
     r"Minister|President|Chairman|Chairwoman|Chairperson|Consul-General|Ambassador|Chief-of-Office|Head|Dean|"
     r"Vice-Chancellor|Provost|Principal|Managing Director|General Manager)"
 )
-_COMPLEMENT_WORD = r"(?:[A-Z][\w'’-]*|and|&|of|the|for)"
+_CAP = r"(?!(?:Mr|Ms|Mrs|Miss|Dr|Prof|Professor|Ir|Sir)\b)[A-Z][\w'’-]*"
 _NOT_NAME = (
     r"(?!(?:Technology|Affairs|Development|Industry|Innovation|Finance|Investment|Mainland|Province|Municipality|"
     r"Government|Region|Administration|Justice|Commerce|Economic|Economy|Security|Services|Property|Promotion|"
@@ -71,17 +71,32 @@ _NOT_NAME = (
     r"Sciences|Board|University|Corporation|Company|Group|The|CPC|Standing|Member|Secretary|Mayor|Governor|Limited|"
     r"Ltd|Holdings|Energy|Robotics|Devices|Agritech|Technologies|Institute|Centre|Center|Park|Parks|Zone)\b)"
 )
-_NAME_WORD = r"(?:[A-Z]{2}|[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?)"
+# Countries, provinces and cities written in one word, and the first words of longer place names that are
+# never surnames: a person's name is none of them ("the Minister of Trade of Saudi Arabia, Mr …").
+_PLACE_WORDS = sorted(
+    {
+        n
+        for kind, names in GAZETTEER
+        if kind in ("country", "province", "city")
+        for n in names
+        if n[:1].isupper() and n.isascii() and " " not in n and len(n) >= 4
+    }
+    | {"Hong", "Kong", "New", "Saudi", "South", "North", "United", "Inner", "Greater", "Macao", "Macau"},
+    key=len,
+    reverse=True,
+)
+_NAME_WORD = rf"(?!(?:{'|'.join(map(re.escape, _PLACE_WORDS))})\b)(?:[A-Z]{{2}}|[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?)"
 _PERSON = rf"(?:{HONORIFIC})*{_NOT_NAME}{_NAME_WORD}(?:\s{_NOT_NAME}{_NAME_WORD}){{1,2}}"
+# The complement of an office ("for Innovation, Technology and Industry") ends with a capitalised word.
+_COMPLEMENT = rf"(?: (?:for|of|in) (?:the )?{_CAP}(?:,? (?:(?:and|&|of|for|in|of the|in the) )?{_CAP})*?)?"
 _OFFICE_BEFORE = re.compile(
-    rf"(?<![\w-])(?P<title>{_OFFICE_HEAD}(?:,? (?:for|of|in) (?:the )?{_COMPLEMENT_WORD}(?:,? {_COMPLEMENT_WORD})*?)?)"
+    rf"(?<![\w-])(?P<title>{_OFFICE_HEAD}{_COMPLEMENT}(?: \([A-Z]{{2,8}}\))?)"
     rf",?\s+(?P<name>{_PERSON})(?=\s*(?:[,.;:()]|and\b|&|said|says|witnessed|signed|led|met|visited|$|\s[a-z]))"
 )
 
 
 _OFFICE_AFTER = re.compile(
-    rf"(?P<name>{_PERSON}),\s+(?:the\s+)?(?P<title>{_OFFICE_HEAD}(?: (?:for|of|in) (?:the )?{_COMPLEMENT_WORD}"
-    rf"(?: {_COMPLEMENT_WORD})*?)?)(?=\s*(?:[,.;)]|and\b|$))"
+    rf"(?P<name>{_PERSON}),\s+(?:the\s+)?(?P<title>{_OFFICE_HEAD}{_COMPLEMENT})(?=\s*(?:[,.;)]|and\b|$))"
 )
 
 
@@ -116,7 +131,8 @@ def find_people(text: str, folded: str, mentions: list[tuple[int, int, str]], or
             people[name] = {"name": name, "title": title, "organization": org, "evidence": [start, end]}
             return
         # Several mentions: keep the fullest title and any organisation found.
-        if len(title) > len(old["title"]) and (org or not old["organization"]):
+        acronym = old["title"].isupper() and " " not in old["title"]
+        if len(title) > len(old["title"]) and (org or not old["organization"] or acronym):
             old["title"] = title
         if org and not old["organization"]:
             old["organization"] = org

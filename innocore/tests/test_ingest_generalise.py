@@ -257,3 +257,22 @@ def test_a_copyright_line_above_the_story_is_a_header_not_its_end():
     assert "杭州" in place_names(result)
     assert "浙江省人民政府" not in org_names(result)
     assert "北京" not in place_names(result)
+
+
+def test_an_office_of_a_country_is_not_cut_and_a_country_is_no_name():
+    result = run("Witnessed by the Minister of Trade of New Zealand, Mr Tom Reed, the agreement was signed.")
+    assert people(result)["Tom Reed"] == "Minister of Trade of New Zealand"
+    assert "New Zealand" not in people(result)
+
+
+def test_a_spelled_out_title_wins_over_an_acronym():
+    result = run(
+        "Mr Sam Lee, CEO of Example Holdings, spoke. "
+        "Later the Chief Executive Officer of Example Holdings, Mr Sam Lee, left."
+    )
+    assert people(result)["Sam Lee"].startswith("Chief Executive Officer")
+
+
+def test_a_name_before_ren_or_dui_and_less_common_surnames():
+    result = run("全國政協常委查立明任團長。港澳辦主任惠小英對代表團表示歡迎。")
+    assert people(result) == {"查立明": "全國政協常委", "惠小英": "主任"} or {"查立明", "惠小英"} <= set(people(result))
