@@ -27,7 +27,7 @@ from innocore.ingest.orgs import (
     snap_to_known,
 )
 from innocore.ingest.people import COMPOUND_SURNAMES, SURNAMES, TITLE_CORE, find_people
-from innocore.ingest.places import find_places
+from innocore.ingest.places import find_places, gazetteer_kind
 from innocore.text import detect_script, fold
 
 CJK_EXCLUDED = "、，。；：与和及的长主任副在于将已年第度今合对向为同跟把被让给从到来"
@@ -121,6 +121,7 @@ _SUB_UNIT = re.compile(
     f"((?:[^{CJK_EXCLUDED}\\W\\d]{{1,8}}?(?:司|部|局|署|处|办公室|办事处|代表处|支队|大队|事务组|委员会))|驻[{CJK}]{{1,3}}办)"
     "(?!长)"
 )
+_CAMPUS = re.compile(f"[（(]([{CJK}]{{2,4}})[）)]")
 _NOT_SUB_UNIT = re.compile("^(?:部署|签署|布署|中心|部|局|处|组)$|^[副总]")
 
 
@@ -129,11 +130,15 @@ def _known_orgs(text: str, folded: str, lex: Lexicon) -> list[Found]:
     governments, longest first where they overlap."""
     hits = [(s, e, lex.organisations[n]) for s, e, n in find_names(lex.organisations, text, folded)]
     hits += [(s, e, "government") for s, e in find_government_units(folded) + find_signing_regions(folded)]
-    # 教育部國際司, 香港貿發局江蘇代表處: a unit written right after a known body is that body's unit.
+    # 教育部國際司, 香港貿發局江蘇代表處: a unit written right after a known body is that body's unit;
+    # 香港科技大學（廣州）: a campus in brackets is part of the name.
     for s, e, kind in list(hits):
         m = _SUB_UNIT.match(folded, e)
         if m and not _NOT_SUB_UNIT.match(m.group(1)):
             hits.append((s, m.end(1), kind))
+        campus = _CAMPUS.match(folded, e)
+        if campus and gazetteer_kind(campus.group(1)) in ("city", "province", "district"):
+            hits.append((s, campus.end(), kind))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     out: list[Found] = []
     for s, e, kind in hits:

@@ -67,7 +67,7 @@ def _unit_pattern() -> re.Pattern:
     level = "(?:省|市|特别行政区|自治区|区|县)"
     return re.compile(
         rf"(?:(?:{region_alt}){level}?|(?<![{CJK}])[省市]|(?<=[与和及、])[省市])(?:委|政府)?"
-        rf"(?:{'|'.join(map(re.escape, units))})(?![长主副])"
+        rf"(?:{'|'.join(map(re.escape, units))})(?!长)"
         rf"|(?:{region_alt})[省市]委(?![员会])"
     )
 

@@ -233,8 +233,8 @@ def find_places(
         return (s, e) not in exact and not any(a < e and s < b for a, b in blocked)
 
     for m in _CJK_PLACES.finditer(folded):
-        if folded.startswith(("时间", "内地"), m.end()):
-            continue  # 北京时间: a time zone; 中国内地: the Mainland
+        if folded.startswith(("时间", "内地", "驻"), m.end()):
+            continue  # 北京时间: a time zone; 中国内地: the Mainland; 中国驻…大使: a mission's title
         key, kind = _INDEX[m.group()]
         mentions.append((m.start(), m.end(), kind, key))
     for m in _EN_PLACES.finditer(text):
