@@ -142,6 +142,8 @@ EN_ORG_WORDS = {
     "Agency": "government",
     "Alliance": "alliance",
     "Organization": "alliance",
+    "Ministry": "government",
+    "Municipality": "government",
     "Exchange": "enterprise",
     "Organisation": "alliance",
     "Association": "alliance",
@@ -152,7 +154,17 @@ EN_ORG_WORDS = {
     "Consultants": "media",
 }
 # Head words that take an "of …" complement: Department of Commerce, University of China.
-_EN_OF_HEADS = {"University", "Institute", "Academy", "Department", "Bureau", "Commission", "Chamber", "College"}
+_EN_OF_HEADS = {
+    "Ministry",
+    "University",
+    "Institute",
+    "Academy",
+    "Department",
+    "Bureau",
+    "Commission",
+    "Chamber",
+    "College",
+}
 # Words that end a name to the left: titles, honorifics and section words.
 EN_STOP = set(
     "About Photo Media Mr Ms Mrs Dr Prof Professor Sir Ir Officer Director Director-General Mayor President Chairman "
@@ -284,6 +296,12 @@ def _starts_with_place(folded: str, start: int) -> bool:
     return starts_with_place(folded, start)
 
 
+def _is_world_city(word: str) -> bool:
+    from innocore.ingest.places import gazetteer_kind
+
+    return gazetteer_kind(word) == "city"
+
+
 def _is_gazetteer_place(name: str) -> bool:
     from innocore.ingest.places import gazetteer_kind
 
@@ -348,6 +366,12 @@ def _en_candidates(text: str) -> list[Found]:
         name = " ".join(words)
         if len(words) >= 2 and text[m.end(1) - len(name) : m.end(1)] == name:
             out.append(Found(name, m.end(1) - len(name), m.end(1), {"kind": "government", "boundary": "hard"}))
+    # "University College London": a college or university followed by its city.
+    for f in list(out):
+        m = re.match(r"\s([A-Z][a-z]+)\b", text[f.end :])
+        if m and f.text.endswith(("College", "University")) and _is_world_city(m.group(1)):
+            e = f.end + m.end()
+            out.append(Found(text[f.start : e], f.start, e, {"kind": "university", "boundary": "hard"}))
     # Campus names: "Harbin Institute of Technology, Weihai".
     for f in list(out):
         m = re.match(r",\s+([A-Z][a-z]+)(?=[,.)]|\s+where)", text[f.end :])

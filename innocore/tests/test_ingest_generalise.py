@@ -276,3 +276,17 @@ def test_a_spelled_out_title_wins_over_an_acronym():
 def test_a_name_before_ren_or_dui_and_less_common_surnames():
     result = run("全國政協常委查立明任團長。港澳辦主任惠小英對代表團表示歡迎。")
     assert people(result) == {"查立明": "全國政協常委", "惠小英": "主任"} or {"查立明", "惠小英"} <= set(people(result))
+
+
+def test_english_ministries_municipalities_and_colleges_with_their_city():
+    result = run(
+        "Invest Hong Kong and the Ministry of Economy of Chile signed an MoU. "
+        "Researchers from University College Dublin joined."
+    )
+    assert {"Ministry of Economy of Chile", "University College Dublin"} <= org_names(result)
+    assert [set(a["parties"]) for a in result["agreements"]] == [{"Invest Hong Kong", "Ministry of Economy of Chile"}]
+
+
+def test_an_office_followed_by_its_heads_title_and_a_campus_in_brackets():
+    result = run("省委台港澳辦主任王小明會見香港科技大學（廣州）代表。")
+    assert {"省委台港澳辦", "香港科技大學（廣州）"} <= org_names(result)
