@@ -7,6 +7,7 @@ live by field in ``orgs``, ``people``, ``places`` and ``events``; this module ru
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from innocore.ingest.clean import CleanDocument
@@ -150,6 +151,15 @@ def _known_orgs(text: str, folded: str, lex: Lexicon) -> list[Found]:
     return out
 
 
+def _occurrences(text: str, word: str) -> list[int]:
+    """Start offsets of the non-overlapping occurrences of ``word`` (a plain search, no pattern to compile)."""
+    out, i = [], text.find(word)
+    while i != -1:
+        out.append(i)
+        i = text.find(word, i + len(word))
+    return out
+
+
 def _every_occurrence(found: list[Found], names: set[str], text: str) -> list[Found]:
     """A CJK name seen once with clean edges (「港魯智能製造聯合創新中心」) is a mention wherever it is written, so
     that a short form declared after a later occurrence is not lost."""
@@ -157,10 +167,10 @@ def _every_occurrence(found: list[Found], names: set[str], text: str) -> list[Fo
     for name in names:
         if len(name) < 4 or not re.search(f"[{CJK}]", name):
             continue
-        for m in re.finditer(re.escape(name), text):
-            if not any(f.start < m.end() and m.start() < f.end for f in found + extra):
+        for i in _occurrences(text, name):
+            if not any(f.start < i + len(name) and i < f.end for f in found + extra):
                 kind = next(f.extra["kind"] for f in found if f.text == name)
-                extra.append(Found(name, m.start(), m.end(), {"kind": kind, "boundary": "hard"}))
+                extra.append(Found(name, i, i + len(name), {"kind": kind, "boundary": "hard"}))
     return sorted(found + extra, key=lambda f: f.start) if extra else found
 
 
@@ -196,9 +206,10 @@ def _mentions(text: str, found: list[Found], organisations: dict, alias_to_full:
         full = alias_to_full.get(surface, surface)
         if full not in organisations or organisations[full]["evidence"] is None:
             continue
-        latin = not re.search(f"[{CJK}]", surface)
-        pattern = rf"(?<![\w-]){re.escape(surface)}(?![\w-])" if latin else re.escape(surface)
-        for m in re.finditer(pattern, text):
+        if re.search(f"[{CJK}]", surface):
+            spans += [(i, i + len(surface), full) for i in _occurrences(text, surface)]
+            continue
+        for m in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", text):
             spans.append((m.start(), m.end(), full))
     spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
     out: list[tuple[int, int, str]] = []
@@ -317,12 +328,11 @@ def _prose_members(doc: CleanDocument, mentions: list, organisations: dict) -> l
     "the delegation comprises representatives of A, B and C"): a run of names joined by list words."""
     text = doc.text
     out: list[dict] = []
+    starts = [s for s, _e, _n in mentions]  # mentions are sorted and do not overlap
     for p in doc.of_kind("body", "dateline"):
         for m in _PROSE_MEMBERS.finditer(text, p.start, p.end):
             pos = m.end()
-            for s, e, name in mentions:
-                if s < pos:
-                    continue
+            for s, e, name in mentions[bisect.bisect_left(starts, pos) :]:
                 if not re.fullmatch(r"\s*(?:[、,，及和与與]|以及|and|the|,\s*and)*\s*", text[pos:s]):
                     break
                 if organisations.get(name) and name not in (x["name"] for x in out):

@@ -112,7 +112,7 @@ def lexicon(known: dict | None = None) -> Lexicon:
 def find_names(names: dict[str, object], text: str, folded: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of every occurrence of the names, longest first where they overlap; Chinese names
     matched on the folded text (any script), Latin names case-sensitively between word boundaries."""
-    cjk = {_same_length_fold(n): n for n in names if re.search(f"[{CJK}]", n) and len(n) >= MIN_CJK}
+    cjk = {_folded_name(n): n for n in names if re.search(f"[{CJK}]", n) and len(n) >= MIN_CJK}
     latin = [n for n in names if not re.search(f"[{CJK}]", n)]
     hits: list[tuple[int, int, str]] = []
     if cjk:
@@ -153,6 +153,11 @@ def _signing_region_pattern() -> re.Pattern:
 def find_government_units(folded: str) -> list[tuple[int, int]]:
     """Spans of a region's government unit: 山东省人民政府, 深圳市科技创新局, 山东省商务厅."""
     return [(m.start(), m.end()) for m in _unit_pattern().finditer(folded)]
+
+
+@lru_cache(maxsize=4096)
+def _folded_name(name: str) -> str:
+    return _same_length_fold(name)
 
 
 @lru_cache(maxsize=32)

@@ -7,6 +7,7 @@ offsets found there hold in the original script too.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -193,6 +194,12 @@ class Found:
     extra: dict = field(default_factory=dict)
 
 
+_BREAKS_BY_LAST: dict[str, list[str]] = {}
+for _word in BREAKS:
+    if len(_word) > 1 or _CJK_CHAR.match(_word):
+        _BREAKS_BY_LAST.setdefault(_word[-1], []).append(_word)
+
+
 def left_boundary(folded: str, end: int, limit: int = 40) -> tuple[int, str]:
     """Start of a name ending at ``end`` and why it starts there: "hard" after punctuation, a line start or
     a non-Chinese character, "word" after a break word, "limit" when nothing stopped it."""
@@ -201,9 +208,7 @@ def left_boundary(folded: str, end: int, limit: int = 40) -> tuple[int, str]:
         ch = folded[i]
         if not ("\u4e00" <= ch <= "\u9fff"):
             return i + 1, "hard"
-        for word in BREAKS:
-            if len(word) == 1 and not _CJK_CHAR.match(word):
-                continue
+        for word in _BREAKS_BY_LAST.get(ch, ()):
             w0 = i - len(word) + 1
             if w0 >= start and folded.startswith(word, w0):
                 return i + 1, "word"
@@ -510,10 +515,14 @@ def find_organisations(
     ``known`` are occurrences of names known before reading (the gazetteer of public bodies, names the
     platform accepted): a candidate that cuts one, crosses it or glues words before it gives way to it.
     ``rejected(name)`` tells a string reviewers struck out; it is never proposed."""
+    known = sorted(known, key=lambda k: k.start)
+    known_ends = [k.end for k in known]  # non-overlapping, so ends ascend with starts
+    known_spans = {(k.start, k.end) for k in known}
     candidates = [
         c
         for c in _cjk_candidates(text, folded) + _en_candidates(text) + list(extra)
-        if not _gives_way(c, known, folded) and not (rejected and rejected(c.text))
+        if not _gives_way(c, known, bisect.bisect_right(known_ends, c.start), known_spans, folded)
+        and not (rejected and rejected(c.text))
     ]
     # Guangdong-Hong Kong-Macao Greater Bay Area (GBA): a place that declares a short form is still a place.
     candidates = [c for c in candidates if not _is_gazetteer_place(c.text)]
@@ -535,13 +544,17 @@ def find_organisations(
 _PLACE_PREFIX = re.compile(r"(?:国家|中国|中央|国务院|中共|中华人民共和国)$")
 
 
-def _gives_way(c: Found, known: list[Found], folded: str) -> bool:
+def _gives_way(c: Found, known: list[Found], first: int, spans: set, folded: str) -> bool:
     """Whether candidate ``c`` is a wrong cut of a known name: inside it, crossing it, or the known name with
-    words before it that are not a place (他感谢山东省政府 for 山东省政府; 上海临港集团 keeps 上海)."""
+    words before it that are not a place (他感谢山东省政府 for 山东省政府; 上海临港集团 keeps 上海).
+    ``known`` is sorted, ``known[first]`` is the first one ending after ``c`` starts, ``spans`` are theirs."""
     from innocore.ingest.places import is_place_prefix
 
-    for k in known:
-        if not (c.start < k.end and k.start < c.end) or (c.start, c.end) == (k.start, k.end):
+    for j in range(first, len(known)):
+        k = known[j]
+        if k.start >= c.end:
+            break  # nothing further overlaps
+        if (c.start, c.end) == (k.start, k.end):
             continue
         if k.start <= c.start and c.end <= k.end:
             return True  # 内地事务局 inside 政制及内地事务局
@@ -551,7 +564,7 @@ def _gives_way(c: Found, known: list[Found], folded: str) -> bool:
             return c.start > k.start or c.end < k.end  # crossing
         prefix = folded[c.start : k.start]
         # 香港特區政府勞工及福利局: a known body (or a government) before the known one is its parent.
-        parent = any(o.start == c.start and o.end == k.start for o in known) or prefix.endswith("政府")
+        parent = (c.start, k.start) in spans or prefix.endswith("政府")
         if _CJK_CHAR.search(prefix) and not (is_place_prefix(prefix) or _PLACE_PREFIX.search(prefix) or parent):
             return True
     return False
