@@ -165,6 +165,10 @@ _STORY_END = re.compile(
     r"|ICP备|ICP證|ICP证|公网安备",
     re.I,
 )
+# A site footer line, left out whole: who runs the site, its address and telephone.
+_FOOTER = re.compile(
+    r"主管\s*\S{2,20}\s*主[辦办]|^\s*(?:通訊地址|通讯地址|聯繫我們|联系我们|地址)\s*[:：].{0,60}(?:電話|电话|郵編|邮编)"
+)
 _RIGHTS = re.compile(r"版權所有|版权所有|All Rights Reserved|Copyright\b|©", re.I)
 # Lines of page chrome anywhere: breadcrumbs, share buttons, print links, "original title".
 _CHROME_LINE = re.compile(
@@ -191,6 +195,8 @@ def _without_page_furniture(text: str) -> str:
         end = _STORY_END.search(line)
         if not story_seen and (end or _RIGHTS.search(line)):
             continue
+        if story_seen and _FOOTER.search(line):
+            break
         if end:
             if line[: end.start()].strip():
                 out.append(line[: end.start()].rstrip())

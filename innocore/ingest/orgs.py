@@ -108,7 +108,7 @@ GENERIC_ORG = {
 }
 # Words that end like an organisation but name something else: 產業佈局, 新發展格局, 展廳.
 _NOT_A_BODY = re.compile(
-    "(?:签署|部署|布署|联署|连署|布局|格局|大局|开局|结局|当局|全局|时局|僵局|政局|展厅|大厅|餐厅|客厅|会议厅|宴会厅|展览厅|"
+    "(?:签署|部署|布署|联署|连署|新局|布局|格局|大局|开局|结局|当局|全局|时局|僵局|政局|展厅|大厅|餐厅|客厅|会议厅|宴会厅|展览厅|"
     "上市公司|初创公司|跨国公司|中资公司|港资公司|外资公司|科创公司|企业集团|两地政府|本地大学|海外大学)$"
 )
 _DESCRIPTOR = re.compile(
@@ -257,6 +257,9 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
     # Quoted names: 「綠色產業與環境安全創新創業共同體」
     for m in re.finditer(r"[「“]([^」”]{4,40})[」”]", text):
         inner = fold(m.group(1))
+        # A quoted slogan (「走在前、开新局」) is no name: no list marks inside, no word that only ends like one.
+        if re.search("[、，,。；;！!]", inner) or _NOT_A_BODY.search(inner):
+            continue
         if _SUFFIX_RE.search(inner) and _SUFFIX_RE.search(inner).end() == len(inner):
             out.append(Found(m.group(1), m.start(1), m.end(1), {"kind": kind_of(m.group(1)), "boundary": "hard"}))
     # 香港特別行政區政府創新科技及工業局: a government followed by its bureau is one name.
@@ -285,7 +288,7 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
 
 # Words that open a clause before a name (他感谢山东省政府, 指特区政府, 听取该局): never its first word.
 _LEADING = re.compile(
-    "(?:他们|她们|我们|他|她|它|其|该|此|指|称|据|时任|现任|前任|到|感谢|感激|欢迎|祝贺|恭喜|听取|陪同|宣布|强调|希望|期待|参加|参与|"
+    "(?:他们|她们|我们|他|她|它|其|该|此|指|称|据|时任|现任|前任|到|号|感谢|感激|欢迎|祝贺|恭喜|听取|陪同|宣布|强调|希望|期待|参加|参与|"
     "鼓励|邀请|协助|带领|组织|安排|促成|推动|支持|入住|下榻|抵达|前往|感谢了|会见了|拜会了|拜访了|访问了|考察了|参观了|了|并|又|亦|也|还|都)+"
 )
 

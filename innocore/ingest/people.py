@@ -26,7 +26,7 @@ SURNAMES = set(
 # Two-character surnames (司徒穎詩, 欧阳…), folded to Simplified like SURNAMES.
 COMPOUND_SURNAMES = set("司徒 欧阳 上官 诸葛 司马 东方 皇甫 令狐 公孙 慕容 夏侯 尉迟 长孙".split())
 # What may follow a Chinese name: punctuation, a conjunction, or the verb of the sentence.
-_AFTER_NAME = "、，,及和与以等率表指认见出致（(：:。\\s会代签主在向介接共于到为陪就亦也则曾担致宣透说称结今昨随任对"
+_AFTER_NAME = "、，,及和与以等率表指认见出致（(：:。\\s会代签主在向介接共于到为陪就亦也则曾担致宣透说称结今昨随任对一参"
 _NAME_NOT_END = set("签署证席示领辞致会")
 # Honours written after a Chinese name (黃克強博士); they are not part of the name.
 _HONOURS = "博士|教授|先生|女士|小姐|院士"

@@ -290,3 +290,22 @@ def test_english_ministries_municipalities_and_colleges_with_their_city():
 def test_an_office_followed_by_its_heads_title_and_a_campus_in_brackets():
     result = run("省委台港澳辦主任王小明會見香港科技大學（廣州）代表。")
     assert {"省委台港澳辦", "香港科技大學（廣州）"} <= org_names(result)
+
+
+def test_the_top_official_and_the_guest_in_a_mainland_meeting_report():
+    result = run("19日下午，省委副書記、省長劉大同在杭州會見了香港生產力促進局總裁陳小文一行。副省長王建國參加會見。")
+    found = people(result)
+    assert found["劉大同"] == "省長" and found["陳小文"] == "總裁" and found["王建國"] == "副省長"
+
+
+def test_a_quoted_slogan_is_not_an_organisation():
+    result = run("當地正錨定「穩中求進、開新局」目標推進工作。")
+    assert not org_names(result)
+
+
+def test_a_site_footer_is_left_out():
+    page = (
+        "代表團今日到訪杭州，並參觀西湖賓館。\n\n某某市委宣傳部主管 某某日報社主辦 地址:某路1號某某傳媒集團 電話:0000\n"
+    )
+    result = analyse(page.encode(), "page.txt")
+    assert "宣傳部" not in result["text"] and not org_names(result)
