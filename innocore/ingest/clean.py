@@ -186,28 +186,34 @@ _CREDIT = re.compile(
 )
 
 
+def _is_story(line: str) -> bool:
+    """A line of the story rather than of the page: a sentence, or a long line with clauses."""
+    return bool(re.search(r"[。！？]", line)) or (len(line) >= 15 and re.search(r"[，,]|\. ", line) is not None)
+
+
 def _without_page_furniture(text: str) -> str:
     """The story of a copied web page: chrome lines dropped, credits cut, and nothing after the end mark (a
     copyright line above the story is a header)."""
     out = []
     story_seen = False  # a copyright line above the story is page chrome, not the story's end
     for line in text.split("\n"):
-        end = _STORY_END.search(line)
-        if not story_seen and (end or _RIGHTS.search(line)):
-            continue
-        if story_seen and _FOOTER.search(line):
-            break
-        if end:
-            if line[: end.start()].strip():
-                out.append(line[: end.start()].rstrip())
-            break
-        story_seen = story_seen or (len(line) >= 15 and re.search(r"[。，,]|\. ", line) is not None)
         if _CHROME_LINE.match(line):
             continue
         credit = _CREDIT.match(line)
         if credit and line[credit.end() :].strip():
             line = line[credit.end() :]
         line = re.sub(r"\s*(?:分享到|分享至)\s*[:：]?\s*$", "", line)
+        end = _STORY_END.search(line)
+        before = line[: end.start()] if end else line
+        if not story_seen and not _is_story(before) and (end or _RIGHTS.search(line)):
+            continue
+        if story_seen and _FOOTER.search(line):
+            break
+        if end:
+            if before.strip():
+                out.append(before.rstrip())
+            break
+        story_seen = story_seen or _is_story(line)
         out.append(line)
     return "\n".join(out)
 
