@@ -69,6 +69,9 @@ def _unit_pattern() -> re.Pattern:
         rf"(?:(?:{region_alt}){level}?|(?<![{CJK}])[省市]|(?<=[与和及、])[省市])(?:委|政府)?"
         rf"(?:{'|'.join(map(re.escape, units))})(?!长)"
         rf"|(?:{region_alt})[省市]委(?![员会])"
+        # 、發改委副主任, 、商務局局長: a unit named alone in a list of officials, its head's title after it.
+        rf"|(?<=[、，,与和及])(?:{'|'.join(map(re.escape, [u for u in units if len(u) >= 3]))})"
+        rf"(?=(?:常务)?副?(?:主任|局长|厅长|书记|部长|司长|处长|主席|会长|秘书长|委员))"
     )
 
 

@@ -309,3 +309,13 @@ def test_a_site_footer_is_left_out():
     )
     result = analyse(page.encode(), "page.txt")
     assert "宣傳部" not in result["text"] and not org_names(result)
+
+
+def test_units_named_alone_in_a_list_of_officials():
+    result = run("與會者包括副市長王小明、發改委副主任李大華、商務局局長張三豐。")
+    assert {"發改委", "商務局"} <= org_names(result)
+
+
+def test_a_descriptor_inside_a_run_is_not_part_of_a_name():
+    result = run("香港各大商會與兩地初創企業代表出席。")
+    assert not any("各大" in n or "兩地" in n for n in org_names(result))
