@@ -80,6 +80,9 @@ def extract(doc: CleanDocument, known: dict | None = None) -> dict:
         members = _prose_members(doc, mentions, organisations)
     _park_companies(text, mentions, organisations, members)
     people = find_people(text, folded, mentions, organisations)
+    people = [p for p in people if not lex.is_rejected(p["name"])] + _known_people(
+        text, folded, lex, people, organisations
+    )
     contacts = _contacts(doc, organisations, alias_to_full)
     known_people = {p["name"] for p in people}
     for c in contacts:
@@ -99,7 +102,9 @@ def extract(doc: CleanDocument, known: dict | None = None) -> dict:
         universities,
         exact_blocked=_committee_short_names(folded, alias_to_full),
         zone_committees=[n for n, o in organisations.items() if o["kind"] == "industrial_zone"],
+        known=[(s, e, n, lex.places[n]) for s, e, n in find_names(lex.places, text, folded)],
     )
+    places = [p for p in places if not lex.is_rejected(p["name"])]
     events, agreements = find_events(Context(doc, mentions, people), places)
     head = doc.of_kind("headline")
     title = _title(doc)
@@ -124,6 +129,32 @@ _SUB_UNIT = re.compile(
 )
 _CAMPUS = re.compile(f"[（(]([{CJK}]{{2,4}})[）)]")
 _NOT_SUB_UNIT = re.compile("^(?:部署|签署|布署|中心|部|局|处|组)$|^[副总]")
+
+
+def _known_people(text: str, folded: str, lex: Lexicon, people: list[dict], organisations: dict) -> list[dict]:
+    """Known people the rules did not find, with the title written right before or after the name here (none
+    if the text gives none: a title the platform knows may be out of date); the known organisation only
+    when this text names it."""
+    found = {p["name"] for p in people}
+    out: list[dict] = []
+    for s, e, name in find_names(lex.people, text, folded):
+        if name in found or lex.is_rejected(name):
+            continue
+        found.add(name)
+        info = lex.people[name]
+        before = re.search(f"(?:{TITLE_CORE})$", folded[max(0, s - 12) : s])
+        after = re.match(TITLE_CORE, folded[e : e + 12])
+        title = text[s - len(before.group()) : s] if before else text[e : e + len(after.group())] if after else ""
+        org = info["organization"] if info["organization"] in organisations else None
+        out.append(
+            {
+                "name": name,
+                "title": title,
+                "organization": org,
+                "evidence": [s - (len(before.group()) if before else 0), e],
+            }
+        )
+    return out
 
 
 def _known_orgs(text: str, folded: str, lex: Lexicon) -> list[Found]:

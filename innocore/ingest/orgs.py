@@ -544,7 +544,9 @@ def find_organisations(
     return out
 
 
-_PLACE_PREFIX = re.compile(r"(?:国家|中国|中央|国务院|中共|中华人民共和国)$")
+# Words before a known name that make a longer name with it: the state (国家科技部), or the level of an
+# implied region (市商务局, 省委台港澳办).
+_PLACE_PREFIX = re.compile(r"(?:国家|中国|中央|国务院|中共|中华人民共和国)$|^[省市区县](?:委|政府)?$")
 
 
 def _gives_way(c: Found, known: list[Found], first: int, spans: set, folded: str) -> bool:

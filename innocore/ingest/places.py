@@ -217,6 +217,7 @@ def find_places(
     *,
     exact_blocked: list[tuple[int, int]] = (),
     zone_committees: list[str] = (),
+    known: list[tuple[int, int, str, str]] = (),
 ) -> list[dict]:
     """Places in order of first mention, each ``{"name", "kind", "evidence"}``.
 
@@ -252,6 +253,11 @@ def find_places(
             mentions.append((start, m.end(), "zone", name))
     for m in _DISTRICT_RE.finditer(folded):
         mentions.append((m.start("name"), m.end(), "district", m.group("name")))
+    # Places the platform already knows: (start, end, name, kind), one entry per name unless the gazetteer
+    # knows the name (then its variants stay one place).
+    for s, e, name, kind in known:
+        entry = _INDEX.get(fold_same(name))
+        mentions.append((s, e, entry[1] if entry else kind, entry[0] if entry else ("known", fold(name))))
     for m in _PORT_RE.finditer(folded):
         mentions.append((m.start(), m.end(), "site", m.group()))
     for m in _SITE_RE.finditer(folded):

@@ -319,3 +319,25 @@ def test_units_named_alone_in_a_list_of_officials():
 def test_a_descriptor_inside_a_run_is_not_part_of_a_name():
     result = run("香港各大商會與兩地初創企業代表出席。")
     assert not any("各大" in n or "兩地" in n for n in org_names(result))
+
+
+def test_known_places_and_people_are_found_with_what_this_text_says():
+    text = "局長陳大文今日視察青雲鎮。張小明亦有同行。"
+    known = {
+        "places": [{"name": "青雲鎮", "kind": "district"}],
+        "people": [
+            {"name": "陳大文", "title": "署長", "organization": None},
+            {"name": "張小明", "title": "主席", "organization": "某某協會"},
+        ],
+    }
+    result = run(text, known)
+    assert "青雲鎮" in place_names(result)
+    found = {p["name"]: (p["title"], p["organization"]) for p in result["people"]}
+    assert found["陳大文"][0] == "局長"  # the text's title, not the one on record
+    assert found["張小明"] == ("", None)  # no title here, and the organisation is not named in this text
+
+
+def test_a_rejected_place_is_not_proposed_even_from_the_gazetteer():
+    text = "代表團今日到訪杭州。"
+    assert "杭州" in place_names(run(text))
+    assert "杭州" not in place_names(run(text, {"rejected": ["杭州"]}))
