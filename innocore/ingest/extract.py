@@ -345,11 +345,13 @@ def _member_items(paragraphs: list) -> list[tuple[object, object]]:
 
 
 _PROSE_MEMBERS = re.compile(
-    r"(?:代表團|代表团|訪問團|访问团|考察團|考察团|交流團|交流团|訪港團|访港团)(?:的)?(?:成員|成员|團員|团员)"
-    r"(?:來自|来自|包括|包含|有|涵蓋|涵盖|為|为)+"
-    r"|(?:the )?(?:delegation|delegates)(?: members)? (?:comprises|comprised|includes|included|consists of|"
-    r"consisted of|is made up of|was made up of)"
-    r"(?: (?:representatives|members|senior executives|leaders) (?:of|from))?",
+    # 代表團成員包括甲、乙和丙; 考察團團員來自甲及乙; 代表團由甲、乙和丙的代表組成; 隨團的有甲、乙
+    r"(?:團|团)(?:的)?(?:成員|成员|團員|团员)(?:分別|分别)?(?:來自|来自|包括|包含|有|涵蓋|涵盖|為|为)+"
+    r"|(?:代表團|代表团|訪問團|访问团|考察團|考察团|交流團|交流团)(?:由|包括)"
+    r"|(?:隨團|随团)(?:的)?(?:成員|成员|機構|机构|單位|单位)?(?:有|包括)"
+    r"|(?:the )?(?:delegation|delegates)(?: members)?,? (?:comprises|comprised|comprising|includes|included|including|"
+    r"consists of|consisted of|consisting of|is made up of|was made up of|made up of)"
+    r"(?: (?:senior )?(?:representatives|members|executives|leaders|officials)(?: of| from))?(?: the)?",
     re.I,
 )
 

@@ -341,3 +341,14 @@ def test_a_rejected_place_is_not_proposed_even_from_the_gazetteer():
     text = "代表團今日到訪杭州。"
     assert "杭州" in place_names(run(text))
     assert "杭州" not in place_names(run(text, {"rejected": ["杭州"]}))
+
+
+def test_delegation_members_in_other_wordings():
+    zh = run("考察團由香港生產力促進局、香港貿易發展局及數碼港的代表組成。")
+    assert zh["delegation_members"] == ["香港生產力促進局", "香港貿易發展局", "數碼港"]
+    en = run(
+        "The delegation, comprising representatives of the Hong Kong Productivity Council and Cyberport, arrived today."
+    )
+    assert en["delegation_members"] == ["Hong Kong Productivity Council", "Cyberport"]
+    alliance = run("聯盟成員包括香港生產力促進局及數碼港。")
+    assert alliance["delegation_members"] == []
