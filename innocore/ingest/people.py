@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from innocore.ingest.orgs import BREAKS, CJK
@@ -100,21 +101,30 @@ _OFFICE_AFTER = re.compile(
 )
 
 
-def _offices_before_names(text: str, add) -> None:
+def _offices_before_names(text: str, mentions, add) -> None:
+    """Offices named with a person and no organisation rule: the organisation is the one named inside the
+    office's title, if any ("Vice Mayor of Shenzhen Municipality")."""
+    starts = [s for s, _e, _n in mentions]
+
+    def org_in(a: int, b: int) -> str | None:
+        i = bisect.bisect_left(starts, a)
+        return mentions[i][2] if i < len(mentions) and mentions[i][1] <= b else None
+
     # "Professor Ann Lo, Secretary for Education, and …": the office after the name.
     for m in _OFFICE_AFTER.finditer(text):
         if not m.group("title").endswith((" and", " of", " for", " the")):
-            add(m.group("name"), m.group("title"), None, m.start(), m.end())
+            add(m.group("name"), m.group("title"), org_in(*m.span("title")), m.start(), m.end())
     for m in _OFFICE_BEFORE.finditer(text):
         title = m.group("title")
         if title.endswith((" and", " of", " for", " the", ",")):
             continue
+        org = org_in(*m.span("title"))
         # "Professor Sun Dong, Secretary for …, Dr David Wong": the title belongs to the name before it.
         before = re.search(rf"(?P<name>{_PERSON}),\s*$", text[max(0, m.start() - 60) : m.start()])
         if before:
-            add(before.group("name"), title, None, m.start() - len(before.group()), m.end("title"))
+            add(before.group("name"), title, org, m.start() - len(before.group()), m.end("title"))
             continue
-        add(m.group("name"), title, None, m.start(), m.end())
+        add(m.group("name"), title, org, m.start(), m.end())
 
 
 def find_people(text: str, folded: str, mentions: list[tuple[int, int, str]], organisations: dict) -> list[dict]:
@@ -140,7 +150,7 @@ def find_people(text: str, folded: str, mentions: list[tuple[int, int, str]], or
 
     _chinese(text, folded, mentions, organisations, add)
     _english(text, mentions, add)
-    _offices_before_names(text, add)
+    _offices_before_names(text, mentions, add)
     # 行政總裁Mahadhir Aziz: a Latin name after a Chinese title.
     for m in re.finditer(rf"(?P<title>{TITLE_CORE})\s?(?P<name>{EN_NAME})", folded):
         add(text[m.start("name") : m.end("name")], text[m.start("title") : m.end("title")], None, m.start(), m.end())
