@@ -128,7 +128,7 @@ _SUB_UNIT = re.compile(
     "(?!长)"
 )
 _CAMPUS = re.compile(f"[（(]([{CJK}]{{2,4}})[）)]")
-_NOT_SUB_UNIT = re.compile("^(?:部署|签署|布署|中心|部|局|处|组)$|^[副总]")
+_NOT_SUB_UNIT = re.compile("^(?:部署|签署|布署|中心|部|局|处|组|董事局|董事会|校董会)$|^[副总]")
 
 
 def _known_people(text: str, folded: str, lex: Lexicon, people: list[dict], organisations: dict) -> list[dict]:

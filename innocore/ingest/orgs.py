@@ -108,7 +108,7 @@ GENERIC_ORG = {
 }
 # Words that end like an organisation but name something else: 產業佈局, 新發展格局, 展廳.
 _NOT_A_BODY = re.compile(
-    "(?:签署|部署|布署|联署|连署|新局|布局|格局|大局|开局|结局|当局|全局|时局|僵局|政局|展厅|大厅|餐厅|客厅|会议厅|宴会厅|展览厅|"
+    "(?:董事局|董事会|校董会|签署|部署|布署|联署|连署|新局|布局|格局|大局|开局|结局|当局|全局|时局|僵局|政局|展厅|大厅|餐厅|客厅|会议厅|宴会厅|展览厅|"
     "上市公司|初创公司|跨国公司|中资公司|港资公司|外资公司|科创公司|企业集团|两地政府|本地大学|海外大学)$"
 )
 _DESCRIPTOR = re.compile(
@@ -235,6 +235,10 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
                 break
         start, why = _join_over_conjunction(folded, start, why)
         start = strip_leading(folded, start, end)
+        # 福田区区委书记兼河套发展署: a title inside the run ends whatever came before it.
+        titles = [t.end() for t in _INNER_TITLE.finditer(folded, start, m.start())]
+        if titles:
+            start = titles[-1]
         name = folded[start:end]
         if len(name) < 4 or name in GENERIC_ORG or _DESCRIPTOR.search(name) or _NOT_A_BODY.search(name):
             continue
@@ -286,22 +290,33 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
     return out
 
 
+_INNER_TITLE = re.compile("书记|主任|市长|省长|区长|局长|厅长|部长|主席|总裁|董事长|秘书长|院长|校长|会长|经理|兼")
 # Words that open a clause before a name (他感谢山东省政府, 指特区政府, 听取该局): never its first word.
 _LEADING = re.compile(
     "(?:他们|她们|我们|他|她|它|其|该|此|指|称|据|时任|现任|前任|到|号|感谢|感激|欢迎|祝贺|恭喜|听取|陪同|宣布|强调|希望|期待|参加|参与|"
-    "鼓励|邀请|协助|带领|组织|安排|促成|推动|支持|入住|下榻|抵达|前往|感谢了|会见了|拜会了|拜访了|访问了|考察了|参观了|了|并|又|亦|也|还|都)+"
+    "鼓励|邀请|协助|带领|组织|安排|促成|推动|支持|入住|下榻|抵达|前往|感谢了|会见了|拜会了|拜访了|访问了|考察了|参观了|了|并|又|亦|也|还|都|"
+    "兼)"
 )
 
 
 def strip_leading(folded: str, start: int, end: int) -> int:
+    """``start`` moved past the clause-opening words, as long as two characters are left (听取该局 -> 该局)."""
     m = _LEADING.match(folded, start, end)
-    return m.end() if m and end - m.end() >= 2 else start
+    while m and end - m.end() >= 2:
+        start = m.end()
+        m = _LEADING.match(folded, start, end)
+    return start
 
 
 def _starts_with_place(folded: str, start: int) -> bool:
     from innocore.ingest.places import starts_with_place
 
     return starts_with_place(folded, start)
+
+
+def _is_place_or_government(prefix: str) -> bool:
+    folded = fold_same(prefix)
+    return _is_place_prefix(folded) or folded.endswith("政府")
 
 
 def _is_world_city(word: str) -> bool:
@@ -671,7 +686,14 @@ def en_variant_of(name: str, full_names: list[str]) -> str | None:
     Department of Commerce")."""
     if _CJK_CHAR.search(name):
         # 創新科技及工業局 for 香港特別行政區政府創新科技及工業局: an undeclared short form.
-        tails = [f for f in full_names if len(f) > len(name) and f.endswith(name) and len(name) >= 4]
+        # 數碼港 for 香港數碼港, 駐滬辦 for 香港特區政府駐滬辦: three characters will do after a place or a government.
+        tails = [
+            f
+            for f in full_names
+            if len(f) > len(name)
+            and f.endswith(name)
+            and (len(name) >= 4 or (len(name) == 3 and _is_place_or_government(f[: -len(name)])))
+        ]
         return max(tails, key=len) if tails else None
     words = set(re.findall(r"[\w'’\-–]+", name)) - {"of", "the", "and", "The"}
     for full in sorted(full_names, key=len, reverse=True):

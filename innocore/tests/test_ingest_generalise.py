@@ -352,3 +352,19 @@ def test_delegation_members_in_other_wordings():
     assert en["delegation_members"] == ["Hong Kong Productivity Council", "Cyberport"]
     alliance = run("聯盟成員包括香港生產力促進局及數碼港。")
     assert alliance["delegation_members"] == []
+
+
+def test_a_title_inside_a_run_and_a_board_are_not_part_of_a_name():
+    result = run("南山區區委書記兼前海發展署署長陳大文出席。香港數碼港董事局主席王小明致辭。")
+    assert "前海發展署" in org_names(result)
+    assert not any("書記" in n or "董事局" in n for n in org_names(result))
+
+
+def test_a_short_tail_of_a_name_after_a_place_is_that_name():
+    result = run("上海臨港集團與香港數碼港簽署合作備忘錄。未來數碼港將與臨港合作。")
+    assert "數碼港" not in org_names(result) and "香港數碼港" in org_names(result)
+
+
+def test_clause_words_are_stripped_one_at_a_time():
+    result = run("雙方會面，聽取該局介紹。")
+    assert not org_names(result)
