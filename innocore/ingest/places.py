@@ -55,8 +55,8 @@ GAZETTEER: list[tuple[str, tuple[str, ...]]] = [
     ("province", ("河南省", "河南", "Henan Province", "Henan")),
     ("province", ("海南省", "海南", "Hainan Province", "Hainan")),
     ("province", ("台湾", "Taiwan")),
-    ("city", ("香港特别行政区", "香港", "Hong Kong SAR", "Hong Kong")),
-    ("city", ("澳门特别行政区", "澳门", "Macao SAR", "Macao", "Macau")),
+    ("city", ("香港特别行政区", "香港特区", "香港", "Hong Kong SAR", "Hong Kong")),
+    ("city", ("澳门特别行政区", "澳门特区", "澳门", "Macao SAR", "Macao", "Macau")),
     ("city", ("北京市", "北京", "Beijing")),
     ("city", ("上海市", "上海", "Shanghai")),
     ("city", ("天津市", "天津", "Tianjin")),
@@ -152,6 +152,10 @@ def _merge_world() -> None:
             continue
         kind, names_text = line.split("\t")
         names = tuple(fold_same(n.strip()) if re.search(f"[{CJK}]", n) else n.strip() for n in names_text.split("|"))
+        # 連雲港市 and 安徽省 name the place as 連雲港 and 安徽 do.
+        level = {"city": "市", "province": "省"}.get(kind)
+        if level:
+            names += tuple(n + level for n in names if re.fullmatch(f"[{CJK}]{{2,}}", n) and not n.endswith(level))
         names = tuple(dict.fromkeys(names))
         i = next((by_name[n] for n in names if n in by_name), None)
         if i is None:
@@ -262,6 +266,11 @@ def find_places(
         mentions.append((m.start(), m.end(), "site", m.group()))
     for m in _SITE_RE.finditer(folded):
         start = _trim(folded, left_boundary(folded, m.end() - 1)[0], m.end())
+        # 鐵西區中國工業博物館: the district the venue stands in is a place of its own.
+        district = re.match(f"[{CJK}]{{2,3}}?区(?=[{CJK}]{{4}})", folded[start : m.end()])
+        if district and not _GENERIC_ZONE.search(district.group()):
+            mentions.append((start, start + district.end(), "district", district.group()))
+            start += district.end()
         name = folded[start : m.end()]
         if len(name) >= 4 and not _GENERIC_ZONE.search(name):
             mentions.append((start, m.end(), "site", name))

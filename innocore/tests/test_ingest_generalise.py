@@ -368,3 +368,9 @@ def test_a_short_tail_of_a_name_after_a_place_is_that_name():
 def test_clause_words_are_stripped_one_at_a_time():
     result = run("雙方會面，聽取該局介紹。")
     assert not org_names(result)
+
+
+def test_a_city_written_with_its_level_keeps_it_and_a_venues_district_is_a_place():
+    result = run("代表團到訪江蘇省連雲港市，並參觀鐵西區中國工業博物館。")
+    assert {"連雲港市", "鐵西區", "中國工業博物館"} <= place_names(result)
+    assert "連雲港" not in place_names(result)
