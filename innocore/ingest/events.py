@@ -248,7 +248,9 @@ def _agreements_in_sentence(ctx: Context, s: int, e: int) -> list[dict]:
             if not conj:
                 parties = _group_before(ctx, s, v)
             else:
-                c = clause_start + conj[-1]
+                # 甲分別與乙和丙簽署: 與/同/跟 separates the sides; 和/及 may join names on one side.
+                sides = [m.start() for m in re.finditer("與|与|同|跟", masked)]
+                c = clause_start + (sides[0] if sides else conj[-1])
                 right_start = c + 1
                 de = [m.start() for m in re.finditer("的", ctx.masked(right_start, v))]
                 if de:
@@ -306,6 +308,11 @@ def _english_parties(ctx: Context, s: int, v: int, e: int, verb: re.Match) -> li
         a = verb.end() + with_.end()
         nxt = ctx.orgs_in(a, e)
         right = [nxt[0][2]] if nxt and nxt[0][0] - a <= 2 else []
+        # "… with A, B and C": the names coordinated after the first.
+        for prev, cur in zip(nxt, nxt[1:], strict=False):
+            if not right or not _COORD.match(text[prev[1] : cur[0]]):
+                break
+            right.append(cur[2])
     return left + right
 
 

@@ -353,6 +353,8 @@ def _join_over_conjunction(folded: str, start: int, why: str) -> tuple[int, str]
     part = folded[left : start - 1]
     if len(part) < 2 or not _starts_with_place(folded, left) or _SUFFIX_RE.search(part[-3:]):
         return start, why
+    if _INNER_TITLE.search(part) or _SUFFIX_RE.search(part):
+        return start, why  # 總裁方舜文及華潤集團: a person, or a name of its own, before the conjunction
     if _is_place_prefix(part) or re.search("(?:区|园|港|城|中心|市|省|县)$", part):
         return start, why  # 數碼港及香港城市大學, 濟南市高新區及齊魯工業大學: two names
     return left, left_why

@@ -374,3 +374,18 @@ def test_a_city_written_with_its_level_keeps_it_and_a_venues_district_is_a_place
     result = run("代表團到訪江蘇省連雲港市，並參觀鐵西區中國工業博物館。")
     assert {"連雲港市", "鐵西區", "中國工業博物館"} <= place_names(result)
     assert "連雲港" not in place_names(result)
+
+
+def test_one_body_signing_with_several_on_the_other_side():
+    zh = run("香港科技園公司分別與青島市科技局和煙台市商務局簽署合作備忘錄。")
+    assert [a["parties"] for a in zh["agreements"]] == [["香港科技園公司", "青島市科技局", "煙台市商務局"]]
+    en = run("HKSTP signed MoUs with the Suzhou Science and Technology Bureau and Example Holdings Limited.")
+    assert [a["parties"] for a in en["agreements"]] == [
+        ["HKSTP", "Suzhou Science and Technology Bureau", "Example Holdings Limited"]
+    ]
+
+
+def test_a_signatory_before_a_conjunction_is_not_glued_to_the_next_body():
+    result = run("備忘錄由香港貿易發展局總裁方小文及甲乙集團董事長王大明簽署。")
+    assert "甲乙集團" in org_names(result)
+    assert not any("方小文" in n for n in org_names(result))
