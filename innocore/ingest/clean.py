@@ -157,7 +157,8 @@ def _trailing_space_marks_end(lines: list[str | None], width: float) -> bool:
 # Web page furniture around a story copied from a news site. The story ends at its end mark ((完), the
 # editor's name) or where the page's own lists begin (related news, copyright, licence numbers).
 _STORY_END = re.compile(
-    r"[（(]\s*完\s*[)）]|[【\[]\s*(?:責任編輯|责任编辑|編輯|编辑|责编|責編)\s*[:：]"
+    r"[（(]\s*完\s*[)）]|[【\[]\s*(?:責任編輯|责任编辑|編輯|编辑|责编|責編)\s*[:：]|(?:責任編輯|责任编辑)\s*[:：]"
+    r"|[（(]\s*(?:供稿|來稿|来稿)\s*[:：]"
     r"|^\s*(?:相關新聞|相关新闻|相關推薦|相关推荐|相關閱讀|相关阅读|延伸閱讀|延伸阅读|熱點推薦|热点推荐|猜你喜歡|猜你喜欢"
     r"|更多新聞|更多新闻|熱門新聞|热门新闻|精彩推薦|精彩推荐|推荐阅读|推薦閱讀|新聞推薦|新闻推荐|相關報道|相关报道"
     r"|Related (?:News|Articles|Stories|Links)|More (?:News|Stories)|Read more)\s*[|:：>»]?\s*$"
@@ -175,10 +176,20 @@ _CHROME_LINE = re.compile(
     r"^\s*(?:首頁|首页|当前位置|當前位置|您的位置|您现在的位置|Home)\s*(?:->|>|»|/|:|：|\||$)"
     r"|^\s*(?:分享到|分享至|Share(?: this)?|打印|列印|Print|返回顶部|返回頂部|字號|字号|【?字体|【?字體)\s*[:：]?"
     r"|^\s*(?:[|｜]\s*)+$"
+    # A navigation bar (檢索 | 新用戶 | 加入最愛 | …), a row of buttons (【打印】 【投稿】 …), skip links.
+    r"|^[^。，,！？]{0,80}?(?:[|｜][^。，,！？|｜]{0,20}){3,}$"
+    r"|^\s*(?:【[^】]{1,6}】\s*){2,}$"
+    r"|^\s*(?:Skip to (?:main )?content|放大圖片|放大图片|點擊放大|点击放大)\s*$"
     # 香港商報官網 > 山東 > 今日熱點: a breadcrumb; 本報駐山東記者:甲、乙 / 大眾網記者 甲 青島報道: a byline.
     r"|^[^。，,>]{0,30}(?:\s*(?:>|»|->)\s*[^。，,>]{1,12}){2,}\s*$"
     r"|^[^。，,]{0,12}(?:記者|记者|通訊員|通讯员)\s*[:：\s][^。]{0,40}$",
     re.I,
+)
+_META = re.compile(
+    r"\s*(?:信息來源|信息来源|來源|来源|作者|編輯|编辑|責任編輯|责任编辑|發布時間|发布时间|時間|时间|字號|字号|訪問次數|访问次数)\s*[:：]"
+)
+_META_VALUE = re.compile(
+    r"(?:信息來源|信息来源|來源|来源|作者|編輯|编辑|責任編輯|责任编辑|字號|字号|訪問次數|访问次数)\s*[:：]\s*(?:\[[^\]]*\]|[^\s|｜]*)"
 )
 # Credits before a paragraph: 圖源:香港特區政府新聞處, 图片来源：…, "Photo: …" (up to the first space).
 _CREDIT = re.compile(
@@ -214,6 +225,11 @@ def _without_page_furniture(text: str) -> str:
                 out.append(before.rstrip())
             break
         story_seen = story_seen or _is_story(line)
+        # 來源:某網 作者:某人 / 信息來源:某某辦 字號: the outlet, author and editor of a page are not the story.
+        if len(_META.findall(line)) >= 2 or (_META.match(line) and len(line) < 60):
+            line = _META_VALUE.sub("", line)
+            if not line.strip():
+                continue
         out.append(line)
     return "\n".join(out)
 

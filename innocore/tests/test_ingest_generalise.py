@@ -389,3 +389,18 @@ def test_a_signatory_before_a_conjunction_is_not_glued_to_the_next_body():
     result = run("備忘錄由香港貿易發展局總裁方小文及甲乙集團董事長王大明簽署。")
     assert "甲乙集團" in org_names(result)
     assert not any("方小文" in n for n in org_names(result))
+
+
+def test_navigation_bars_buttons_and_meta_lines_are_furniture():
+    page = (
+        "檢索 | 新用戶 | 加入最愛 | 本報PDF版\n"
+        "【打印】 【投稿】 【關閉】\n"
+        "發布時間:2024-01-23 13:42 信息來源:某某市台港澳辦 字號:[ ]\n"
+        "代表團今日到訪杭州，並參觀西湖賓館。\n"
+        "責任編輯:某人\n"
+        "北京新聞一則\n"
+    )
+    result = analyse(page.encode(), "page.txt")
+    assert "檢索" not in result["text"] and "打印" not in result["text"]
+    assert not org_names(result)
+    assert "北京" not in place_names(result) and "杭州" in place_names(result)
