@@ -166,6 +166,7 @@ _EN_OF_HEADS = {
     "Chamber",
     "College",
 }
+_EN_FOR_HEADS = {"Centre", "Center", "Institute", "Commission", "Office", "Council", "Agency", "Foundation", "Alliance"}
 # Words that end a name to the left: titles, honorifics and section words.
 EN_STOP = set(
     "About Photo Media Mr Ms Mrs Dr Prof Professor Sir Ir Officer Director Director-General Mayor President Chairman "
@@ -369,7 +370,7 @@ def _en_candidates(text: str) -> list[Found]:
             word = tok if tok in EN_ORG_WORDS else tok.rstrip(".")
             if word not in EN_ORG_WORDS or tok in ("Co.", "Co"):
                 continue
-            end_i = _en_complement_end(tokens, i) if word in _EN_OF_HEADS else i
+            end_i = _en_complement_end(tokens, i) if word in _EN_OF_HEADS or word in _EN_FOR_HEADS else i
             start_i = _en_head_start(text, tokens, i, end_i, word)
             if start_i >= i and end_i == i:
                 continue  # a bare head word ("the Department") is a reference, not a name
@@ -377,7 +378,7 @@ def _en_candidates(text: str) -> list[Found]:
             name = text[s:e].rstrip(",")
             if name.endswith(".") and not name.endswith(("Co.", "Ltd.", "Inc.")):
                 name = name[:-1]
-            if name.lower() in NOT_ORGS or len(name.split()) < 2:
+            if name.lower() in NOT_ORGS or len(name.split()) < 2 or re.fullmatch(r"(?:The|the) \S+", name):
                 continue
             out.append(Found(name, s, s + len(name), {"kind": kind_of(name), "boundary": "hard"}))
     # "The Hong Kong Special Administrative Region (HKSAR) government", "the Guangdong provincial government".
@@ -409,7 +410,8 @@ def _en_candidates(text: str) -> list[Found]:
         while words and words[0] in EN_STOP:
             words = words[1:]
         # Only a proper name declares an acronym this way: "Artificial Intelligence (AI)" is no organisation.
-        if len(words) >= 2 and _EN_ACRONYM.match(m.group(2)) and _HAS_PLACE.search(" ".join(words)):
+        regional = words and words[-1] in ("Region", "Area", "Zone", "District", "Province", "City")
+        if len(words) >= 2 and _EN_ACRONYM.match(m.group(2)) and _HAS_PLACE.search(" ".join(words)) and not regional:
             name = " ".join(words)
             s = m.end(1) - len(name)
             if text[s : m.end(1)] == name:
@@ -428,7 +430,9 @@ def _en_complement_end(tokens: list, i: int) -> int:
     """Last token of "of …" complements after a head word: University of China, Department of Commerce of
     Shandong Province, Bureau of Science and Technology, Department of Industry and Information Technology."""
     end_i, j = i, i + 1
-    while j + 1 < len(tokens) and tokens[j][0] == "of" and _is_cap(tokens[j + 1][0]):
+    # "Centre for Chinese Herbal Medicine Drug Development": some heads take "for …" as well.
+    links = ("of", "for") if tokens[i][0].rstrip(".") in _EN_FOR_HEADS else ("of",)
+    while j + 1 < len(tokens) and tokens[j][0] in links and _is_cap(tokens[j + 1][0]):
         k = j + 1
         while k < len(tokens) and _is_cap(tokens[k][0]) and tokens[k][0] not in EN_STOP:
             k += 1
@@ -473,6 +477,9 @@ def _en_head_start(text: str, tokens: list, i: int, end_i: int, word: str) -> in
     start_i = j + 1
     # "… of Industry and Information Technology and Shandong University": that "and" joined two names.
     if crossed_and and j >= 0 and tokens[j][0] == "of":
+        start_i = crossed_and[0] + 1
+    # "Chief Executive CY Leung and Standing Committee …": the words after a title are a person, not a name.
+    if crossed_and and j >= 0 and tokens[j][0].rstrip(".") in EN_STOP:
         start_i = crossed_and[0] + 1
     # A leading "The" is an article at the start of a sentence, but part of the names of Hong Kong's
     # universities wherever they stand ("The Hong Kong University of Science and Technology").

@@ -404,3 +404,16 @@ def test_navigation_bars_buttons_and_meta_lines_are_furniture():
     assert "檢索" not in result["text"] and "打印" not in result["text"]
     assert not org_names(result)
     assert "北京" not in place_names(result) and "杭州" in place_names(result)
+
+
+def test_english_boundaries_for_centres_articles_regions_and_people_before_and():
+    result = run(
+        "The Centre for Marine Robotics Research opened. The Centre has ten staff. "
+        "The Suzhou Special Administrative Area (SSAA) is fictional. "
+        "Chief Executive AB Chan and Example Standing Committee members attended."
+    )
+    names = org_names(result)
+    assert "Centre for Marine Robotics Research" in names
+    assert "The Centre" not in names
+    assert not any("Administrative Area" in n for n in names)
+    assert not any(n.startswith(("AB Chan", "Chan and")) for n in names)
