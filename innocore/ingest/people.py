@@ -22,7 +22,7 @@ SURNAMES = set(
     "廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤温柯欧区麦冼岑庄翁容关邝曲岳毕鄺谷邢乔"
     "牛樊葛殷单骆洪包左鲁康伍申安祝纪舒屈项党尚耿游辛祁季阎倪焦葉鍾文凌施甘卓傅柳涂兰颜滕聂饶宁易姬车华蓝霍冉阮简詹古伦"
     "蒲綦燕卜娄褚俞章鲍戚费廉苗芦符贝邬卞齐萧湛禹狄臧茅庞闵童盛刁虞管缪裴荀甄芮储靳栾厉邰鄂赖蔺屠胥翟郦雍濮扈冀晏柴瞿"
-    "茹艾庾衡匡寇阙蔚巩晁敖阚鞠蒯竺逯桓查梅惠纪栗宫宗丘晏荆仲师封苑隋桂郁习谌钮鄢丛练揭况"
+    "茹艾庾衡匡寇阙蔚巩晁敖阚鞠蒯竺逯桓查梅惠纪栗宫宗丘晏荆仲师封苑隋桂郁习谌钮鄢丛练揭况景卫戈牟尤"
 )
 # Two-character surnames (司徒穎詩, 欧阳…), folded to Simplified like SURNAMES.
 COMPOUND_SURNAMES = set("司徒 欧阳 上官 诸葛 司马 东方 皇甫 令狐 公孙 慕容 夏侯 尉迟 长孙".split())
@@ -101,6 +101,12 @@ _OFFICE_AFTER = re.compile(
 )
 
 
+_LEADER_AFTER = re.compile(
+    rf"(?:^|(?<=[，,。；;：:、“「（(\s])|(?<=贯彻|落实|学习|按照|根据|遵循|感谢|祝贺))"
+    rf"(?P<name>[{CJK}]{{2,3}}?)(?P<title>总书记|国家主席|主席|总理|副总理|行政长官|特首|国务委员)"
+)
+
+
 def _offices_before_names(text: str, mentions, add) -> None:
     """Offices named with a person and no organisation rule: the organisation is the one named inside the
     office's title, if any ("Vice Mayor of Shenzhen Municipality")."""
@@ -151,6 +157,13 @@ def find_people(text: str, folded: str, mentions: list[tuple[int, int, str]], or
     _chinese(text, folded, mentions, organisations, add)
     _english(text, mentions, add)
     _offices_before_names(text, mentions, add)
+    # 習近平總書記…: a leader's name before a top office, at the start of a clause.
+    for m in _LEADER_AFTER.finditer(folded):
+        name = m.group("name")
+        if name[0] in SURNAMES or name[:2] in COMPOUND_SURNAMES:
+            add(
+                text[m.start("name") : m.end("name")], text[m.start("title") : m.end("title")], None, m.start(), m.end()
+            )
     # 行政總裁Mahadhir Aziz: a Latin name after a Chinese title.
     for m in re.finditer(rf"(?P<title>{TITLE_CORE})\s?(?P<name>{EN_NAME})", folded):
         add(text[m.start("name") : m.end("name")], text[m.start("title") : m.end("title")], None, m.start(), m.end())

@@ -417,3 +417,10 @@ def test_english_boundaries_for_centres_articles_regions_and_people_before_and()
     assert "The Centre" not in names
     assert not any("Administrative Area" in n for n in names)
     assert not any(n.startswith(("AB Chan", "Chan and")) for n in names)
+
+
+def test_a_leaders_name_before_the_top_office():
+    result = run("當地正貫徹落實習近平總書記重要講話精神。會上，李家超行政長官致辭。董事局主席由甲乙公司委任。")
+    found = people(result)
+    assert found["習近平"] == "總書記" and found["李家超"] == "行政長官"
+    assert "董事局" not in found
