@@ -160,7 +160,7 @@ def find_people(text: str, folded: str, mentions: list[tuple[int, int, str]], or
     # 習近平總書記…: a leader's name before a top office, at the start of a clause.
     for m in _LEADER_AFTER.finditer(folded):
         name = m.group("name")
-        if name[0] in SURNAMES or name[:2] in COMPOUND_SURNAMES:
+        if (name[0] in SURNAMES or name[:2] in COMPOUND_SURNAMES) and name[-1] not in "局会院部司厅处":
             add(
                 text[m.start("name") : m.end("name")], text[m.start("title") : m.end("title")], None, m.start(), m.end()
             )
