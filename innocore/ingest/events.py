@@ -11,7 +11,9 @@ from innocore.ingest.clean import MONTHS, CleanDocument
 EVENT_WORDS = [
     (
         "signing",
-        r"簽署|签署|簽訂|签订|簽約|签约|\bsigned\b|\bsign(?:ing)? (?:of )?(?:an? |the )?(?:MoU|memorand|agreement)",
+        r"簽署|签署|簽訂|签订|簽約|签约|續簽|续签|簽定|签定|\bsigned\b|\binked\b"
+        r"|\brenewed (?:an? |the |their |its )?(?:MoU|memorand|agreement|partnership)"
+        r"|\bsign(?:ing)? (?:of )?(?:an? |the )?(?:MoU|memorand|agreement)",
     ),
     (
         "meeting",
@@ -28,7 +30,11 @@ EVENT_WORDS = [
     ("matchmaking", r"對接會|对接会|配對會|配对会|matchmaking session|business matching"),
     ("visit", r"訪問|访问|到訪|到访|回訪|回访|率領代表團|率领代表团|率团|率團|delegation (?:visited|to)|\bvisited\b"),
 ]
-SIGN_VERB = re.compile(r"簽署|签署|簽訂|签订|簽約|签约|\bsign(?:ed|s|ing)?\b", re.I)
+SIGN_VERB = re.compile(
+    r"簽署|签署|簽訂|签订|簽約|签约|續簽|续签|簽定|签定|\bsign(?:ed|s|ing)?\b|\binked\b"
+    r"|\brenew(?:ed|s)?\b(?= (?:an? |the |their |its )?(?:MoU|memorand|agreement|partnership))",
+    re.I,
+)
 _PLANNED = re.compile(r"將於|将于|將會|将会|計劃|计划|擬|拟|\bwill\b|\bto sign\b|work towards|plan(?:s|ned)? to", re.I)
 _AGREEMENT_KINDS = [
     ("mou", r"備忘錄|备忘录|\bMoUs?\b|memorand"),

@@ -424,3 +424,10 @@ def test_a_leaders_name_before_the_top_office():
     found = people(result)
     assert found["習近平"] == "總書記" and found["李家超"] == "行政長官"
     assert "董事局" not in found
+
+
+def test_renewing_an_agreement_is_a_signing():
+    zh = run("甲乙科技有限公司與丙丁大學續簽合作備忘錄。")
+    en = run("Cyberport and the Suzhou Science and Technology Bureau renewed their MoU today.")
+    assert [set(a["parties"]) for a in zh["agreements"]] == [{"甲乙科技有限公司", "丙丁大學"}]
+    assert [set(a["parties"]) for a in en["agreements"]] == [{"Cyberport", "Suzhou Science and Technology Bureau"}]
