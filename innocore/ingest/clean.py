@@ -45,6 +45,9 @@ _DATELINES = [
     re.compile(rf"^\s*{_EN_PLACE},\s*{_EN_MDY}"),
     re.compile(rf"^\s*{_EN_PLACE}\s*\(\s*(?:{_EN_DMY}|{_EN_MDY.replace('?P<', '?P<x')})\s*\)"),
 ]
+_PAGE_DATE = re.compile(
+    r"\s*(?:date\s+|(?:發布時間|发布时间|發佈時間|時間|时间)\s*[:：]\s*)?(?P<y>20\d\d|19\d\d)[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})\b"
+)
 _PAGE_LINE = re.compile(
     r"^.{0,40}(?:\bPage\s*\d+(?:\s*(?:of|/)\s*\d+)?|第\s*\d+\s*[頁页](?:\s*[，,/]?\s*共\s*\d+\s*[頁页])?)\s*$", re.I
 )
@@ -189,7 +192,7 @@ _META = re.compile(
     r"\s*(?:信息來源|信息来源|來源|来源|作者|編輯|编辑|責任編輯|责任编辑|發布時間|发布时间|時間|时间|字號|字号|訪問次數|访问次数)\s*[:：]"
 )
 _META_VALUE = re.compile(
-    r"(?:信息來源|信息来源|來源|来源|作者|編輯|编辑|責任編輯|责任编辑|字號|字号|訪問次數|访问次数)\s*[:：]\s*(?:\[[^\]]*\]|[^\s|｜]*)"
+    r"(?:信息來源|信息来源|來源|来源|作者|編輯|编辑|責任編輯|责任编辑|字號|字号|訪問次數|访问次数)\s*[:：]\s*(?:\[[^\]]*\]|[^\s|｜\d]*)"
 )
 # Credits before a paragraph: 圖源:香港特區政府新聞處, 图片来源：…, "Photo: …" (up to the first space).
 _CREDIT = re.compile(
@@ -293,6 +296,15 @@ def _label(paragraphs_text: list[str]) -> CleanDocument:
             doc.dateline = _dateline_value(m)
             doc.dateline_span = (para.start + m.start(), para.start + m.end())
             break
+    if dateline_index is None:
+        # A copied web page dates the story in a line near its top: "2024-03-27 08:33:32", "date 2025-10-31 …".
+        for i, para in enumerate(paragraphs[:6]):
+            m = _PAGE_DATE.match(para.text)
+            if m:
+                dateline_index = i
+                doc.dateline = ("", _dateline_value(m)[1])
+                doc.dateline_span = (para.start + m.start(), para.start + m.end())
+                break
     section = "head"
     for i, para in enumerate(paragraphs):
         t = para.text

@@ -17,8 +17,8 @@ EVENT_WORDS = [
     ),
     (
         "meeting",
-        r"拜會|拜会|拜訪|拜访|會見|会见|會晤|会晤|接見|接见|会面|會面|接待"
-        r"|\bmet\b|courtesy call|called on|received by|roundtable"
+        r"拜會|拜会|拜訪|拜访|會見|会见|會晤|会晤|接見|接见|会面|會面|接待|座談|座谈|會談|会谈|宴請|宴请"
+        r"|\bmet\b|courtesy call|called on|received by|roundtable|\bheld talks\b|joint meeting|\bmeeting with\b"
         r"|\bwelcomed the delegation|\breceived (?:Mr|Ms|Mrs|Dr|Prof)\b",
     ),
     ("site_visit", r"參觀|参观|考察|\btoured\b|visited the|site visit"),

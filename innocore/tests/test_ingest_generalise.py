@@ -431,3 +431,11 @@ def test_renewing_an_agreement_is_a_signing():
     en = run("Cyberport and the Suzhou Science and Technology Bureau renewed their MoU today.")
     assert [set(a["parties"]) for a in zh["agreements"]] == [{"甲乙科技有限公司", "丙丁大學"}]
     assert [set(a["parties"]) for a in en["agreements"]] == [{"Cyberport", "Suzhou Science and Technology Bureau"}]
+
+
+def test_a_web_pages_date_line_dates_the_story_and_talks_are_meetings():
+    page = "某某新聞標題\n\n2024-03-27 08:33:32 來源: 某某網 作者: 某人\n\n25日，甲乙科技有限公司與杭州市代表座談。\n"
+    result = analyse(page.encode(), "page.txt")
+    assert result["published"] == "2024-03-27"
+    assert ("meeting", "2024-03-25") in {(e["kind"], e["date"]) for e in result["events"]}
+    assert "某某網" not in result["text"]
