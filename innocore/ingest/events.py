@@ -21,7 +21,7 @@ EVENT_WORDS = [
         r"|\bmet\b|courtesy call|called on|received by|roundtable|\bheld talks\b|joint meeting|\bmeeting with\b"
         r"|\bwelcomed the delegation|\breceived (?:Mr|Ms|Mrs|Dr|Prof)\b",
     ),
-    ("site_visit", r"參觀|参观|考察|\btoured\b|visited the|site visit"),
+    ("site_visit", r"參觀|参观|考察(?![團团])|\btoured\b|visited the|site visit"),
     (
         "launch",
         r"啟動|启动|揭牌|揭幕|開幕|开幕|發佈|發布(?!時間|日期)|发布(?!时间|日期)|成立儀式"
