@@ -95,11 +95,16 @@ def lexicon(known: dict | None = None) -> Lexicon:
     lex = Lexicon(organisations=dict(reversed(bodies())))
     known = known or {}
     lex.rejected = {fold(r) for r in known.get("rejected") or [] if r and r.strip()}
+    from innocore.ingest.places import gazetteer_kind
+
     for o in known.get("organizations") or []:
         for n in [o.get("name"), *(o.get("aliases") or [])]:
             if n and n.strip():
-                lex.organisations[n.strip()] = o.get("kind") or "enterprise"
                 lex.rejected.discard(fold(n))
+                # 青島市 accepted as the city's government where it signed is still a place elsewhere: a known
+                # name that is a place's name is left to the rules that tell the two apart.
+                if gazetteer_kind(n.strip()) is None:
+                    lex.organisations[n.strip()] = o.get("kind") or "enterprise"
     for p in known.get("people") or []:
         if p.get("name", "").strip():
             lex.people[p["name"].strip()] = {"title": p.get("title") or "", "organization": p.get("organization")}

@@ -439,3 +439,9 @@ def test_a_web_pages_date_line_dates_the_story_and_talks_are_meetings():
     assert result["published"] == "2024-03-27"
     assert ("meeting", "2024-03-25") in {(e["kind"], e["date"]) for e in result["events"]}
     assert "某某網" not in result["text"]
+
+
+def test_a_known_organisation_named_like_a_place_stays_a_place_elsewhere():
+    known = {"organizations": [{"name": "杭州市", "aliases": [], "kind": "government"}]}
+    result = run("代表團今日到訪杭州市。", known)
+    assert "杭州市" in place_names(result) and "杭州市" not in org_names(result)
