@@ -45,6 +45,9 @@ _DATELINES = [
     re.compile(rf"^\s*{_EN_PLACE},\s*{_EN_MDY}"),
     re.compile(rf"^\s*{_EN_PLACE}\s*\(\s*(?:{_EN_DMY}|{_EN_MDY.replace('?P<', '?P<x')})\s*\)"),
 ]
+_PAGE_DATE = re.compile(
+    r"\s*(?:date\s+|(?:發布時間|发布时间|發佈時間|時間|时间)\s*[:：]\s*)?(?P<y>20\d\d|19\d\d)[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})\b"
+)
 _PAGE_LINE = re.compile(
     r"^.{0,40}(?:\bPage\s*\d+(?:\s*(?:of|/)\s*\d+)?|第\s*\d+\s*[頁页](?:\s*[，,/]?\s*共\s*\d+\s*[頁页])?)\s*$", re.I
 )
@@ -154,8 +157,88 @@ def _trailing_space_marks_end(lines: list[str | None], width: float) -> bool:
     return sum(1 for x in open_ended if x.endswith(" ")) / len(open_ended) < 0.5
 
 
+# Web page furniture around a story copied from a news site. The story ends at its end mark ((完), the
+# editor's name) or where the page's own lists begin (related news, copyright, licence numbers).
+_STORY_END = re.compile(
+    r"[（(]\s*完\s*[)）]|[【\[]\s*(?:責任編輯|责任编辑|編輯|编辑|责编|責編)\s*[:：]|(?:責任編輯|责任编辑)\s*[:：]"
+    r"|[（(]\s*(?:供稿|來稿|来稿)\s*[:：]"
+    r"|^\s*(?:相關新聞|相关新闻|相關推薦|相关推荐|相關閱讀|相关阅读|延伸閱讀|延伸阅读|熱點推薦|热点推荐|猜你喜歡|猜你喜欢"
+    r"|更多新聞|更多新闻|熱門新聞|热门新闻|精彩推薦|精彩推荐|推荐阅读|推薦閱讀|新聞推薦|新闻推荐|相關報道|相关报道"
+    r"|Related (?:News|Articles|Stories|Links)|More (?:News|Stories)|Read more)\s*[|:：>»]?\s*$"
+    r"|^\s*(?:版權所有|版权所有|Copyright\b|©|All Rights Reserved|想爆料|本網站|本网站)"
+    r"|ICP备|ICP證|ICP证|公网安备",
+    re.I,
+)
+# A site footer line, left out whole: who runs the site, its address and telephone.
+_FOOTER = re.compile(
+    r"主管\s*\S{2,20}\s*主[辦办]|^\s*(?:通訊地址|通讯地址|聯繫我們|联系我们|地址)\s*[:：].{0,60}(?:電話|电话|郵編|邮编)"
+)
+_RIGHTS = re.compile(r"版權所有|版权所有|All Rights Reserved|Copyright\b|©", re.I)
+# Lines of page chrome anywhere: breadcrumbs, share buttons, print links, "original title".
+_CHROME_LINE = re.compile(
+    r"^\s*(?:首頁|首页|当前位置|當前位置|您的位置|您现在的位置|Home)\s*(?:->|>|»|/|:|：|\||$)"
+    r"|^\s*(?:分享到|分享至|Share(?: this)?|打印|列印|Print|返回顶部|返回頂部|字號|字号|【?字体|【?字體)\s*[:：]?"
+    r"|^\s*(?:[|｜]\s*)+$"
+    # A navigation bar (檢索 | 新用戶 | 加入最愛 | …), a row of buttons (【打印】 【投稿】 …), skip links.
+    r"|^[^。，,！？]{0,80}?(?:[|｜][^。，,！？|｜]{0,20}){3,}$"
+    r"|^\s*(?:【[^】]{1,6}】\s*){2,}$"
+    r"|^\s*(?:Skip to (?:main )?content|放大圖片|放大图片|點擊放大|点击放大)\s*$"
+    # 香港商報官網 > 山東 > 今日熱點: a breadcrumb; 本報駐山東記者:甲、乙 / 大眾網記者 甲 青島報道: a byline.
+    r"|^[^。，,>]{0,30}(?:\s*(?:>|»|->)\s*[^。，,>]{1,12}){2,}\s*$"
+    r"|^[^。，,]{0,12}(?:記者|记者|通訊員|通讯员)\s*[:：\s][^。]{0,40}$",
+    re.I,
+)
+_META = re.compile(
+    r"\s*(?:信息來源|信息来源|來源|来源|作者|編輯|编辑|責任編輯|责任编辑|發布時間|发布时间|時間|时间|字號|字号|訪問次數|访问次数)\s*[:：]"
+)
+_META_VALUE = re.compile(
+    r"(?:信息來源|信息来源|來源|来源|作者|編輯|编辑|責任編輯|责任编辑|字號|字号|訪問次數|访问次数)\s*[:：]\s*(?:\[[^\]]*\]|[^\s|｜\d]*)"
+)
+# Credits before a paragraph: 圖源:香港特區政府新聞處, 图片来源：…, "Photo: …" (up to the first space).
+_CREDIT = re.compile(
+    r"^\s*(?:圖源|图源|圖片來源|图片来源|圖片|图片|攝影|摄影|Photo(?: credit)?)\s*[:：]\s*\S+\s+", re.I
+)
+
+
+def _is_story(line: str) -> bool:
+    """A line of the story rather than of the page: a sentence, or a long line with clauses."""
+    return bool(re.search(r"[。！？]", line)) or (len(line) >= 15 and re.search(r"[，,]|\. ", line) is not None)
+
+
+def _without_page_furniture(text: str) -> str:
+    """The story of a copied web page: chrome lines dropped, credits cut, and nothing after the end mark (a
+    copyright line above the story is a header)."""
+    out = []
+    story_seen = False  # a copyright line above the story is page chrome, not the story's end
+    for line in text.split("\n"):
+        if _CHROME_LINE.match(line):
+            continue
+        credit = _CREDIT.match(line)
+        if credit and line[credit.end() :].strip():
+            line = line[credit.end() :]
+        line = re.sub(r"\s*(?:分享到|分享至)\s*[:：]?\s*$", "", line)
+        end = _STORY_END.search(line)
+        before = line[: end.start()] if end else line
+        if not story_seen and not _is_story(before) and (end or _RIGHTS.search(line)):
+            continue
+        if story_seen and _FOOTER.search(line):
+            break
+        if end:
+            if before.strip():
+                out.append(before.rstrip())
+            break
+        story_seen = story_seen or _is_story(line)
+        # 來源:某網 作者:某人 / 信息來源:某某辦 字號: the outlet, author and editor of a page are not the story.
+        if len(_META.findall(line)) >= 2 or (_META.match(line) and len(line) < 60):
+            line = _META_VALUE.sub("", line)
+            if not line.strip():
+                continue
+        out.append(line)
+    return "\n".join(out)
+
+
 def clean(text: str, *, structured: bool = False) -> CleanDocument:
-    lines = _raw_lines(text, structured)
+    lines = _raw_lines(_without_page_furniture(text), structured)
     lengths = [len(x.rstrip()) for x in lines if x]
     width = statistics.quantiles(lengths, n=10)[-1] if len(lengths) >= 10 else max(lengths, default=0)
     space_ends = _trailing_space_marks_end(lines, width)
@@ -213,6 +296,15 @@ def _label(paragraphs_text: list[str]) -> CleanDocument:
             doc.dateline = _dateline_value(m)
             doc.dateline_span = (para.start + m.start(), para.start + m.end())
             break
+    if dateline_index is None:
+        # A copied web page dates the story in a line near its top: "2024-03-27 08:33:32", "date 2025-10-31 …".
+        for i, para in enumerate(paragraphs[:6]):
+            m = _PAGE_DATE.match(para.text)
+            if m:
+                dateline_index = i
+                doc.dateline = ("", _dateline_value(m)[1])
+                doc.dateline_span = (para.start + m.start(), para.start + m.end())
+                break
     section = "head"
     for i, para in enumerate(paragraphs):
         t = para.text
@@ -221,7 +313,8 @@ def _label(paragraphs_text: list[str]) -> CleanDocument:
             if para.kind == "highlight":
                 section = "highlights"
             continue
-        if i == 0 and dateline_index is None:
+        # A first paragraph of several sentences is the story's lead, not a headline.
+        if i == 0 and dateline_index is None and len(re.findall(r"[。！？!?](?!$)", t)) < 1:
             para.kind = "headline"
             continue
         if _CONTACTS.search(t[:20]):

@@ -11,15 +11,17 @@ from innocore.ingest.clean import MONTHS, CleanDocument
 EVENT_WORDS = [
     (
         "signing",
-        r"簽署|签署|簽訂|签订|簽約|签约|\bsigned\b|\bsign(?:ing)? (?:of )?(?:an? |the )?(?:MoU|memorand|agreement)",
+        r"簽署|签署|簽訂|签订|簽約|签约|續簽|续签|簽定|签定|\bsigned\b|\binked\b"
+        r"|\brenewed (?:an? |the |their |its )?(?:MoU|memorand|agreement|partnership)"
+        r"|\bsign(?:ing)? (?:of )?(?:an? |the )?(?:MoU|memorand|agreement)",
     ),
     (
         "meeting",
-        r"拜會|拜会|拜訪|拜访|會見|会见|會晤|会晤|接見|接见|会面|會面|接待"
-        r"|\bmet\b|courtesy call|called on|received by|roundtable"
+        r"拜會|拜会|拜訪|拜访|會見|会见|會晤|会晤|接見|接见|会面|會面|接待|座談|座谈|會談|会谈|宴請|宴请"
+        r"|\bmet\b|courtesy call|called on|received by|roundtable|\bheld talks\b|joint meeting|\bmeeting with\b"
         r"|\bwelcomed the delegation|\breceived (?:Mr|Ms|Mrs|Dr|Prof)\b",
     ),
-    ("site_visit", r"參觀|参观|考察|\btoured\b|visited the|site visit"),
+    ("site_visit", r"參觀|参观|考察(?![團团])|\btoured\b|visited the|site visit"),
     (
         "launch",
         r"啟動|启动|揭牌|揭幕|開幕|开幕|發佈|發布(?!時間|日期)|发布(?!时间|日期)|成立儀式"
@@ -28,7 +30,11 @@ EVENT_WORDS = [
     ("matchmaking", r"對接會|对接会|配對會|配对会|matchmaking session|business matching"),
     ("visit", r"訪問|访问|到訪|到访|回訪|回访|率領代表團|率领代表团|率团|率團|delegation (?:visited|to)|\bvisited\b"),
 ]
-SIGN_VERB = re.compile(r"簽署|签署|簽訂|签订|簽約|签约|\bsign(?:ed|s|ing)?\b", re.I)
+SIGN_VERB = re.compile(
+    r"簽署|签署|簽訂|签订|簽約|签约|續簽|续签|簽定|签定|\bsign(?:ed|s|ing)?\b|\binked\b"
+    r"|\brenew(?:ed|s)?\b(?= (?:an? |the |their |its )?(?:MoU|memorand|agreement|partnership))",
+    re.I,
+)
 _PLANNED = re.compile(r"將於|将于|將會|将会|計劃|计划|擬|拟|\bwill\b|\bto sign\b|work towards|plan(?:s|ned)? to", re.I)
 _AGREEMENT_KINDS = [
     ("mou", r"備忘錄|备忘录|\bMoUs?\b|memorand"),
@@ -236,7 +242,11 @@ def _agreements_in_sentence(ctx: Context, s: int, e: int) -> list[dict]:
         if _PLANNED.search(text[max(s, v - 12) : v]):
             continue
         clause_start = max([s] + [text.rfind(c, s, v) + 1 for c in "，,;；：:"])
+        # 甲局局長王永平今天與乙市副市長劉應力，簽署…: a comma between the signatories and the verb.
+        if clause_start > s and not ctx.orgs_in(clause_start, v) and not ctx.people_in(clause_start, v):
+            clause_start = max([s] + [text.rfind(c, s, clause_start - 1) + 1 for c in "，,;；：:"])
         masked = ctx.masked(clause_start, v)
+        two_sides = False
         if re.search(r"[A-Za-z]", text[v : v + 6]):
             parties = _english_parties(ctx, s, v, e, verb)
         else:
@@ -244,7 +254,9 @@ def _agreements_in_sentence(ctx: Context, s: int, e: int) -> list[dict]:
             if not conj:
                 parties = _group_before(ctx, s, v)
             else:
-                c = clause_start + conj[-1]
+                # 甲分別與乙和丙簽署: 與/同/跟 separates the sides; 和/及 may join names on one side.
+                sides = [m.start() for m in re.finditer("與|与|同|跟", masked)]
+                c = clause_start + (sides[0] if sides else conj[-1])
                 right_start = c + 1
                 de = [m.start() for m in re.finditer("的", ctx.masked(right_start, v))]
                 if de:
@@ -252,9 +264,14 @@ def _agreements_in_sentence(ctx: Context, s: int, e: int) -> list[dict]:
                 right = _orgs_of(ctx, [(a, b, n, "org") for a, b, n in ctx.orgs_in(right_start, v)])
                 if not right:
                     right = _orgs_of(ctx, [(a, b, n, "person") for a, b, n in ctx.people_in(right_start, v)])
-                parties = _group_before(ctx, s, c) + right
+                left = _group_before(ctx, s, c)
+                parties = left + right
+                # 甲局局長與乙市副市長簽署: a signatory without a stated organisation still makes a side.
+                two_sides = (ctx.orgs_in(clause_start, c) or ctx.people_in(clause_start, c)) and (
+                    ctx.orgs_in(right_start, v) or ctx.people_in(right_start, v)
+                )
         parties = list(dict.fromkeys(p for p in parties if p))
-        if len(parties) < 2:
+        if len(parties) < 2 and not (parties and two_sides):
             continue
         tail = text[verb.end() : e]
         kind_text = re.split(r"[，,。;；]", tail, maxsplit=1)[0] or text[s:e]
@@ -297,6 +314,11 @@ def _english_parties(ctx: Context, s: int, v: int, e: int, verb: re.Match) -> li
         a = verb.end() + with_.end()
         nxt = ctx.orgs_in(a, e)
         right = [nxt[0][2]] if nxt and nxt[0][0] - a <= 2 else []
+        # "… with A, B and C": the names coordinated after the first.
+        for prev, cur in zip(nxt, nxt[1:], strict=False):
+            if not right or not _COORD.match(text[prev[1] : cur[0]]):
+                break
+            right.append(cur[2])
     return left + right
 
 

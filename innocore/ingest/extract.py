@@ -7,13 +7,16 @@ live by field in ``orgs``, ``people``, ``places`` and ``events``; this module ru
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from innocore.ingest.clean import CleanDocument
 from innocore.ingest.events import Context, find_events
+from innocore.ingest.lexicon import Lexicon, find_government_units, find_names, find_signing_regions, lexicon
 from innocore.ingest.orgs import (
     CJK,
     EN_ORG_WORDS,
+    GENERIC_ORG,
     ORG_SUFFIXES,
     Found,
     en_variant_of,
@@ -25,22 +28,27 @@ from innocore.ingest.orgs import (
     snap_to_known,
 )
 from innocore.ingest.people import COMPOUND_SURNAMES, SURNAMES, TITLE_CORE, find_people
-from innocore.ingest.places import find_places
+from innocore.ingest.places import find_places, gazetteer_kind
 from innocore.text import detect_script, fold
 
+CJK_EXCLUDED = "、，。；：与和及的长主任副在于将已年第度今合对向为同跟把被让给从到来"
 _PARK_COMPANY = re.compile(r"(?:園區公司|园区公司|園區企業|园区企业|Science Park company|科學園公司|科学园公司)\s*$")
 
 
-def extract(doc: CleanDocument) -> dict:
+def extract(doc: CleanDocument, known: dict | None = None) -> dict:
+    """The programme facts of ``doc``. ``known`` is what the platform already knows (see
+    ``lexicon.lexicon``): known names are found with their exact boundaries, rejected strings never
+    proposed; without it, only the built-in gazetteers are used."""
     text = doc.text
     folded = fold_same(text)
-    members = _members(doc)
+    lex = lexicon(known)
+    members = [m for m in _members(doc) if not lex.is_rejected(m["name"])]
     listed = [
         Found(m["name"], *m["evidence"], {"kind": kind_of(m["name"]), "boundary": "hard"})
         for m in members
         if text[m["evidence"][0] : m["evidence"][1]] == m["name"]
     ]
-    found = find_organisations(text, folded, listed)
+    found = find_organisations(text, folded, listed, _known_orgs(text, folded, lex), lex.is_rejected)
     clean_names = {f.text for f in found if f.extra.get("boundary") == "hard"}
     found = snap_to_known(found, clean_names, text)
     found = _every_occurrence(found, clean_names, text)
@@ -68,8 +76,13 @@ def extract(doc: CleanDocument) -> dict:
                 "parent": None,
                 "evidence": m["evidence"],
             }
+    if not members:
+        members = _prose_members(doc, mentions, organisations)
     _park_companies(text, mentions, organisations, members)
     people = find_people(text, folded, mentions, organisations)
+    people = [p for p in people if not lex.is_rejected(p["name"])] + _known_people(
+        text, folded, lex, people, organisations
+    )
     contacts = _contacts(doc, organisations, alias_to_full)
     known_people = {p["name"] for p in people}
     for c in contacts:
@@ -79,6 +92,8 @@ def extract(doc: CleanDocument) -> dict:
                 {"name": c["name"], "title": title, "organization": c["organization"], "evidence": c["evidence"]}
             )
     blocked = [(s, e) for s, e, _n in mentions]
+    # 深圳市常務副市長劉應力: a place inside a person's title is part of the title, not a mention.
+    blocked += [tuple(p["evidence"]) for p in people if p.get("title")]
     universities = [(text[s:e], s, e) for s, e, n in mentions if organisations.get(n, {}).get("kind") == "university"]
     places = find_places(
         text,
@@ -87,7 +102,9 @@ def extract(doc: CleanDocument) -> dict:
         universities,
         exact_blocked=_committee_short_names(folded, alias_to_full),
         zone_committees=[n for n, o in organisations.items() if o["kind"] == "industrial_zone"],
+        known=[(s, e, n, lex.places[n]) for s, e, n in find_names(lex.places, text, folded)],
     )
+    places = [p for p in places if not lex.is_rejected(p["name"])]
     events, agreements = find_events(Context(doc, mentions, people), places)
     head = doc.of_kind("headline")
     title = _title(doc)
@@ -106,6 +123,74 @@ def extract(doc: CleanDocument) -> dict:
     }
 
 
+_SUB_UNIT = re.compile(
+    f"((?:[^{CJK_EXCLUDED}\\W\\d]{{1,8}}?(?:司|部|局|署|处|办公室|办事处|代表处|支队|大队|事务组|委员会))|驻[{CJK}]{{1,3}}办)"
+    "(?!长)"
+)
+_CAMPUS = re.compile(f"[（(]([{CJK}]{{2,4}})[）)]")
+_NOT_SUB_UNIT = re.compile("^(?:部署|签署|布署|中心|部|局|处|组|董事局|董事会|校董会)$|^[副总]")
+
+
+def _known_people(text: str, folded: str, lex: Lexicon, people: list[dict], organisations: dict) -> list[dict]:
+    """Known people the rules did not find, with the title written right before or after the name here (none
+    if the text gives none: a title the platform knows may be out of date); the known organisation only
+    when this text names it."""
+    found = {p["name"] for p in people}
+    out: list[dict] = []
+    for s, e, name in find_names(lex.people, text, folded):
+        if name in found or lex.is_rejected(name):
+            continue
+        found.add(name)
+        info = lex.people[name]
+        before = re.search(f"(?:{TITLE_CORE})$", folded[max(0, s - 12) : s])
+        after = re.match(TITLE_CORE, folded[e : e + 12])
+        title = text[s - len(before.group()) : s] if before else text[e : e + len(after.group())] if after else ""
+        org = info["organization"] if info["organization"] in organisations else None
+        out.append(
+            {
+                "name": name,
+                "title": title,
+                "organization": org,
+                "evidence": [s - (len(before.group()) if before else 0), e],
+            }
+        )
+    return out
+
+
+def _known_orgs(text: str, folded: str, lex: Lexicon) -> list[Found]:
+    """Occurrences of known organisations, of regional government units and of cities signing as
+    governments, longest first where they overlap."""
+    hits = [(s, e, lex.organisations[n]) for s, e, n in find_names(lex.organisations, text, folded)]
+    hits += [(s, e, "government") for s, e in find_government_units(folded) + find_signing_regions(folded)]
+    # 教育部國際司, 香港貿發局江蘇代表處: a unit written right after a known body is that body's unit;
+    # 香港科技大學（廣州）: a campus in brackets is part of the name.
+    for s, e, kind in list(hits):
+        m = _SUB_UNIT.match(folded, e)
+        if m and not _NOT_SUB_UNIT.match(m.group(1)):
+            hits.append((s, m.end(1), kind))
+        campus = _CAMPUS.match(folded, e)
+        if campus and gazetteer_kind(campus.group(1)) in ("city", "province", "district"):
+            hits.append((s, campus.end(), kind))
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    out: list[Found] = []
+    for s, e, kind in hits:
+        if out and s < out[-1].end:
+            continue
+        if lex.is_rejected(text[s:e]) or fold(text[s:e]) in GENERIC_ORG:
+            continue
+        out.append(Found(text[s:e], s, e, {"kind": kind, "boundary": "hard", "known": True}))
+    return out
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    """Start offsets of the non-overlapping occurrences of ``word`` (a plain search, no pattern to compile)."""
+    out, i = [], text.find(word)
+    while i != -1:
+        out.append(i)
+        i = text.find(word, i + len(word))
+    return out
+
+
 def _every_occurrence(found: list[Found], names: set[str], text: str) -> list[Found]:
     """A CJK name seen once with clean edges (「港魯智能製造聯合創新中心」) is a mention wherever it is written, so
     that a short form declared after a later occurrence is not lost."""
@@ -113,10 +198,10 @@ def _every_occurrence(found: list[Found], names: set[str], text: str) -> list[Fo
     for name in names:
         if len(name) < 4 or not re.search(f"[{CJK}]", name):
             continue
-        for m in re.finditer(re.escape(name), text):
-            if not any(f.start < m.end() and m.start() < f.end for f in found + extra):
+        for i in _occurrences(text, name):
+            if not any(f.start < i + len(name) and i < f.end for f in found + extra):
                 kind = next(f.extra["kind"] for f in found if f.text == name)
-                extra.append(Found(name, m.start(), m.end(), {"kind": kind, "boundary": "hard"}))
+                extra.append(Found(name, i, i + len(name), {"kind": kind, "boundary": "hard"}))
     return sorted(found + extra, key=lambda f: f.start) if extra else found
 
 
@@ -152,9 +237,10 @@ def _mentions(text: str, found: list[Found], organisations: dict, alias_to_full:
         full = alias_to_full.get(surface, surface)
         if full not in organisations or organisations[full]["evidence"] is None:
             continue
-        latin = not re.search(f"[{CJK}]", surface)
-        pattern = rf"(?<![\w-]){re.escape(surface)}(?![\w-])" if latin else re.escape(surface)
-        for m in re.finditer(pattern, text):
+        if re.search(f"[{CJK}]", surface):
+            spans += [(i, i + len(surface), full) for i in _occurrences(text, surface)]
+            continue
+        for m in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", text):
             spans.append((m.start(), m.end(), full))
     spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
     out: list[tuple[int, int, str]] = []
@@ -256,6 +342,36 @@ def _member_items(paragraphs: list) -> list[tuple[object, object]]:
             if len(run) >= 2:
                 items.extend((q, p) for q in run)
     return items
+
+
+_PROSE_MEMBERS = re.compile(
+    # 代表團成員包括甲、乙和丙; 考察團團員來自甲及乙; 代表團由甲、乙和丙的代表組成; 隨團的有甲、乙
+    r"(?:團|团)(?:的)?(?:成員|成员|團員|团员)(?:分別|分别)?(?:來自|来自|包括|包含|有|涵蓋|涵盖|為|为)+"
+    r"|(?:代表團|代表团|訪問團|访问团|考察團|考察团|交流團|交流团)(?:由|包括)"
+    r"|(?:隨團|随团)(?:的)?(?:成員|成员|機構|机构|單位|单位)?(?:有|包括)"
+    r"|(?:the )?(?:delegation|delegates)(?: members)?,? (?:comprises|comprised|comprising|includes|included|including|"
+    r"consists of|consisted of|consisting of|is made up of|was made up of|made up of)"
+    r"(?: (?:senior )?(?:representatives|members|executives|leaders|officials)(?: of| from))?(?: the)?",
+    re.I,
+)
+
+
+def _prose_members(doc: CleanDocument, mentions: list, organisations: dict) -> list[dict]:
+    """The organisations a sentence says the delegation is made of (代表團成員包括甲、乙和丙的主要負責人;
+    "the delegation comprises representatives of A, B and C"): a run of names joined by list words."""
+    text = doc.text
+    out: list[dict] = []
+    starts = [s for s, _e, _n in mentions]  # mentions are sorted and do not overlap
+    for p in doc.of_kind("body", "dateline"):
+        for m in _PROSE_MEMBERS.finditer(text, p.start, p.end):
+            pos = m.end()
+            for s, e, name in mentions[bisect.bisect_left(starts, pos) :]:
+                if not re.fullmatch(r"\s*(?:[、,，及和与與]|以及|and|the|,\s*and)*\s*", text[pos:s]):
+                    break
+                if organisations.get(name) and name not in (x["name"] for x in out):
+                    out.append({"name": name, "evidence": [s, e], "intro": m.group()})
+                pos = e
+    return out
 
 
 def _members(doc: CleanDocument) -> list[dict]:

@@ -7,6 +7,7 @@ offsets found there hold in the original script too.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -35,9 +36,18 @@ ORG_SUFFIXES = [
     ("管理委员会", "government"),
     ("管委会", "government"),
     ("委员会", "government"),
+    ("办公室", "government"),
+    ("办事处", "government"),
+    ("促进中心", "government"),
+    ("署", "government"),
     ("厅", "government"),
     ("局", "government"),
     ("共同体", "alliance"),
+    ("联合会", "alliance"),
+    ("促进会", "alliance"),
+    ("基金会", "alliance"),
+    ("交易所", "enterprise"),
+    ("机构", "government"),
     ("联盟", "alliance"),
     ("协会", "alliance"),
     ("商会", "alliance"),
@@ -59,7 +69,7 @@ _TITLE_AFTER = re.compile(r"长")
 BREAKS = (
     "另有 另外 此外 还有 引进 关于 有关 推动 推广 支持 协助 助力 我们 他们 当地 园区公司 园区企业 科学园区公司 "
     "与 和 及 、 ， 。 ： ； 「 」 “ ” 《 》 （ ） 由 的 了 在 于 旗下 率领 拜会 拜访 访问 到访 回访 参观 包括 亦 "
-    "是 为 向 把 将 "
+    "是 为 向 把 将 到 着 各大 各界 两地 "
     "等 并 签署 签订 联同 携手 透过 通过 加入 牵头建设 建设 成立 代表 期间 同时 以及 更 今年 去年 明年 上月 本月 今日 "
     "昨日 同日 近日 管理层 三间 两间 多间 多家 一家 其 下属 隶属于 属下 会见 会晤 接见 接待 会面 表示 指出 认为 出席 "
     "见证 主持 其中 介绍 邀请 举行 获 及其 联系 窗口 随 则 取得 获得 代理 对 同 赴 来自 位于 前往 抵达 考察 就 与其 "
@@ -68,6 +78,10 @@ BREAKS = (
     "一月 二月 三月 四月 五月 六月 七月 八月 九月 十月 十一月 十二月"
 ).split()
 _AND_NAMES = (
+    "对外贸易",
+    "对外经济",
+    "对外友好",
+    "对外交流",
     "发展和改革",
     "工业和信息化",
     "住房和城乡建设",
@@ -89,16 +103,16 @@ GENERIC_ORG = {
         "公司 集团 大学 学院 政府 园区公司 本公司 该公司 科技公司 当地政府 地方政府 创新院 研究院 科学院 医院 "
         "附属公司 全资附属公司 全资子公司 子公司 母公司 控股公司 公关公司 创新中心 研发中心 研究中心 委员会 "
         "管理委员会 管委会 "
-        "人民政府 省政府 市政府 有限公司 法定机构 香港政府 特区政府 内地政府 科学园公司"
+        "人民政府 省政府 市政府 有限公司 法定机构 香港政府 特区政府 内地政府 科学园公司 中央政府 两地政府"
     ).split()
 }
 # Words that end like an organisation but name something else: 產業佈局, 新發展格局, 展廳.
 _NOT_A_BODY = re.compile(
-    "(?:布局|格局|大局|开局|结局|当局|全局|时局|僵局|政局|展厅|大厅|餐厅|客厅|会议厅|宴会厅|展览厅|"
+    "(?:董事局|董事会|校董会|签署|部署|布署|联署|连署|新局|布局|格局|大局|开局|结局|当局|全局|时局|僵局|政局|展厅|大厅|餐厅|客厅|会议厅|宴会厅|展览厅|"
     "上市公司|初创公司|跨国公司|中资公司|港资公司|外资公司|科创公司|企业集团|两地政府|本地大学|海外大学)$"
 )
 _DESCRIPTOR = re.compile(
-    r"^(?:[一二三四五六七八九十两几多数\d]+[间家个所位名对]|各|本|该|其|多|有关|相关|上述|不少|部分)|园区公司$|园区企业$"
+    r"^(?:[一二三四五六七八九十两几多数\d]+[间家个所位名对]|个|各|本|该|其|多|有关|相关|上述|不少|部分)|园区公司$|园区企业$"
 )
 
 # English organisation head words; a name ends with one (plus "of …" for some).
@@ -128,6 +142,11 @@ EN_ORG_WORDS = {
     "Office": "government",
     "Agency": "government",
     "Alliance": "alliance",
+    "Organization": "alliance",
+    "Ministry": "government",
+    "Municipality": "government",
+    "Exchange": "enterprise",
+    "Organisation": "alliance",
     "Association": "alliance",
     "Federation": "alliance",
     "Foundation": "alliance",
@@ -136,7 +155,18 @@ EN_ORG_WORDS = {
     "Consultants": "media",
 }
 # Head words that take an "of …" complement: Department of Commerce, University of China.
-_EN_OF_HEADS = {"University", "Institute", "Academy", "Department", "Bureau", "Commission", "Chamber", "College"}
+_EN_OF_HEADS = {
+    "Ministry",
+    "University",
+    "Institute",
+    "Academy",
+    "Department",
+    "Bureau",
+    "Commission",
+    "Chamber",
+    "College",
+}
+_EN_FOR_HEADS = {"Centre", "Center", "Institute", "Commission", "Office", "Council", "Agency", "Foundation", "Alliance"}
 # Words that end a name to the left: titles, honorifics and section words.
 EN_STOP = set(
     "About Photo Media Mr Ms Mrs Dr Prof Professor Sir Ir Officer Director Director-General Mayor President Chairman "
@@ -148,7 +178,13 @@ _EN_TOKEN = re.compile(r"[A-Z][\w'’\-–.&]*|&|of|and|for|the|de")
 _EN_ACRONYM = re.compile(r"^(?:[A-Z]{2,}[A-Za-z]*|[A-Z][a-z]+[A-Z][A-Za-z]*)$")
 _SITE_WORDS = {"Park", "Parks", "InnoPark", "Centre", "Center", "Zone", "Area", "District", "Port"}
 # Named places that are never organisations even though they end like one.
-NOT_ORGS = {"advanced manufacturing centre", "microelectronics centre", "innocentre", "hong kong science park"}
+NOT_ORGS = {
+    "the government",
+    "advanced manufacturing centre",
+    "microelectronics centre",
+    "innocentre",
+    "hong kong science park",
+}
 
 
 @dataclass
@@ -159,6 +195,12 @@ class Found:
     extra: dict = field(default_factory=dict)
 
 
+_BREAKS_BY_LAST: dict[str, list[str]] = {}
+for _word in BREAKS:
+    if len(_word) > 1 or _CJK_CHAR.match(_word):
+        _BREAKS_BY_LAST.setdefault(_word[-1], []).append(_word)
+
+
 def left_boundary(folded: str, end: int, limit: int = 40) -> tuple[int, str]:
     """Start of a name ending at ``end`` and why it starts there: "hard" after punctuation, a line start or
     a non-Chinese character, "word" after a break word, "limit" when nothing stopped it."""
@@ -167,9 +209,7 @@ def left_boundary(folded: str, end: int, limit: int = 40) -> tuple[int, str]:
         ch = folded[i]
         if not ("\u4e00" <= ch <= "\u9fff"):
             return i + 1, "hard"
-        for word in BREAKS:
-            if len(word) == 1 and not _CJK_CHAR.match(word):
-                continue
+        for word in _BREAKS_BY_LAST.get(ch, ()):
             w0 = i - len(word) + 1
             if w0 >= start and folded.startswith(word, w0):
                 return i + 1, "word"
@@ -194,14 +234,37 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
             if i != -1 and i < start <= i + len(phrase):
                 start, why = left_boundary(folded, i)
                 break
+        start, why = _join_over_conjunction(folded, start, why)
+        start = strip_leading(folded, start, end)
+        # 福田区区委书记兼河套发展署: a title inside the run ends whatever came before it.
+        titles = [t.end() for t in _INNER_TITLE.finditer(folded, start, m.start())]
+        if titles:
+            start = titles[-1]
         name = folded[start:end]
         if len(name) < 4 or name in GENERIC_ORG or _DESCRIPTOR.search(name) or _NOT_A_BODY.search(name):
             continue
+        if name.endswith("机构") and not (_starts_with_place(folded, start) and len(_strip_place(name)) >= 4):
+            continue  # 科研机构, 中介服务机构: a kind of body, not a name
         kind = kind_of(text[start:end])
         out.append(Found(text[start:end], start, end, {"kind": kind, "boundary": why}))
+    # 數字合作組織(Digital Cooperation Organization): Chinese words glossed by an English organisation's name.
+    for m in re.finditer(
+        rf"([{CJK}]{{3,20}})[（(]((?:[A-Z][\w'’&.-]*\s+)(?:(?:[A-Z][\w'’&.-]*|of|and|for|the)\s+)*([A-Z]\w+))[）)]",
+        text,
+    ):
+        if m.group(3) not in EN_ORG_WORDS:
+            continue
+        start, why = left_boundary(folded, m.end(1))
+        if m.end(1) - start >= 4 and folded[start : m.end(1)] not in GENERIC_ORG:
+            name = text[start : m.end(1)]
+            extra = {"kind": EN_ORG_WORDS[m.group(3)], "boundary": why, "gloss": m.span(2)}
+            out.append(Found(name, start, m.end(1), extra))
     # Quoted names: 「綠色產業與環境安全創新創業共同體」
     for m in re.finditer(r"[「“]([^」”]{4,40})[」”]", text):
         inner = fold(m.group(1))
+        # A quoted slogan (「走在前、开新局」) is no name: no list marks inside, no word that only ends like one.
+        if re.search("[、，,。；;！!]", inner) or _NOT_A_BODY.search(inner):
+            continue
         if _SUFFIX_RE.search(inner) and _SUFFIX_RE.search(inner).end() == len(inner):
             out.append(Found(m.group(1), m.start(1), m.end(1), {"kind": kind_of(m.group(1)), "boundary": "hard"}))
     # 香港特別行政區政府創新科技及工業局: a government followed by its bureau is one name.
@@ -228,6 +291,76 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
     return out
 
 
+_INNER_TITLE = re.compile("书记|主任|市长|省长|区长|局长|厅长|部长|主席|总裁|董事长|秘书长|院长|校长|会长|经理|兼")
+# Words that open a clause before a name (他感谢山东省政府, 指特区政府, 听取该局): never its first word.
+_LEADING = re.compile(
+    "(?:他们|她们|我们|他|她|它|其|该|此|指|称|据|时任|现任|前任|到|号|感谢|感激|欢迎|祝贺|恭喜|听取|陪同|宣布|强调|希望|期待|参加|参与|"
+    "鼓励|邀请|协助|带领|组织|安排|促成|推动|支持|入住|下榻|抵达|前往|感谢了|会见了|拜会了|拜访了|访问了|考察了|参观了|了|并|又|亦|也|还|都|"
+    "兼)"
+)
+
+
+def strip_leading(folded: str, start: int, end: int) -> int:
+    """``start`` moved past the clause-opening words, as long as two characters are left (听取该局 -> 该局)."""
+    m = _LEADING.match(folded, start, end)
+    while m and end - m.end() >= 2:
+        start = m.end()
+        m = _LEADING.match(folded, start, end)
+    return start
+
+
+def _starts_with_place(folded: str, start: int) -> bool:
+    from innocore.ingest.places import starts_with_place
+
+    return starts_with_place(folded, start)
+
+
+def _is_place_or_government(prefix: str) -> bool:
+    folded = fold_same(prefix)
+    return _is_place_prefix(folded) or folded.endswith("政府")
+
+
+def _is_world_city(word: str) -> bool:
+    from innocore.ingest.places import gazetteer_kind
+
+    return gazetteer_kind(word) == "city"
+
+
+def _is_gazetteer_place(name: str) -> bool:
+    from innocore.ingest.places import gazetteer_kind
+
+    return gazetteer_kind(name) is not None
+
+
+def _is_place_prefix(part: str) -> bool:
+    from innocore.ingest.places import is_place_prefix
+
+    return is_place_prefix(part)
+
+
+def _strip_place(name: str) -> str:
+    from innocore.ingest.places import _CJK_PLACES
+
+    m = _CJK_PLACES.match(name)
+    return name[m.end() :] if m else name
+
+
+def _join_over_conjunction(folded: str, start: int, why: str) -> tuple[int, str]:
+    """香港廣州創新及科技協會: a name cut at 及/和/与 goes on to the left when the words there begin with a
+    place and are not a name of their own (山東省科技廳及商務廳 stays two departments)."""
+    if why != "word" or start < 3 or folded[start - 1] not in "及和与":
+        return start, why
+    left, left_why = left_boundary(folded, start - 1, limit=12)
+    part = folded[left : start - 1]
+    if len(part) < 2 or not _starts_with_place(folded, left) or _SUFFIX_RE.search(part[-3:]):
+        return start, why
+    if _INNER_TITLE.search(part) or _SUFFIX_RE.search(part):
+        return start, why  # 總裁方舜文及華潤集團: a person, or a name of its own, before the conjunction
+    if _is_place_prefix(part) or re.search("(?:区|园|港|城|中心|市|省|县)$", part):
+        return start, why  # 數碼港及香港城市大學, 濟南市高新區及齊魯工業大學: two names
+    return left, left_why
+
+
 def _en_candidates(text: str) -> list[Found]:
     out: list[Found] = []
     for line_m in re.finditer(r"[^\n]+", text):
@@ -237,7 +370,7 @@ def _en_candidates(text: str) -> list[Found]:
             word = tok if tok in EN_ORG_WORDS else tok.rstrip(".")
             if word not in EN_ORG_WORDS or tok in ("Co.", "Co"):
                 continue
-            end_i = _en_complement_end(tokens, i) if word in _EN_OF_HEADS else i
+            end_i = _en_complement_end(tokens, i) if word in _EN_OF_HEADS or word in _EN_FOR_HEADS else i
             start_i = _en_head_start(text, tokens, i, end_i, word)
             if start_i >= i and end_i == i:
                 continue  # a bare head word ("the Department") is a reference, not a name
@@ -245,9 +378,26 @@ def _en_candidates(text: str) -> list[Found]:
             name = text[s:e].rstrip(",")
             if name.endswith(".") and not name.endswith(("Co.", "Ltd.", "Inc.")):
                 name = name[:-1]
-            if name.lower() in NOT_ORGS or len(name.split()) < 2:
+            if name.lower() in NOT_ORGS or len(name.split()) < 2 or re.fullmatch(r"(?:The|the) \S+", name):
                 continue
             out.append(Found(name, s, s + len(name), {"kind": kind_of(name), "boundary": "hard"}))
+    # "The Hong Kong Special Administrative Region (HKSAR) government", "the Guangdong provincial government".
+    for m in re.finditer(
+        r"(?<![\w-])((?:[A-Z][\w'’-]*\s+){1,6}(?:\([A-Z]{2,8}\)\s+)?(?:provincial\s+|municipal\s+|city\s+)?government)\b",
+        text,
+    ):
+        words = m.group(1).split()
+        while words and (words[0] in EN_STOP or words[0] in ("The", "the")):
+            words = words[1:]
+        name = " ".join(words)
+        if len(words) >= 2 and text[m.end(1) - len(name) : m.end(1)] == name:
+            out.append(Found(name, m.end(1) - len(name), m.end(1), {"kind": "government", "boundary": "hard"}))
+    # "University College London": a college or university followed by its city.
+    for f in list(out):
+        m = re.match(r"\s([A-Z][a-z]+)\b", text[f.end :])
+        if m and f.text.endswith(("College", "University")) and _is_world_city(m.group(1)):
+            e = f.end + m.end()
+            out.append(Found(text[f.start : e], f.start, e, {"kind": "university", "boundary": "hard"}))
     # Campus names: "Harbin Institute of Technology, Weihai".
     for f in list(out):
         m = re.match(r",\s+([A-Z][a-z]+)(?=[,.)]|\s+where)", text[f.end :])
@@ -260,7 +410,8 @@ def _en_candidates(text: str) -> list[Found]:
         while words and words[0] in EN_STOP:
             words = words[1:]
         # Only a proper name declares an acronym this way: "Artificial Intelligence (AI)" is no organisation.
-        if len(words) >= 2 and _EN_ACRONYM.match(m.group(2)) and _HAS_PLACE.search(" ".join(words)):
+        regional = words and words[-1] in ("Region", "Area", "Zone", "District", "Province", "City")
+        if len(words) >= 2 and _EN_ACRONYM.match(m.group(2)) and _HAS_PLACE.search(" ".join(words)) and not regional:
             name = " ".join(words)
             s = m.end(1) - len(name)
             if text[s : m.end(1)] == name:
@@ -279,7 +430,9 @@ def _en_complement_end(tokens: list, i: int) -> int:
     """Last token of "of …" complements after a head word: University of China, Department of Commerce of
     Shandong Province, Bureau of Science and Technology, Department of Industry and Information Technology."""
     end_i, j = i, i + 1
-    while j + 1 < len(tokens) and tokens[j][0] == "of" and _is_cap(tokens[j + 1][0]):
+    # "Centre for Chinese Herbal Medicine Drug Development": some heads take "for …" as well.
+    links = ("of", "for") if tokens[i][0].rstrip(".") in _EN_FOR_HEADS else ("of",)
+    while j + 1 < len(tokens) and tokens[j][0] in links and _is_cap(tokens[j + 1][0]):
         k = j + 1
         while k < len(tokens) and _is_cap(tokens[k][0]) and tokens[k][0] not in EN_STOP:
             k += 1
@@ -324,6 +477,9 @@ def _en_head_start(text: str, tokens: list, i: int, end_i: int, word: str) -> in
     start_i = j + 1
     # "… of Industry and Information Technology and Shandong University": that "and" joined two names.
     if crossed_and and j >= 0 and tokens[j][0] == "of":
+        start_i = crossed_and[0] + 1
+    # "Chief Executive CY Leung and Standing Committee …": the words after a title are a person, not a name.
+    if crossed_and and j >= 0 and tokens[j][0].rstrip(".") in EN_STOP:
         start_i = crossed_and[0] + 1
     # A leading "The" is an article at the start of a sentence, but part of the names of Hong Kong's
     # universities wherever they stand ("The Hong Kong University of Science and Technology").
@@ -377,10 +533,30 @@ def _overlaps(a: Found, b: Found) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def find_organisations(text: str, folded: str, extra: list[Found] = ()) -> list[Found]:
+def find_organisations(
+    text: str, folded: str, extra: list[Found] = (), known: list[Found] = (), rejected=None
+) -> list[Found]:
     """Every organisation mention, longest first where mentions overlap, with short prefixes snapped away:
-    a name glued to the verb before it (接見科技園公司) becomes the name seen elsewhere (科技園公司)."""
-    candidates = _cjk_candidates(text, folded) + _en_candidates(text) + list(extra)
+    a name glued to the verb before it (接見科技園公司) becomes the name seen elsewhere (科技園公司).
+
+    ``known`` are occurrences of names known before reading (the gazetteer of public bodies, names the
+    platform accepted): a candidate that cuts one, crosses it or glues words before it gives way to it.
+    ``rejected(name)`` tells a string reviewers struck out; it is never proposed."""
+    known = sorted(known, key=lambda k: k.start)
+    known_ends = [k.end for k in known]  # non-overlapping, so ends ascend with starts
+    known_spans = {(k.start, k.end) for k in known}
+    candidates = [
+        c
+        for c in _cjk_candidates(text, folded) + _en_candidates(text) + list(extra)
+        if not _gives_way(c, known, bisect.bisect_right(known_ends, c.start), known_spans, folded)
+        and not (rejected and rejected(c.text))
+    ]
+    # Guangdong-Hong Kong-Macao Greater Bay Area (GBA): a place that declares a short form is still a place.
+    candidates = [c for c in candidates if not _is_gazetteer_place(c.text)]
+    candidates += list(known)
+    # The English gloss of a Chinese name is that name, not a second organisation.
+    glosses = {c.extra["gloss"] for c in candidates if "gloss" in c.extra}
+    candidates = [c for c in candidates if (c.start, c.end) not in glosses]
     ordered = sorted(candidates, key=lambda f: (f.start, -(f.end - f.start)))
     out: list[Found] = []
     for f in ordered:
@@ -390,6 +566,37 @@ def find_organisations(text: str, folded: str, extra: list[Found] = ()) -> list[
             continue
         out.append(f)
     return out
+
+
+# Words before a known name that make a longer name with it: the state (国家科技部), or the level of an
+# implied region (市商务局, 省委台港澳办).
+_PLACE_PREFIX = re.compile(r"(?:国家|中国|中央|国务院|中共|中华人民共和国)$|^[省市区县](?:委|政府)?$")
+
+
+def _gives_way(c: Found, known: list[Found], first: int, spans: set, folded: str) -> bool:
+    """Whether candidate ``c`` is a wrong cut of a known name: inside it, crossing it, or the known name with
+    words before it that are not a place (他感谢山东省政府 for 山东省政府; 上海临港集团 keeps 上海).
+    ``known`` is sorted, ``known[first]`` is the first one ending after ``c`` starts, ``spans`` are theirs."""
+    from innocore.ingest.places import is_place_prefix
+
+    for j in range(first, len(known)):
+        k = known[j]
+        if k.start >= c.end:
+            break  # nothing further overlaps
+        if (c.start, c.end) == (k.start, k.end):
+            continue
+        if k.start <= c.start and c.end <= k.end:
+            return True  # 内地事务局 inside 政制及内地事务局
+        if c.start < k.start and c.end > k.end:
+            continue  # the known name inside a longer name
+        if c.start >= k.start or c.end < k.end:
+            return c.start > k.start or c.end < k.end  # crossing
+        prefix = folded[c.start : k.start]
+        # 香港特區政府勞工及福利局: a known body (or a government) before the known one is its parent.
+        parent = (c.start, k.start) in spans or prefix.endswith("政府")
+        if _CJK_CHAR.search(prefix) and not (is_place_prefix(prefix) or _PLACE_PREFIX.search(prefix) or parent):
+            return True
+    return False
 
 
 def snap_to_known(found: list[Found], known: set[str], text: str) -> list[Found]:
@@ -488,7 +695,14 @@ def en_variant_of(name: str, full_names: list[str]) -> str | None:
     Department of Commerce")."""
     if _CJK_CHAR.search(name):
         # 創新科技及工業局 for 香港特別行政區政府創新科技及工業局: an undeclared short form.
-        tails = [f for f in full_names if len(f) > len(name) and f.endswith(name) and len(name) >= 4]
+        # 數碼港 for 香港數碼港, 駐滬辦 for 香港特區政府駐滬辦: three characters will do after a place or a government.
+        tails = [
+            f
+            for f in full_names
+            if len(f) > len(name)
+            and f.endswith(name)
+            and (len(name) >= 4 or (len(name) == 3 and _is_place_or_government(f[: -len(name)])))
+        ]
         return max(tails, key=len) if tails else None
     words = set(re.findall(r"[\w'’\-–]+", name)) - {"of", "the", "and", "The"}
     for full in sorted(full_names, key=len, reverse=True):

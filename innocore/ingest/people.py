@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from innocore.ingest.orgs import BREAKS, CJK
@@ -13,7 +14,7 @@ TITLES = (
     "首席执行官 首席营运官 首席运营官 首席技术官 首席财务官 首席科学家 行政总裁 执行董事 董事总经理 总经理 董事长 "
     "主席 总裁 院长 所长 校长 省长 市长 区长 县长 厅长 局长 主任 党委书记 书记 创办人 创始人 联合创始人 教授 总监 "
     "经理 秘书长 处长 署长 司长 部长 科长 主管 总工程师 负责人 会长 理事长 常务副市长 合伙人 董事 研究员 巡视员 "
-    "主任委员 代表 领事 总领事 大使"
+    "主任委员 代表 领事 总领事 大使 行政长官 特首 总书记 常委 委员 团长 司库 署理署长"
 ).split()
 TITLE_CORE = "(?:常务)?副?(?:" + "|".join(sorted(TITLES, key=len, reverse=True)) + ")"
 SURNAMES = set(
@@ -21,17 +22,17 @@ SURNAMES = set(
     "廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤温柯欧区麦冼岑庄翁容关邝曲岳毕鄺谷邢乔"
     "牛樊葛殷单骆洪包左鲁康伍申安祝纪舒屈项党尚耿游辛祁季阎倪焦葉鍾文凌施甘卓傅柳涂兰颜滕聂饶宁易姬车华蓝霍冉阮简詹古伦"
     "蒲綦燕卜娄褚俞章鲍戚费廉苗芦符贝邬卞齐萧湛禹狄臧茅庞闵童盛刁虞管缪裴荀甄芮储靳栾厉邰鄂赖蔺屠胥翟郦雍濮扈冀晏柴瞿"
-    "茹艾庾衡匡寇阙蔚巩晁敖阚鞠蒯竺逯桓"
+    "茹艾庾衡匡寇阙蔚巩晁敖阚鞠蒯竺逯桓查梅惠纪栗宫宗丘晏荆仲师封苑隋桂郁习谌钮鄢丛练揭况景卫戈牟尤"
 )
 # Two-character surnames (司徒穎詩, 欧阳…), folded to Simplified like SURNAMES.
 COMPOUND_SURNAMES = set("司徒 欧阳 上官 诸葛 司马 东方 皇甫 令狐 公孙 慕容 夏侯 尉迟 长孙".split())
 # What may follow a Chinese name: punctuation, a conjunction, or the verb of the sentence.
-_AFTER_NAME = "、，,及和与以等率表指认见出致（(：:。\\s会代签主在向介接共于到为陪就亦也则曾担致宣透说称"
+_AFTER_NAME = "、，,及和与以等率表指认见出致（(：:。\\s会代签主在向介接共于到为陪就亦也则曾担致宣透说称结今昨随任对一参"
 _NAME_NOT_END = set("签署证席示领辞致会")
 # Honours written after a Chinese name (黃克強博士); they are not part of the name.
 _HONOURS = "博士|教授|先生|女士|小姐|院士"
 HONORIFIC = r"(?:Mr|Ms|Mrs|Miss|Dr|Prof|Professor|Ir|Sir)\.?\s+"
-EN_WORD = r"[A-Z][a-z]+(?:-[a-z]+)?"
+EN_WORD = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?"
 EN_NAME = rf"{EN_WORD}(?:\s{EN_WORD}){{1,2}}"
 EN_TITLE_WORDS = (
     "Vice Deputy Chief Executive Operating Technology Financial Officer Director Director-General Mayor President "
@@ -53,6 +54,85 @@ _EN_REGIONS = "|".join(
 )
 
 
+# Offices named before the person without an organisation: "Chief Executive CY Leung", "the Secretary for
+# Innovation, Technology and Industry, Professor Sun Dong", "Vice Mayor of Shenzhen Municipality Ai Xuefeng".
+_OFFICE_HEAD = (
+    r"(?:(?:Vice|Deputy|Acting|Under|Permanent|Associate|Assistant|Executive|Senior|Party|Board)[ -])*"
+    r"(?:Chief Executive(?: Officer)?|Chief Secretary(?: for Administration)?|Financial Secretary|Chief Operating "
+    r"Officer|Chief Technology Officer|Secretary(?:-General)?|Commissioner|Director(?:-General)?|Mayor|Governor|"
+    r"Minister|President|Chairman|Chairwoman|Chairperson|Consul-General|Ambassador|Chief-of-Office|Head|Dean|"
+    r"Vice-Chancellor|Provost|Principal|Managing Director|General Manager)"
+)
+_CAP = r"(?!(?:Mr|Ms|Mrs|Miss|Dr|Prof|Professor|Ir|Sir)\b)[A-Z][\w'’-]*"
+_NOT_NAME = (
+    r"(?!(?:Technology|Affairs|Development|Industry|Innovation|Finance|Investment|Mainland|Province|Municipality|"
+    r"Government|Region|Administration|Justice|Commerce|Economic|Economy|Security|Services|Property|Promotion|"
+    r"Special|Administrative|Hong|Kong|Macao|China|Chinese|People's|Republic|Committee|Council|Office|Bureau|"
+    r"Department|Ministry|Commission|Treasury|Welfare|Affairs|Education|Health|Culture|Tourism|Trade|Science|"
+    r"Sciences|Board|University|Corporation|Company|Group|The|CPC|Standing|Member|Secretary|Mayor|Governor|Limited|"
+    r"Ltd|Holdings|Energy|Robotics|Devices|Agritech|Technologies|Institute|Centre|Center|Park|Parks|Zone)\b)"
+)
+# Countries, provinces and cities written in one word, and the first words of longer place names that are
+# never surnames: a person's name is none of them ("the Minister of Trade of Saudi Arabia, Mr …").
+_PLACE_WORDS = sorted(
+    {
+        n
+        for kind, names in GAZETTEER
+        if kind in ("country", "province", "city")
+        for n in names
+        if n[:1].isupper() and n.isascii() and " " not in n and len(n) >= 4
+    }
+    | {"Hong", "Kong", "New", "Saudi", "South", "North", "United", "Inner", "Greater", "Macao", "Macau"},
+    key=len,
+    reverse=True,
+)
+_NAME_WORD = rf"(?!(?:{'|'.join(map(re.escape, _PLACE_WORDS))})\b)(?:[A-Z]{{2}}|[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?)"
+_PERSON = rf"(?:{HONORIFIC})*{_NOT_NAME}{_NAME_WORD}(?:\s{_NOT_NAME}{_NAME_WORD}){{1,2}}"
+# The complement of an office ("for Innovation, Technology and Industry") ends with a capitalised word.
+_COMPLEMENT = rf"(?: (?:for|of|in) (?:the )?{_CAP}(?:,? (?:(?:and|&|of|for|in|of the|in the) )?{_CAP})*?)?"
+_OFFICE_BEFORE = re.compile(
+    rf"(?<![\w-])(?P<title>{_OFFICE_HEAD}{_COMPLEMENT}(?: \([A-Z]{{2,8}}\))?)"
+    rf",?\s+(?P<name>{_PERSON})(?=\s*(?:[,.;:()]|and\b|&|said|says|witnessed|signed|led|met|visited|$|\s[a-z]))"
+)
+
+
+_OFFICE_AFTER = re.compile(
+    rf"(?P<name>{_PERSON}),\s+(?:the\s+)?(?P<title>{_OFFICE_HEAD}{_COMPLEMENT})(?=\s*(?:[,.;)]|and\b|$))"
+)
+
+
+_LEADER_AFTER = re.compile(
+    rf"(?:^|(?<=[，,。；;：:、“「（(\s])|(?<=贯彻|落实|学习|按照|根据|遵循|感谢|祝贺))"
+    rf"(?P<name>[{CJK}]{{2,3}}?)(?P<title>总书记|国家主席|主席|总理|副总理|行政长官|特首|国务委员)"
+)
+
+
+def _offices_before_names(text: str, mentions, add) -> None:
+    """Offices named with a person and no organisation rule: the organisation is the one named inside the
+    office's title, if any ("Vice Mayor of Shenzhen Municipality")."""
+    starts = [s for s, _e, _n in mentions]
+
+    def org_in(a: int, b: int) -> str | None:
+        i = bisect.bisect_left(starts, a)
+        return mentions[i][2] if i < len(mentions) and mentions[i][1] <= b else None
+
+    # "Professor Ann Lo, Secretary for Education, and …": the office after the name.
+    for m in _OFFICE_AFTER.finditer(text):
+        if not m.group("title").endswith((" and", " of", " for", " the")):
+            add(m.group("name"), m.group("title"), org_in(*m.span("title")), m.start(), m.end())
+    for m in _OFFICE_BEFORE.finditer(text):
+        title = m.group("title")
+        if title.endswith((" and", " of", " for", " the", ",")):
+            continue
+        org = org_in(*m.span("title"))
+        # "Professor Sun Dong, Secretary for …, Dr David Wong": the title belongs to the name before it.
+        before = re.search(rf"(?P<name>{_PERSON}),\s*$", text[max(0, m.start() - 60) : m.start()])
+        if before:
+            add(before.group("name"), title, org, m.start() - len(before.group()), m.end("title"))
+            continue
+        add(m.group("name"), title, org, m.start(), m.end())
+
+
 def find_people(text: str, folded: str, mentions: list[tuple[int, int, str]], organisations: dict) -> list[dict]:
     """``mentions`` are (start, end, full name) of every organisation mention, aliases included."""
     people: dict[str, dict] = {}
@@ -67,7 +147,8 @@ def find_people(text: str, folded: str, mentions: list[tuple[int, int, str]], or
             people[name] = {"name": name, "title": title, "organization": org, "evidence": [start, end]}
             return
         # Several mentions: keep the fullest title and any organisation found.
-        if len(title) > len(old["title"]) and (org or not old["organization"]):
+        acronym = old["title"].isupper() and " " not in old["title"]
+        if len(title) > len(old["title"]) and (org or not old["organization"] or acronym):
             old["title"] = title
         if org and not old["organization"]:
             old["organization"] = org
@@ -75,6 +156,17 @@ def find_people(text: str, folded: str, mentions: list[tuple[int, int, str]], or
 
     _chinese(text, folded, mentions, organisations, add)
     _english(text, mentions, add)
+    _offices_before_names(text, mentions, add)
+    # 習近平總書記…: a leader's name before a top office, at the start of a clause.
+    for m in _LEADER_AFTER.finditer(folded):
+        name = m.group("name")
+        if (name[0] in SURNAMES or name[:2] in COMPOUND_SURNAMES) and name[-1] not in "局会院部司厅处":
+            add(
+                text[m.start("name") : m.end("name")], text[m.start("title") : m.end("title")], None, m.start(), m.end()
+            )
+    # 行政總裁Mahadhir Aziz: a Latin name after a Chinese title.
+    for m in re.finditer(rf"(?P<title>{TITLE_CORE})\s?(?P<name>{EN_NAME})", folded):
+        add(text[m.start("name") : m.end("name")], text[m.start("title") : m.end("title")], None, m.start(), m.end())
     return list(people.values())
 
 

@@ -8,8 +8,9 @@ place is listed once under its first mention (山東 then 山東省 is one entry
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from innocore.ingest.orgs import CJK, left_boundary
+from innocore.ingest.orgs import CJK, fold_same, left_boundary, strip_leading
 from innocore.text import fold
 
 # One entry per place: kind, then its names (Simplified Chinese and English). Variants of one place share
@@ -54,8 +55,8 @@ GAZETTEER: list[tuple[str, tuple[str, ...]]] = [
     ("province", ("河南省", "河南", "Henan Province", "Henan")),
     ("province", ("海南省", "海南", "Hainan Province", "Hainan")),
     ("province", ("台湾", "Taiwan")),
-    ("city", ("香港特别行政区", "香港", "Hong Kong SAR", "Hong Kong")),
-    ("city", ("澳门特别行政区", "澳门", "Macao SAR", "Macao", "Macau")),
+    ("city", ("香港特别行政区", "香港特区", "香港", "Hong Kong SAR", "Hong Kong")),
+    ("city", ("澳门特别行政区", "澳门特区", "澳门", "Macao SAR", "Macao", "Macau")),
     ("city", ("北京市", "北京", "Beijing")),
     ("city", ("上海市", "上海", "Shanghai")),
     ("city", ("天津市", "天津", "Tianjin")),
@@ -120,7 +121,6 @@ GAZETTEER: list[tuple[str, tuple[str, ...]]] = [
     ("zone", ("中东", "Middle East")),
     ("zone", ("东盟", "ASEAN")),
     ("zone", ("欧洲", "Europe")),
-    ("zone", ("一带一路", "Belt and Road")),
     ("site", ("香港科学园", "Hong Kong Science Park")),
     ("site", ("创新中心", "InnoCentre")),
     ("site", ("数码港", "Cyberport")),
@@ -141,6 +141,33 @@ GAZETTEER: list[tuple[str, tuple[str, ...]]] = [
     ("site", ("日照港", "Rizhao Port")),
     ("site", ("烟台港", "Yantai Port")),
 ]
+
+
+def _merge_world() -> None:
+    """Countries, world cities, further mainland provinces and cities and world regions from
+    data/world_places.tsv: a name already listed joins its entry, so that variants stay one place."""
+    by_name = {n: i for i, (_k, names) in enumerate(GAZETTEER) for n in names}
+    for line in (Path(__file__).parent / "data" / "world_places.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, names_text = line.split("\t")
+        names = tuple(fold_same(n.strip()) if re.search(f"[{CJK}]", n) else n.strip() for n in names_text.split("|"))
+        # 連雲港市 and 安徽省 name the place as 連雲港 and 安徽 do.
+        level = {"city": "市", "province": "省"}.get(kind)
+        if level:
+            names += tuple(n + level for n in names if re.fullmatch(f"[{CJK}]{{2,}}", n) and not n.endswith(level))
+        names = tuple(dict.fromkeys(names))
+        i = next((by_name[n] for n in names if n in by_name), None)
+        if i is None:
+            GAZETTEER.append((kind, names))
+            i = len(GAZETTEER) - 1
+        else:
+            GAZETTEER[i] = (GAZETTEER[i][0], tuple(dict.fromkeys(GAZETTEER[i][1] + names)))
+        for n in names:
+            by_name.setdefault(n, i)
+
+
+_merge_world()
 # Not places in the annotation sense: regions too generic to record.
 GENERIC = {"内地", "海外", "国际", "本地", "两地", "全球", "全国", "the Mainland", "overseas"}
 
@@ -154,7 +181,10 @@ _ZONE_RE = re.compile(
 _CITY_NAMES = "济南|青岛|烟台|潍坊|淄博|东营|威海|临沂|济宁|泰安|日照|德州|聊城|滨州|菏泽|枣庄"
 _DISTRICT_RE = re.compile(rf"(?:{_CITY_NAMES})市?(?P<name>[{CJK}][^新园社地城市郊片景校厂矿港辖]区)(?!管|政府|委)")
 _PORT_RE = re.compile(rf"(?:{_CITY_NAMES})港(?![口澳湾])")
-_SITE_RE = re.compile(rf"[{CJK}]{{2,10}}?(?:创新园|软件园|科技城|会展中心|科学城|产业园|工业园|物流园)")
+_SITE_RE = re.compile(
+    rf"[{CJK}]{{2,10}}?(?:创新园|软件园|科技城|会展中心|科学城|产业园|工业园|物流园|博物馆|规划馆|展览馆|纪念馆|科技馆|"
+    rf"美术馆|酒店|宾馆|码头|故宫|文化区|分园|科创谷|半岛)"
+)
 _EN_ZONE_RE = re.compile(
     r"(?:[A-Z][\w'’\-]*\s+)(?:(?:[A-Z][\w'’\-]*|and)\s+){0,6}?"
     r"(?:Development Zone|New Area|Hi-Tech Zone|High-tech Zone|High-Tech Zone|Free Trade Zone|Pilot Zone"
@@ -191,6 +221,7 @@ def find_places(
     *,
     exact_blocked: list[tuple[int, int]] = (),
     zone_committees: list[str] = (),
+    known: list[tuple[int, int, str, str]] = (),
 ) -> list[dict]:
     """Places in order of first mention, each ``{"name", "kind", "evidence"}``.
 
@@ -207,6 +238,8 @@ def find_places(
         return (s, e) not in exact and not any(a < e and s < b for a, b in blocked)
 
     for m in _CJK_PLACES.finditer(folded):
+        if folded.startswith(("时间", "内地", "驻"), m.end()):
+            continue  # 北京时间: a time zone; 中国内地: the Mainland; 中国驻…大使: a mission's title
         key, kind = _INDEX[m.group()]
         mentions.append((m.start(), m.end(), kind, key))
     for m in _EN_PLACES.finditer(text):
@@ -224,10 +257,20 @@ def find_places(
             mentions.append((start, m.end(), "zone", name))
     for m in _DISTRICT_RE.finditer(folded):
         mentions.append((m.start("name"), m.end(), "district", m.group("name")))
+    # Places the platform already knows: (start, end, name, kind), one entry per name unless the gazetteer
+    # knows the name (then its variants stay one place).
+    for s, e, name, kind in known:
+        entry = _INDEX.get(fold_same(name))
+        mentions.append((s, e, entry[1] if entry else kind, entry[0] if entry else ("known", fold(name))))
     for m in _PORT_RE.finditer(folded):
         mentions.append((m.start(), m.end(), "site", m.group()))
     for m in _SITE_RE.finditer(folded):
         start = _trim(folded, left_boundary(folded, m.end() - 1)[0], m.end())
+        # 鐵西區中國工業博物館: the district the venue stands in is a place of its own.
+        district = re.match(f"[{CJK}]{{2,3}}?区(?=[{CJK}]{{4}})", folded[start : m.end()])
+        if district and not _GENERIC_ZONE.search(district.group()):
+            mentions.append((start, start + district.end(), "district", district.group()))
+            start += district.end()
         name = folded[start : m.end()]
         if len(name) >= 4 and not _GENERIC_ZONE.search(name):
             mentions.append((start, m.end(), "site", name))
@@ -267,6 +310,29 @@ def find_places(
     return list(places.values())
 
 
+def gazetteer_kind(name: str) -> str | None:
+    """The kind of a place the gazetteer lists under exactly this name (any script, any case)."""
+    entry = _INDEX.get(fold_same(name)) or _INDEX_LOWER.get(name.lower())
+    return entry[1] if entry else None
+
+
+def starts_with_place(folded: str, start: int) -> bool:
+    return _CJK_PLACES.match(folded, start) is not None
+
+
+def is_place_prefix(folded: str) -> bool:
+    """Whether ``folded`` is only places' names (香港, 山东省, 深圳市南山区): the start of a longer name."""
+    pos = 0
+    while pos < len(folded):
+        m = _CJK_PLACES.match(folded, pos)
+        if not m:
+            return False
+        pos = m.end()
+        if folded[pos : pos + 1] in ("省", "市", "区", "县"):
+            pos += 1
+    return pos > 0
+
+
 _COUNTED = re.compile(r"[一二三四五六七八九十两几多数\d]+[个间家座所]")
 
 
@@ -275,6 +341,7 @@ def _trim(folded: str, start: int, end: int) -> int:
     m = _COUNTED.search(folded, start, end)
     if m:
         start = m.end()
+    start = strip_leading(folded, start, end)
     first = _CJK_PLACES.match(folded, start)
     if first and first.end() < end and _CJK_PLACES.match(folded, first.end()):
         second = _CJK_PLACES.match(folded, first.end())
