@@ -300,11 +300,19 @@ def find_places(
             continue
         kept.append(mention)
     places: dict[object, dict] = {}
+    shouted: set = set()  # places first written in capitals (a wire dateline): named by their next mention
     for s, e, kind, key in kept:
         surface = text[s:e]
-        if key in places or surface in GENERIC or not ((s, e) in visited or free(s, e)):
+        if surface in GENERIC or not ((s, e) in visited or free(s, e)):
             continue
-        if surface.isupper() and not re.search(f"[{CJK}]", surface):
+        capitals = surface.isupper() and not re.search(f"[{CJK}]", surface)
+        if key in places:
+            if key in shouted and not capitals:
+                places[key].update({"name": surface, "evidence": [s, e]})
+                shouted.discard(key)
+            continue
+        if capitals:
+            shouted.add(key)
             surface = surface.title()
         places[key] = {"name": surface, "kind": kind, "evidence": [s, e]}
     return list(places.values())
