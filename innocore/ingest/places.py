@@ -7,9 +7,12 @@ place is listed once under its first mention (山東 then 山東省 is one entry
 
 from __future__ import annotations
 
+import bisect
 import re
+from functools import lru_cache
 from pathlib import Path
 
+from innocore.ingest.lexicon import trie_pattern
 from innocore.ingest.orgs import CJK, fold_same, left_boundary, strip_leading
 from innocore.text import fold
 
@@ -203,8 +206,8 @@ def _names_index() -> tuple[dict[str, tuple[int, str]], re.Pattern, re.Pattern]:
         for n in names:
             index[n] = (i, kind)
             (cjk if re.search(f"[{CJK}]", n) else en).append(n)
-    cjk_re = re.compile("|".join(re.escape(n) for n in sorted(cjk, key=len, reverse=True)))
-    en_alt = "|".join(re.escape(n) for n in sorted(en, key=len, reverse=True))
+    cjk_re = re.compile(trie_pattern(cjk))
+    en_alt = trie_pattern(en)
     en_re = re.compile(rf"(?<![\w-])(?:{en_alt})(?![\w-])", re.I)
     return index, cjk_re, en_re
 
@@ -234,8 +237,20 @@ def find_places(
     mentions: list[tuple[int, int, str, object]] = []  # start, end, kind, key
     exact = set(exact_blocked)
 
+    # Blocked spans merged and sorted, so that a mention is checked against its neighbours only.
+    merged: list[list[int]] = []
+    for a, b in sorted(blocked):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    merged_starts = [a for a, _b in merged]
+
     def free(s: int, e: int) -> bool:
-        return (s, e) not in exact and not any(a < e and s < b for a, b in blocked)
+        if (s, e) in exact:
+            return False
+        i = bisect.bisect_left(merged_starts, e) - 1  # the last blocked span starting before e
+        return i < 0 or merged[i][1] <= s
 
     for m in _CJK_PLACES.finditer(folded):
         if folded.startswith(("时间", "内地", "驻"), m.end()):
@@ -300,16 +315,25 @@ def find_places(
             continue
         kept.append(mention)
     places: dict[object, dict] = {}
+    shouted: set = set()  # places first written in capitals (a wire dateline): named by their next mention
     for s, e, kind, key in kept:
         surface = text[s:e]
-        if key in places or surface in GENERIC or not ((s, e) in visited or free(s, e)):
+        if surface in GENERIC or not ((s, e) in visited or free(s, e)):
             continue
-        if surface.isupper() and not re.search(f"[{CJK}]", surface):
+        capitals = surface.isupper() and not re.search(f"[{CJK}]", surface)
+        if key in places:
+            if key in shouted and not capitals:
+                places[key].update({"name": surface, "evidence": [s, e]})
+                shouted.discard(key)
+            continue
+        if capitals:
+            shouted.add(key)
             surface = surface.title()
         places[key] = {"name": surface, "kind": kind, "evidence": [s, e]}
     return list(places.values())
 
 
+@lru_cache(maxsize=8192)
 def gazetteer_kind(name: str) -> str | None:
     """The kind of a place the gazetteer lists under exactly this name (any script, any case)."""
     entry = _INDEX.get(fold_same(name)) or _INDEX_LOWER.get(name.lower())

@@ -445,3 +445,8 @@ def test_a_known_organisation_named_like_a_place_stays_a_place_elsewhere():
     known = {"organizations": [{"name": "杭州市", "aliases": [], "kind": "government"}]}
     result = run("代表團今日到訪杭州市。", known)
     assert "杭州市" in place_names(result) and "杭州市" not in org_names(result)
+
+
+def test_a_place_first_written_in_capitals_is_named_by_its_next_mention():
+    result = run("SUZHOU - Example Newswire - 3 March 2025 - Companies from Suzhou met investors.")
+    assert "Suzhou" in place_names(result)
