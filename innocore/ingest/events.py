@@ -69,12 +69,20 @@ def _cn_number(raw: str) -> int:
 
 
 _NUM = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
+_AGENCY_DATELINE = re.compile(rf"(?:{_NUM})\s*月\s*(?:{_NUM})\s*日\s*[讯訊电電]")
 
 
 def resolve_date(sentence: str, published: str | None, previous: str | None) -> str | None:
     """The most precise date a sentence states, resolved against the dateline; ``previous`` for 同日."""
     if not published:
         return None
+    # "闪电新闻10月20日讯 19日下午，…": the agency's dateline dates the report; a date the sentence
+    # states after it dates the event.
+    dateline = _AGENCY_DATELINE.search(sentence)
+    if dateline:
+        rest = resolve_date(sentence[: dateline.start()] + " " + sentence[dateline.end() :], published, previous)
+        if rest is not None:
+            return rest
     pub = dt.date.fromisoformat(published)
     m = re.search(rf"本月\s*({_NUM})\s*[日号]", sentence)
     if m:

@@ -450,3 +450,12 @@ def test_a_known_organisation_named_like_a_place_stays_a_place_elsewhere():
 def test_a_place_first_written_in_capitals_is_named_by_its_next_mention():
     result = run("SUZHOU - Example Newswire - 3 March 2025 - Companies from Suzhou met investors.")
     assert "Suzhou" in place_names(result)
+
+
+def test_an_agency_dateline_does_not_date_an_event_the_sentence_dates_itself():
+    from innocore.ingest.events import resolve_date
+
+    sentence = "本报讯10月20日讯 19日下午，省长在济南会见了客人一行。"
+    assert resolve_date(sentence, "2023-10-20", None) == "2023-10-19"
+    # With no other date in the sentence the dateline still dates it.
+    assert resolve_date("新华社济南10月19日电 省长会见了客人。", "2023-10-20", None) == "2023-10-19"
