@@ -54,6 +54,8 @@ RULES = {
     "directory:organisation_edit": (OWNER, OWNER),
     "directory:person_create": (STAFF, STAFF),
     "directory:person_detail": (EVERYONE, EVERYONE),
+    "directory:person_list": (EVERYONE, EVERYONE),
+    "front:search": (EVERYONE, EVERYONE),
     "directory:person_edit": (OWNER, OWNER),
     "directory:place_list": (EVERYONE, EVERYONE),
     "directory:place_detail": (EVERYONE, EVERYONE),
@@ -81,6 +83,7 @@ RULES = {
     "documents:document_list": (STAFF, STAFF),
     "documents:document_upload": (STAFF, STAFF),
     "documents:document_detail": (STAFF, STAFF),
+    "documents:records_merge": (STAFF, STAFF),
     "audit:history": (STAFF, STAFF),
     "accounts:login": (EVERYONE, EVERYONE),
     "accounts:logout": ((NOPE, NOPE, NOPE, NOPE), EVERYONE),
@@ -151,6 +154,10 @@ API_RULES = {
     "POST /api/contact-requests/{slug}/answer": (LOGIN, GONE, OK, OK),
     "GET /api/documents": API_STAFF,
     "GET /api/documents/{slug}": API_STAFF,
+    "GET /api/documents/{slug}/proposals": API_STAFF,
+    "POST /api/documents/{slug}/proposals/{kind}/{position}": API_STAFF,
+    "POST /api/documents/{slug}/accept": API_STAFF,
+    "POST /api/documents/{slug}/commit": API_STAFF,
     "GET /api/pipeline/agreements": API_PUBLIC,
     "GET /api/pipeline/agreements/{slug}": API_PUBLIC,
     # The sample session is for partners only; i2Cool and carol's organisation take part.
@@ -163,6 +170,9 @@ API_RULES = {
 
 # A valid body where the input would otherwise be refused (422) before permissions are checked.
 API_BODIES = {
+    "POST /api/documents/{slug}/proposals/{kind}/{position}": {"decision": "pending"},
+    "POST /api/documents/{slug}/accept": {"policy": "none"},
+    "POST /api/documents/{slug}/commit": {"programme": ""},
     "POST /api/contact-requests/{slug}/answer": {"decision": "decline"},
     "POST /api/meetings/requests/{reference}/answer": {"accept": False},
 }
@@ -204,7 +214,10 @@ class PermissionMatrixTests(BaseTestCase):
         cls.contact = matching.contact_request_create(requester=buyer, offer=cls.offer, user=cls.alice)
         cls.person = directory.person_save(name_en="Matrix Person")
         directory.position_save(person=cls.person, organisation=cls.i2cool, title_en="Engineer")
-        cls.document = SourceDocument.objects.create(title="Doc", content_hash="b" * 64, slug="doc-matrix")
+        cls.document = SourceDocument.objects.create(
+            title="Doc", content_hash="b" * 64, slug="doc-matrix", text="Matrix Person"
+        )
+        cls.document.proposals.create(kind="person", position=0, data={"name": "Matrix Person"}, start=0, end=13)
         cls.agreement = Agreement.objects.filter(visibility="public").first()
         AgreementParty.objects.get_or_create(agreement=cls.agreement, organisation=cls.i2cool)
         cls.token = token_create(user=cls.bob, name="matrix")[0]
@@ -315,6 +328,7 @@ class PermissionMatrixTests(BaseTestCase):
         slugs["/api/meetings/sessions/{slug}"] = self.meeting_request.session.slug
         if path.startswith("/api/meetings/requests/"):
             return path.replace("{reference}", self.meeting_request.slug)
+        path = path.replace("{kind}/{position}", "person/0")
         for prefix, slug in slugs.items():
             if path.startswith(prefix):
                 return path.replace("{slug}", slug)
