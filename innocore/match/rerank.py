@@ -78,6 +78,11 @@ EVIDENCE = {
     "agreement_deployed": 6,
 }
 
+# Points per unit of a feature before any learning: a sector whose offers were turned down as the
+# wrong sector for a need's sector loses up to this much for the sector's other needs. The model
+# learns a correction on top (pulled towards zero), so evidence can overrule the prior.
+PRIOR = {"sector_rejections": -20.0}
+
 # How a rejection reason changes the trust in one factor for the query it was given on:
 # (factor, multiplier per rejection, bound).
 REASON_TRUST = {
@@ -265,7 +270,7 @@ class Reranker:
         self.organisation_weight_ = self._organisation_weights(chosen.values())
         self.n_judgements_ = len(chosen)
         self.n_queries_ = len({q for q, _d in chosen})
-        self.coef_ = np.zeros(len(FEATURES))
+        self.coef_ = self.prior()
         self.offset_ = np.zeros(len(FEATURES))
         self.temperature_ = 0.0
         self.metrics_: dict[str, float | int | str | None] = {"judgements": self.n_judgements_}
@@ -295,7 +300,7 @@ class Reranker:
             self.metrics_["status"] = "degenerate"
             return self
         self.temperature_ = float(a)
-        self.coef_ = w / a
+        self.coef_ = self.prior() + w / a
         self.active_ = True
         self.metrics_["status"] = "active"
         base, learned = self._pair_accuracy(rows, a, w)
@@ -348,6 +353,10 @@ class Reranker:
         limit = max(1.0, self.org_share * total)
         return {org: min(1.0, limit / n) for org, n in counts.items() if org}
 
+    @staticmethod
+    def prior() -> np.ndarray:
+        return np.array([PRIOR.get(name, 0.0) for name in FEATURES])
+
     def _rows(self, candidates, chosen):
         rows = []
         for query, cs in candidates.items():
@@ -358,7 +367,9 @@ class Reranker:
                 if j is None:
                     continue
                 weight = self.organisation_weight_.get(j.organisation, 1.0)
-                rows.append((query, j.grade, c.score, self.features(c, context=context), weight, ranks[c.doc]))
+                x = self.features(c, context=context)
+                score = c.score + float(self.prior() @ x)  # the prior is the starting point
+                rows.append((query, j.grade, score, x, weight, ranks[c.doc]))
         return rows
 
     @staticmethod
@@ -429,8 +440,11 @@ class Reranker:
             delta = (multiplier - 1.0) * c.contributions.get(factor, 0.0)
             if delta:
                 parts[f"trust:{factor}"] = delta
-        if getattr(self, "active_", False):
-            values = (self.features(c, context=context) - self.offset_) * self.coef_
+        coef = getattr(self, "coef_", None)
+        if coef is not None and (getattr(self, "active_", False) or coef.any()):
+            x = self.features(c, context=context)
+            prior = self.prior()
+            values = (x - self.offset_) * (coef - prior) + x * prior
             for name, value in zip(FEATURES, values, strict=True):
                 if value:
                     parts[name] = float(value)
