@@ -239,7 +239,9 @@ def _model(version: RankerVersion) -> Reranker:
     return model
 
 
-def rerank(matches: list[Match], *, programme, matcher: Matcher, query: Query, query_id: str, query_lang: str):
+def rerank(
+    matches: list[Match], *, programme, matcher: Matcher, query: Query, query_id: str, query_lang: str, top: int = 10
+):
     """The hook for suggestions: matches re-ordered by the programme's active model, with ``learned``.
 
     Returns the matches (new objects: the engine's are left alone) and, per doc, the re-ranked
@@ -250,7 +252,11 @@ def rerank(matches: list[Match], *, programme, matcher: Matcher, query: Query, q
         return matches, {}
     model = _model(version)
     known = set(version.model.get("judged_docs", []))
-    ranked = model.rerank(candidates(matches, matcher, query, query_id, query_lang, known), top=len(matches))
+    ranked = model.rerank(candidates(matches, matcher, query, query_id, query_lang, known))
+    # The exploration share applies to the ``top`` shown; the rest follow for the visibility filter.
+    shown = model.explore(ranked, top)
+    ids = {r.candidate.doc for r in shown}
+    ranked = shown + [r for r in ranked if r.candidate.doc not in ids]
     by_doc = {m.doc_id: m for m in matches}
     out = []
     for r in ranked:

@@ -195,6 +195,7 @@ def offers_for_need(*, need: TechnologyNeed, user, top: int = 10) -> list[Sugges
         query=query,
         query_id=need.slug,
         query_lang=need.language,
+        top=top,
     )
     matches = [m for m in found if m.score >= MIN_SCORE]
     visible = {
@@ -238,6 +239,7 @@ def needs_for_offer(*, offer: TechnologyOffer, user, top: int = 10) -> list[Sugg
         query=query,
         query_id=offer.slug,
         query_lang=offer.language,
+        top=top,
     )
     matches = [m for m in found if m.score >= MIN_SCORE]
     visible = {
