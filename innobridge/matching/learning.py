@@ -69,18 +69,19 @@ def _programme_of(owner_id: int, place_keys: frozenset, scopes: list[_Scope]) ->
     return None
 
 
-def programme_of_need(need: TechnologyNeed):
+def programme_of_need(need: TechnologyNeed, places: index.PlaceTable | None = None):
     from innobridge.programmes.models import Programme
 
-    pk = _programme_of(need.owner_id, index.PlaceTable.load().keys([need.place_id]), _scopes())
+    places = places or index.PlaceTable.load()
+    pk = _programme_of(need.owner_id, places.keys([need.place_id]), _scopes())
     return Programme.objects.filter(pk=pk).first() if pk else None
 
 
-def programme_of_offer(offer: TechnologyOffer):
+def programme_of_offer(offer: TechnologyOffer, places: index.PlaceTable | None = None):
     from innobridge.programmes.models import Programme
 
-    places = index.PlaceTable.load().keys(p.pk for p in offer.target_places.all())
-    pk = _programme_of(offer.owner_id, places, _scopes())
+    keys = (places or index.PlaceTable.load()).keys(p.pk for p in offer.target_places.all())
+    pk = _programme_of(offer.owner_id, keys, _scopes())
     return Programme.objects.filter(pk=pk).first() if pk else None
 
 

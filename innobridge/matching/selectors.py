@@ -190,7 +190,7 @@ def offers_for_need(*, need: TechnologyNeed, user, top: int = 10) -> list[Sugges
     # The learned re-ranker (issue 20): the programme's model re-orders and adds a "learned" contribution.
     found, learned = learning.rerank(
         found,
-        programme=learning.programme_of_need(need),
+        programme=learning.programme_of_need(need, places),
         matcher=matcher,
         query=query,
         query_id=need.slug,
@@ -234,7 +234,7 @@ def needs_for_offer(*, offer: TechnologyOffer, user, top: int = 10) -> list[Sugg
     # The learned re-ranker (issue 20), as for a need's suggestions.
     found, learned = learning.rerank(
         found,
-        programme=learning.programme_of_offer(offer),
+        programme=learning.programme_of_offer(offer, places),
         matcher=matcher,
         query=query,
         query_id=offer.slug,

@@ -1,4 +1,8 @@
+import json
+from io import StringIO
+
 from django.contrib.auth.models import User
+from django.core.management import call_command
 
 from innobridge.accounts.models import Membership
 from innobridge.accounts.tokens import token_create
@@ -137,3 +141,20 @@ class VersionTests(LearningTestCase):
         back = self.client.post(f"{base}/roll-back", headers=staff).json()
         self.assertEqual(back["active_version"], 2)
         self.assertEqual(len(self.client.get(base, headers=staff).json()["versions"]), 2)
+
+    def test_match_report_shows_the_model_its_data_and_its_effect(self):
+        out = StringIO()
+        call_command("match_report", stdout=out)
+        rankers = json.loads(out.getvalue())["learned_rankers"]
+        mine = next(r for r in rankers if r["programme"] == self.programme.slug)
+        self.assertEqual(mine["active_version"], 2)
+        self.assertEqual(mine["judgements_by_signal"]["feedback_not_relevant"], 4)
+        self.assertLess(mine["versions"][0]["points_per_unit"]["sector_rejections"], 0)
+        self.assertIn("status", mine["versions"][0]["metrics"])
+
+    def test_the_background_job_trains_a_new_version(self):
+        from innobridge.jobs.services import job_enqueue
+
+        job = job_enqueue(kind="matching.ranker_train", arguments={"programme": self.programme.slug})
+        self.assertEqual(job.result["trained"][self.programme.slug]["version"], 3)
+        self.assertEqual(learning.active_version(self.programme).version, 3)
