@@ -13,6 +13,7 @@ import sys
 BENCHMARKS = [
     "directory_search",
     "matching_quality",
+    "matching_feedback_replay",
     "ingest_quality",
     "need_page",
     "matching_speed",

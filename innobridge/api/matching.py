@@ -18,14 +18,14 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from innobridge.accounts.permissions import member_organisation_id, sees_teasers
+from innobridge.accounts.permissions import is_staff, member_organisation_id, sees_teasers
 from innobridge.api.auth import members
 from innobridge.api.inputs import InputSchema
 from innobridge.api.links import link, links
 from innobridge.api.pagination import Pages
 from innobridge.directory.models import Organisation
 from innobridge.lib.views import get_or_404
-from innobridge.matching import selectors, services
+from innobridge.matching import learning, selectors, services
 from innobridge.matching.models import ContactRequest
 from innobridge.matching.permissions import can_answer, can_see_owner, can_see_request
 
@@ -195,6 +195,12 @@ class Explanation(Schema):
     rank: int
     score: float = Field(description="Out of 100: the sum of the contributions.")
     contributions: dict[str, float]
+    learned: float = Field(
+        0.0, description="The learned re-ranker's contribution (also in contributions as 'learned'); 0 without one."
+    )
+    learned_explanation: str = Field(
+        "", description="The learned contribution in plain words, in the caller's language."
+    )
     terms: list[TermOut]
     shared_sectors: list[str]
 
@@ -212,6 +218,8 @@ def _explained(s, key: str) -> dict:
         "rank": s.rank,
         "score": s.match.score,
         "contributions": dict(s.match.contributions),
+        "learned": s.match.contributions.get("learned", 0.0),
+        "learned_explanation": s.learned,
         "terms": [{"term": t.term, "concept": t.concept} for t in s.match.terms],
         "shared_sectors": list(s.match.shared_sectors),
         key: s.record,
@@ -341,3 +349,86 @@ def answer_contact_request(request, slug: str, data: AnswerIn):
     except ValidationError as exc:
         raise _invalid(exc) from exc
     return contact
+
+
+# -- the learned re-ranker, per programme (staff) -------------------------------------------------
+
+
+class RankerVersionOut(Schema):
+    version: int
+    created: str
+    training_size: int
+    usable: bool
+    pinned: bool
+    withdrawn: bool
+    metrics: dict
+    points_per_unit: dict[str, float]
+
+
+class RankerOut(Schema):
+    programme: str
+    judgements: int
+    judgements_by_signal: dict[str, int]
+    active_version: int | None = None
+    pinned: bool
+    versions: list[RankerVersionOut]
+
+
+class PinIn(Schema):
+    version: int = Field(..., ge=1)
+
+
+def _staff_programme(request, slug: str | None = None):
+    from innobridge.programmes.models import Programme
+
+    if not is_staff(request.user):
+        raise HttpError(403, _("The learned re-rankers are for staff only."))
+    if slug is None:
+        return None
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None:
+        raise Http404
+    return programme
+
+
+@router.get("/rankers", response=list[RankerOut], auth=members)
+def list_rankers(request):
+    """Each programme's learned re-ranker: versions, the one in use, the data and measured effect (staff)."""
+    from innobridge.programmes.models import Programme
+
+    _staff_programme(request)
+    return [learning.report(p) for p in Programme.objects.order_by("pk")]
+
+
+@router.get("/rankers/{slug}", response=RankerOut, auth=members)
+def get_ranker(request, slug: str):
+    return learning.report(_staff_programme(request, slug))
+
+
+@router.post("/rankers/{slug}/pin", response=RankerOut, auth=members)
+def pin_ranker(request, slug: str, data: PinIn):
+    """Keep one version in use for the programme until unpinned (staff)."""
+    programme = _staff_programme(request, slug)
+    try:
+        learning.ranker_pin(programme=programme, version=data.version, user=request.user)
+    except ValidationError as exc:
+        raise _invalid(exc) from exc
+    return learning.report(programme)
+
+
+@router.post("/rankers/{slug}/unpin", response=RankerOut, auth=members)
+def unpin_ranker(request, slug: str):
+    programme = _staff_programme(request, slug)
+    learning.ranker_unpin(programme=programme, user=request.user)
+    return learning.report(programme)
+
+
+@router.post("/rankers/{slug}/roll-back", response=RankerOut, auth=members)
+def roll_back_ranker(request, slug: str):
+    """Withdraw the version in use; the one before it, or the shipped weights, take over (staff)."""
+    programme = _staff_programme(request, slug)
+    try:
+        learning.ranker_roll_back(programme=programme, user=request.user)
+    except ValidationError as exc:
+        raise _invalid(exc) from exc
+    return learning.report(programme)

@@ -10,3 +10,19 @@ def reindex(arguments: dict, progress) -> dict:
     from innobridge.matching import index
 
     return {"documents": index.rebuild(progress)}
+
+
+@job_kind("matching.ranker_train", _("Retrain the learned re-ranker"))
+def ranker_train(arguments: dict, progress) -> dict:
+    """One programme (``programme``: its slug), or every programme."""
+    from innobridge.matching import learning
+    from innobridge.programmes.models import Programme
+
+    programmes = Programme.objects.order_by("pk")
+    if arguments.get("programme"):
+        programmes = programmes.filter(slug=arguments["programme"])
+    trained = {}
+    for programme in programmes:
+        version = learning.ranker_train(programme=programme, progress=progress)
+        trained[programme.slug] = {"version": version.version, "judgements": version.training_size}
+    return {"trained": trained}

@@ -289,3 +289,43 @@ class IndexVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}"
+
+
+class RankerVersion(models.Model):
+    """One trained version of a programme's learned re-ranker, kept so staff can pin or roll back.
+
+    The active version of a programme is the pinned one if staff pinned one, else the newest
+    version that is neither withdrawn nor inactive (too few judgements, or no better than the
+    shipped ranking on held-back needs); without one, the shipped fusion weights decide alone.
+    """
+
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="ranker_versions",
+    )
+    version = models.PositiveIntegerField(_("version"))
+    model = models.JSONField(_("model"), default=dict)
+    training_size = models.PositiveIntegerField(_("judgements used"), default=0)
+    metrics = models.JSONField(_("metrics"), default=dict, blank=True)
+    usable = models.BooleanField(_("usable"), default=False)
+    pinned = models.BooleanField(_("pinned"), default=False)
+    withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("re-ranker version")
+        verbose_name_plural = _("re-ranker versions")
+        ordering = ["programme_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "version"], name="ranker_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme or '-'} v{self.version}"

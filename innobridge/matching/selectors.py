@@ -10,7 +10,7 @@ from django.utils import timezone
 from innobridge.accounts.permissions import is_staff, member_organisation_id
 from innobridge.directory.models import Organisation
 from innobridge.lib.ids import filter_ids
-from innobridge.matching import index, search
+from innobridge.matching import index, learning, search
 from innobridge.matching.models import ContactRequest, MatchFeedback, TechnologyNeed, TechnologyOffer
 from innobridge.matching.permissions import visible_q
 from innocore.match.engine import Match, Query, highlight
@@ -27,6 +27,7 @@ class Suggestion:
     record: object
     match: Match
     rank: int
+    learned: str = ""
     title_pieces: list = field(default_factory=list)
     text_pieces: list = field(default_factory=list)
     query_title_pieces: list = field(default_factory=list)
@@ -189,6 +190,16 @@ def offers_for_need(*, need: TechnologyNeed, user, top: int = 10) -> list[Sugges
     qv = index.query_vector(f"{query.title}. {query.text}")
     matcher = index.offer_matcher()
     found = matcher.search(query, top=top * 3, query_vector=qv, explain=False)
+    # The learned re-ranker (issue 20): the programme's model re-orders and adds a "learned" contribution.
+    found, learned = learning.rerank(
+        found,
+        programme=learning.programme_of_need(need, places),
+        matcher=matcher,
+        query=query,
+        query_id=need.slug,
+        query_lang=need.language,
+        top=top,
+    )
     matches = [m for m in found if m.score >= MIN_SCORE]
     visible = {
         o.slug: o
@@ -207,6 +218,7 @@ def offers_for_need(*, need: TechnologyNeed, user, top: int = 10) -> list[Sugges
         lambda o: (o.title, o.matching_text()),
         matcher,
         query,
+        learned,
     )
 
 
@@ -222,6 +234,16 @@ def needs_for_offer(*, offer: TechnologyOffer, user, top: int = 10) -> list[Sugg
     qv = index.query_vector(f"{query.title}. {query.text}")
     matcher = index.need_matcher()
     found = matcher.search(query, top=top * 3, query_vector=qv, explain=False)
+    # The learned re-ranker (issue 20), as for a need's suggestions.
+    found, learned = learning.rerank(
+        found,
+        programme=learning.programme_of_offer(offer, places),
+        matcher=matcher,
+        query=query,
+        query_id=offer.slug,
+        query_lang=offer.language,
+        top=top,
+    )
     matches = [m for m in found if m.score >= MIN_SCORE]
     visible = {
         n.slug: n
@@ -240,6 +262,7 @@ def needs_for_offer(*, offer: TechnologyOffer, user, top: int = 10) -> list[Sugg
         lambda n: (n.title, n.matching_text()),
         matcher,
         query,
+        learned,
     )
 
 
@@ -255,7 +278,9 @@ def partners_for_organisation(*, organisation: Organisation, top: int = 8) -> li
     return out
 
 
-def _suggestions(matches, records, q_title, q_text, top, texts, matcher=None, query=None) -> list[Suggestion]:
+def _suggestions(
+    matches, records, q_title, q_text, top, texts, matcher=None, query=None, learned=None
+) -> list[Suggestion]:
     """The first ``top`` matches the viewer may see, explained (only those: explaining costs)."""
     out: list[Suggestion] = []
     for m in matches:
@@ -264,7 +289,7 @@ def _suggestions(matches, records, q_title, q_text, top, texts, matcher=None, qu
             continue
         if matcher is not None and not m.terms:
             m.terms = matcher.explain_terms(query, matcher.documents_[matcher.index_of_[m.doc_id]])
-        s = Suggestion(record, m, len(out) + 1)
+        s = Suggestion(record, m, len(out) + 1, learning.learned_phrase((learned or {}).get(m.doc_id)))
         _pieces(m, q_title, q_text, *texts(record), s)
         out.append(s)
         if len(out) == top:

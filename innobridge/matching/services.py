@@ -174,6 +174,7 @@ def feedback_record(
             "user": user,
         },
     )
+    _judged(need)
     return feedback
 
 
@@ -235,4 +236,13 @@ def contact_request_answer(*, request: ContactRequest, accept: bool, answer: str
     request.answered_by = user
     request.answered_at = timezone.now()
     request.save()
+    if request.need_id:
+        _judged(request.need)
     return request
+
+
+def _judged(need: TechnologyNeed) -> None:
+    """A new judgement: retrain the need's programme's re-ranker once enough have arrived."""
+    from innobridge.matching import learning
+
+    learning.maybe_retrain(programme=learning.programme_of_need(need))

@@ -17,4 +17,6 @@ urlpatterns = [
     path("interest/<str:kind>/<slug:slug>/", views.express_interest, name="express_interest"),
     path("contact-requests/", views.contact_request_list, name="contact_request_list"),
     path("contact-requests/<slug:slug>/", views.contact_request_detail, name="contact_request_detail"),
+    path("rankers/", views.ranker_list, name="ranker_list"),
+    path("rankers/<slug:slug>/", views.ranker_detail, name="ranker_detail"),
 ]

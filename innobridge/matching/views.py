@@ -14,8 +14,8 @@ from innobridge.accounts.permissions import is_staff, member_organisation_id, re
 from innobridge.directory.filters import OrganisationFilter
 from innobridge.directory.models import Organisation
 from innobridge.directory.selectors import organisation_list, sector_options
-from innobridge.lib.views import get_or_404, paginate, querystring_without_page
-from innobridge.matching import selectors, services
+from innobridge.lib.views import get_or_404, paginate, querystring_without_page, staff_required
+from innobridge.matching import learning, selectors, services
 from innobridge.matching.forms import AnswerForm, ContactRequestForm, FeedbackForm, NeedForm, OfferForm
 from innobridge.matching.models import ContactRequest, MatchFeedback, TechnologyNeed, TechnologyOffer
 from innobridge.matching.permissions import (
@@ -331,4 +331,49 @@ def contact_request_detail(request, slug: str):
         request,
         "matching/contact_request_detail.html",
         {"contact": contact, "form": form, "answerable": answerable, "hide_recipient": hide_recipient},
+    )
+
+
+@staff_required
+def ranker_list(request):
+    """Staff: each programme's learned re-ranker, its data and its measured effect."""
+    from innobridge.programmes.models import Programme
+
+    reports = [learning.report(p) | {"name": p.name, "slug": p.slug} for p in Programme.objects.order_by("pk")]
+    return render(request, "matching/ranker_list.html", {"reports": reports})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def ranker_detail(request, slug: str):
+    """Staff: a programme's versions; POST ``action`` pin (with ``version``), unpin, roll_back or train."""
+    from innobridge.programmes.models import Programme
+
+    programme = get_object_or_404(Programme, slug=slug)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "pin":
+                learning.ranker_pin(
+                    programme=programme, version=_int(request.POST.get("version")) or 0, user=request.user
+                )
+                messages.success(request, _("Version pinned."))
+            elif action == "unpin":
+                learning.ranker_unpin(programme=programme, user=request.user)
+                messages.success(request, _("Version unpinned: the newest usable version is used."))
+            elif action == "roll_back":
+                learning.ranker_roll_back(programme=programme, user=request.user)
+                messages.success(request, _("Rolled back to the version before."))
+            elif action == "train":
+                from innobridge.jobs.services import job_enqueue
+
+                job = job_enqueue(kind="matching.ranker_train", arguments={"programme": slug}, user=request.user)
+                return redirect(job.get_absolute_url())
+            else:
+                messages.error(request, _("Unknown action."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("matching:ranker_detail", slug=slug)
+    return render(
+        request, "matching/ranker_detail.html", {"programme": programme, "report": learning.report(programme)}
     )

@@ -80,6 +80,8 @@ RULES = {
     "matching:express_interest": (POST_ONLY, (LOGIN, OK, OK, DENY)),  # owner: refused with a message
     "matching:contact_request_list": (SIGNED_IN, SIGNED_IN),
     "matching:contact_request_detail": ((LOGIN, DENY, OK, OK), (LOGIN, DENY, OK, OK)),
+    "matching:ranker_list": (STAFF, STAFF),
+    "matching:ranker_detail": (STAFF, STAFF),  # POST: pin, unpin, roll back or retrain
     "documents:document_list": (STAFF, STAFF),
     "documents:document_upload": (STAFF, STAFF),
     "documents:document_detail": (STAFF, STAFF),
@@ -152,6 +154,12 @@ API_RULES = {
     "POST /api/contact-requests": API_MEMBERS,
     "GET /api/contact-requests/{slug}": (LOGIN, GONE, OK, OK),
     "POST /api/contact-requests/{slug}/answer": (LOGIN, GONE, OK, OK),
+    # The learned re-rankers: partners may neither see nor pin nor roll back a programme's model.
+    "GET /api/rankers": API_STAFF,
+    "GET /api/rankers/{slug}": API_STAFF,
+    "POST /api/rankers/{slug}/pin": API_STAFF,
+    "POST /api/rankers/{slug}/unpin": API_STAFF,
+    "POST /api/rankers/{slug}/roll-back": API_STAFF,
     "GET /api/documents": API_STAFF,
     "GET /api/documents/{slug}": API_STAFF,
     "GET /api/documents/{slug}/proposals": API_STAFF,
@@ -175,6 +183,7 @@ API_BODIES = {
     "POST /api/documents/{slug}/commit": {"programme": ""},
     "POST /api/contact-requests/{slug}/answer": {"decision": "decline"},
     "POST /api/meetings/requests/{reference}/answer": {"accept": False},
+    "POST /api/rankers/{slug}/pin": {"version": 1},
 }
 
 
@@ -256,6 +265,7 @@ class PermissionMatrixTests(BaseTestCase):
             "matching:feedback": {"need_slug": self.need.slug, "offer_slug": self.offer.slug, "side": "offer"},
             "matching:express_interest": {"kind": "offer", "slug": self.offer.slug},
             "matching:contact_request_detail": {"slug": self.contact.slug},
+            "matching:ranker_detail": {"slug": Programme.objects.first().slug},
             "documents:document_detail": {"slug": self.document.slug},
             "audit:history": {"model": "matching.technologyoffer", "slug": self.offer.slug},
             "accounts:token_revoke": {"prefix": self.token.prefix},
@@ -326,6 +336,7 @@ class PermissionMatrixTests(BaseTestCase):
         slugs["/api/delegations/{slug}"] = Delegation.objects.filter(visibility="public").first().slug
         slugs["/api/pipeline/agreements/{slug}"] = self.agreement.slug
         slugs["/api/meetings/sessions/{slug}"] = self.meeting_request.session.slug
+        slugs["/api/rankers/{slug}"] = self.agreement.programme.slug
         if path.startswith("/api/meetings/requests/"):
             return path.replace("{reference}", self.meeting_request.slug)
         path = path.replace("{kind}/{position}", "person/0")

@@ -5,7 +5,9 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand
 
+from innobridge.matching import learning
 from innobridge.matching.models import ContactRequest, MatchFeedback
+from innobridge.programmes.models import Programme
 
 
 def report() -> dict:
@@ -34,6 +36,8 @@ def report() -> dict:
         "contact_acceptance": round(
             requests.get("accepted", 0) / max(1, requests.get("accepted", 0) + requests.get("declined", 0)), 3
         ),
+        # Per programme: the learned re-ranker in use, the judgements it learned from, its measured effect.
+        "learned_rankers": [learning.report(p) for p in Programme.objects.order_by("pk")],
     }
 
 
