@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0002_index_version'),
+        ('matching', '0004_text_limits'),
         ('programmes', '0003_agreement_value_links'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
