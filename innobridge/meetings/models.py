@@ -290,7 +290,12 @@ class ScheduleRun(models.Model):
 
 
 class Meeting(models.Model):
-    """A scheduled meeting: an accepted request placed in a slot at a table."""
+    """A scheduled meeting: an accepted request placed in a slot at a table, and what came of it."""
+
+    class Outcome(models.TextChoices):
+        NOT_RECORDED = "", _("not recorded")
+        FOLLOW_UP = "follow_up", _("follow-up agreed")
+        NO_FOLLOW_UP = "no_follow_up", _("no follow-up")
 
     request = models.OneToOneField(
         MeetingRequest, on_delete=models.CASCADE, related_name="meeting", verbose_name=_("request")
@@ -303,6 +308,8 @@ class Meeting(models.Model):
     )
     slot = models.PositiveSmallIntegerField(_("slot"), validators=[MinValueValidator(1)])
     table = models.PositiveSmallIntegerField(_("table"), validators=[MinValueValidator(1)])
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True, default="")
+    outcome_note = models.CharField(_("outcome note"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("meeting")

@@ -593,11 +593,23 @@ def _store(
     keep: dict[int, tuple[int, int]],
 ) -> None:
     tables = _assign_tables(slots, session.tables, keep)
+    # A recorded outcome belongs to the pair that met, not to the slot: a new schedule keeps it.
+    outcomes = {
+        m.request_id: (m.outcome, m.outcome_note) for m in Meeting.objects.filter(session=session).exclude(outcome="")
+    }
     Meeting.objects.filter(session=session).delete()
     audited.bulk_create(
         Meeting,
         (
-            Meeting(request=r, session=session, run=run, slot=s, table=t)
+            Meeting(
+                request=r,
+                session=session,
+                run=run,
+                slot=s,
+                table=t,
+                outcome=outcomes.get(r.pk, ("", ""))[0],
+                outcome_note=outcomes.get(r.pk, ("", ""))[1],
+            )
             for r, s, t in zip(built.requests, slots, tables, strict=True)
             if s is not None
         ),
@@ -733,6 +745,22 @@ def session_publish(*, session: MatchmakingSession, publish: bool = True) -> Mat
     session.status = MatchmakingSession.Status.PUBLISHED if publish else MatchmakingSession.Status.SCHEDULED
     session.save(update_fields=["status", "last_updated"])
     return session
+
+
+def meeting_record_outcome(*, meeting: Meeting, outcome: str, note: str = "", user=None) -> Meeting:
+    """What came of a meeting that took place: the funnel's *follow-up* stage counts ``follow_up``.
+
+    Either side of the meeting or staff may record it; an unknown outcome is refused and changes nothing.
+    """
+    if user is not None and not can_cancel(user, meeting.request):
+        raise PermissionDenied(_("Only the two organisations that met, or staff, record a meeting's outcome."))
+    if outcome not in Meeting.Outcome.values:
+        raise ValidationError(_("Unknown meeting outcome “%(value)s”.") % {"value": outcome})
+    meeting.outcome = outcome
+    meeting.outcome_note = note.strip()
+    meeting.full_clean()
+    meeting.save(update_fields=["outcome", "outcome_note"])
+    return meeting
 
 
 # Travel legs ---------------------------------------------------------------------------------------
