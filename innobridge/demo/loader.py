@@ -26,7 +26,10 @@ from innobridge.programmes.models import Agreement, Delegation, Event, Programme
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 FIXTURES = ["seed_shandong.json", "directory_extra.json", "matching.json"]
-EXTENSIONS = ["innobridge.meetings.demo", "innobridge.pipeline.demo"]
+EXTENSIONS = ["innobridge.meetings.demo", "innobridge.pipeline.demo", "innobridge.matching.demo"]
+# Slugs an earlier demo used for a record that another slug also described: a database loaded
+# before the fix gets the duplicate merged into the kept record (links move, nothing dangles).
+RETIRED = {"cas-hkisi-cair": "cas-cair"}
 NAME_KEYS = ("name_zh_hant", "name_zh_hans", "name_en")
 
 
@@ -81,6 +84,7 @@ class _Loader:
         self.load_sectors()
         self.load_places()
         self.load_organisations()
+        self.retire_duplicates()
         self.load_people()
         self.load_programmes()
         self.load_matching()
@@ -201,6 +205,16 @@ class _Loader:
             if org.parent_id != (parent.pk if parent else None):
                 org.parent = parent
                 org.save(update_fields=["parent"])
+
+    def retire_duplicates(self) -> None:
+        from innobridge.documents.merge import records_merge
+
+        for old, kept in RETIRED.items():
+            drop = Organisation.objects.filter(slug=old).first()
+            keep = Organisation.objects.filter(slug=kept).first()
+            if drop is not None and keep is not None:
+                records_merge(keep=keep, drop=drop)
+                self.report.add("duplicates merged")
 
     def load_people(self) -> None:
         orgs = {o.slug: o for o in Organisation.objects.all()}

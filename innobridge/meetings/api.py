@@ -17,9 +17,10 @@ from ninja.errors import HttpError
 from innobridge.accounts.permissions import is_staff, member_organisation_id
 from innobridge.api.inputs import InputSchema
 from innobridge.api.links import link
+from innobridge.directory.models import Organisation
 from innobridge.lib.views import get_or_404
 from innobridge.meetings import selectors, services
-from innobridge.meetings.models import MeetingRequest
+from innobridge.meetings.models import MeetingPreference, MeetingRequest
 from innobridge.meetings.permissions import can_see_details, can_see_request
 
 try:  # API tokens or the browser session with its CSRF token, where the project provides them
@@ -176,3 +177,57 @@ def answer_request(request, reference: str, payload: AnswerIn):
         raise HttpError(403, str(exc)) from exc
     except ValidationError as exc:
         raise HttpError(409, " ".join(exc.messages)) from exc
+
+
+class PreferenceOut(Schema):
+    organisation: str
+    other: str
+    kind: str
+
+    @staticmethod
+    def resolve_organisation(obj) -> str:
+        return obj.organisation.slug
+
+    @staticmethod
+    def resolve_other(obj) -> str:
+        return obj.other.slug
+
+
+class PreferenceIn(Schema):
+    other: str = Field(max_length=200)
+    kind: str = Field(description='"must", "would_like", "do_not", or "" to remove the preference', max_length=20)
+    organisation: str = Field("", description="staff only: whose preference (default: one's own)", max_length=200)
+
+
+@router.get("/sessions/{slug}/preferences", response=list[PreferenceOut])
+def list_preferences(request, slug: str):
+    """Staff: every participant's preferences; members: their own organisation's."""
+    session = _session(request, slug)
+    qs = MeetingPreference.objects.filter(session=session).select_related("organisation", "other")
+    if not is_staff(request.user):
+        qs = qs.filter(organisation_id=member_organisation_id(request.user))
+    return list(qs)
+
+
+@router.post("/sessions/{slug}/preferences", response={200: PreferenceOut, 204: None}, auth=write_auth)
+def set_preference(request, slug: str, payload: PreferenceIn):
+    session = _session(request, slug)
+    if payload.organisation and is_staff(request.user):
+        organisation = Organisation.objects.filter(slug=payload.organisation).first()
+    else:
+        org_id = member_organisation_id(request.user)
+        organisation = Organisation.objects.filter(pk=org_id).first() if org_id is not None else None
+    if organisation is None:
+        raise HttpError(403 if not is_staff(request.user) else 422, "Name an organisation that takes part.")
+    other = Organisation.objects.filter(slug=payload.other).first()
+    if other is None:
+        raise HttpError(422, "Unknown organisation.")
+    try:
+        preference = services.preference_set(
+            session=session, organisation=organisation, other=other, kind=payload.kind, user=request.user
+        )
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    except ValidationError as exc:
+        raise HttpError(422, " ".join(exc.messages)) from exc
+    return (204, None) if preference is None else preference

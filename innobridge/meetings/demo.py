@@ -1,7 +1,13 @@
-"""Demo data: a B2B matchmaking session in Qingdao during the 2023 return visit, scheduled; travel legs.
+"""Demo data: B2B matchmaking sessions of the programme, their meetings' outcomes, and travel legs.
+
+- Hong Kong Science Park, May 2023 (the Shandong visit): scheduled and published; Shandong
+  enterprises meet the Hong Kong companies whose offers answered their needs.
+- Qingdao, October 2023 (the return visit): scheduled, 30 requests in every state.
+- Jinan, October 2023: open for requests, the six visitors and local Shandong organisations.
 
 Called by ``innobridge demo`` after the core records exist. Idempotent: a session that already exists
-is left as it is (with whatever people did to it), and travel legs are matched on their departure.
+keeps its schedule (and whatever people did to it); missing participants and requests are added,
+outcomes are set on the meetings that exist, travel legs are matched on their departure.
 """
 
 from __future__ import annotations
@@ -9,14 +15,18 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
+
 from innobridge.directory.models import Organisation, Place
 from innobridge.meetings import services
-from innobridge.meetings.models import MatchmakingSession, MeetingRequest, TravelLeg
+from innobridge.meetings.models import MatchmakingSession, Meeting, MeetingRequest, TravelLeg
 from innobridge.programmes.models import Delegation
 
 SESSION_SLUG = "qingdao-b2b-2023-10"
 OPEN_SESSION_SLUG = "jinan-b2b-2023-10"
+MAY_SESSION_SLUG = "hong-kong-b2b-2023-05"
 DELEGATION = "hkstp-to-shandong-2023-10"
+MAY_DELEGATION = "shandong-to-hong-kong-2023-05"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 VISITORS = [
@@ -68,6 +78,46 @@ REQUESTS = [
     ("qingdao-poyuan-biopharma", "ocean-university-of-china", "any", 2, "pending"),
     ("qingdao-bolian-smart-port", "qingdao-west-coast-new-area", "any", 1, "declined"),
 ]
+# Jinan: local organisations registered beside the visitors, and their requests (all still open).
+JINAN_LOCALS = [
+    "jinan-luoxin-power-semiconductor",
+    "jinan-queshua-digital-finance",
+    "jinan-quanshu-software-park",
+    "sdu-crystal-materials",
+    "qilu-university-of-technology-org",
+    "jinan-hi-tech-zone-authority",
+]
+JINAN_REQUESTS = [
+    ("jinan-luoxin-power-semiconductor", "zehao-high-purity-metals", "any", 3, "accepted"),
+    ("sdu-crystal-materials", "zehao-high-purity-metals", "any", 3, "pending"),
+    ("jinan-queshua-digital-finance", "weidu-holdings", "any", 2, "pending"),
+    ("jinan-quanshu-software-park", "cas-cair", "any", 2, "accepted"),
+    ("qilu-university-of-technology-org", "aotaier-technology", "any", 1, "pending"),
+    ("jinan-hi-tech-zone-authority", "i2cool", "any", 2, "pending"),
+    ("i2cool", "jinan-luoxin-power-semiconductor", "any", 2, "accepted"),
+    ("xinshan-industrial", "jinan-luoxin-power-semiconductor", "any", 2, "pending"),
+]
+# Hong Kong, May 2023: (Shandong requester, Hong Kong company, outcome of the meeting).
+MAY_MEETINGS = [
+    ("weifang-qingyue-power-equipment", "hkpc", "follow_up"),
+    ("zibo-hi-tech-zone", "xinshan-industrial", "follow_up"),
+    ("jinan-science-technology-bureau", "hku", "follow_up"),
+    ("yantai-lanyu-marine-biotech", "hkust", "follow_up"),
+    ("qingdao-west-coast-new-area", "visiobalance-ai", "follow_up"),
+    ("yantai-xinyue-microelectronics", "astri", "follow_up"),
+    ("jinan-queshua-digital-finance", "tradelattice-technologies", "no_follow_up"),
+    ("jining-daiheng-intelligent-equipment", "inspectra-vision-systems", ""),
+    ("weifang-qingyue-power-equipment", "hku", "no_follow_up"),
+    ("zibo-hi-tech-zone", "astri", "no_follow_up"),
+]
+# Qingdao: what came of some of the meetings held.
+QINGDAO_OUTCOMES = [
+    ("i2cool", "qingdao-sco-zone-authority", "follow_up"),
+    ("i2cool", "qingdao-west-coast-new-area", "no_follow_up"),
+    ("cas-cair", "qingdao-bolian-smart-port", "follow_up"),
+    ("zehao-high-purity-metals", "qingdao-hanzhou-robotics", "no_follow_up"),
+    ("weidu-holdings", "qingdao-poyuan-biopharma", "follow_up"),
+]
 LEGS = [
     ("hong-kong", "yantai", datetime(2023, 10, 16, 8, 30), 190, TravelLeg.Mode.PLANE),
     ("yantai", "qingdao", datetime(2023, 10, 17, 7, 30), 95, TravelLeg.Mode.TRAIN),
@@ -94,6 +144,7 @@ def load(report) -> None:
                 mode=mode,
             )
             report.add("travel legs")
+    _load_may_session(report)
     if not MatchmakingSession.objects.filter(slug=OPEN_SESSION_SLUG).exists():
         jinan = services.session_save(
             slug=OPEN_SESSION_SLUG,
@@ -115,7 +166,9 @@ def load(report) -> None:
         for slug in VISITORS:
             services.participant_add(session=jinan, organisation=orgs[slug])
         report.add("matchmaking sessions")
+    _add_requests(MatchmakingSession.objects.get(slug=OPEN_SESSION_SLUG), JINAN_LOCALS, JINAN_REQUESTS, report)
     if MatchmakingSession.objects.filter(slug=SESSION_SLUG).exists():
+        _set_outcomes(SESSION_SLUG, QINGDAO_OUTCOMES)
         return
     session = services.session_save(
         slug=SESSION_SLUG,
@@ -152,4 +205,75 @@ def load(report) -> None:
             MeetingRequest.objects.filter(pk=request.pk).update(status=status)
         report.add("meeting requests")
     services.session_schedule(session=session, time_limit=10.0)
+    _set_outcomes(SESSION_SLUG, QINGDAO_OUTCOMES)
     report.add("matchmaking sessions")
+
+
+def _add_requests(session: MatchmakingSession, participants: list[str], requests: list[tuple], report) -> None:
+    """Register ``participants`` and add each request whose pair has none in the session yet."""
+    orgs = {
+        o.slug: o for o in Organisation.objects.filter(slug__in=participants + [s for r in requests for s in r[:2]])
+    }
+    registered = set(session.participants.values_list("organisation__slug", flat=True))
+    for slug in participants:
+        if slug in orgs and slug not in registered:
+            services.participant_add(session=session, organisation=orgs[slug])
+    for requester, requested, preference, priority, status in requests:
+        if requester not in orgs or requested not in orgs:
+            continue
+        if session.requests.filter(
+            Q(requester=orgs[requester], requested=orgs[requested])
+            | Q(requester=orgs[requested], requested=orgs[requester])
+        ).exists():
+            continue
+        services.request_create(
+            session=session,
+            requester=orgs[requester],
+            requested=orgs[requested],
+            preference=preference,
+            priority=priority,
+            source=MeetingRequest.Source.STAFF,
+            status=MeetingRequest.Status.ACCEPTED if status == "accepted" else MeetingRequest.Status.PENDING,
+        )
+        report.add("meeting requests")
+
+
+def _set_outcomes(session_slug: str, outcomes: list[tuple[str, str, str]]) -> None:
+    for requester, requested, outcome in outcomes:
+        Meeting.objects.filter(
+            session__slug=session_slug, request__requester__slug=requester, request__requested__slug=requested
+        ).exclude(outcome=outcome).update(outcome=outcome)
+
+
+def _load_may_session(report) -> None:
+    """The Shandong delegation's B2B session at Hong Kong Science Park, May 2023, held and published."""
+    delegation = Delegation.objects.filter(slug=MAY_DELEGATION).first()
+    place = Place.objects.filter(slug="hong-kong-science-park").first()
+    slugs = sorted({slug for pair in MAY_MEETINGS for slug in pair[:2]})
+    if delegation is None or place is None or Organisation.objects.filter(slug__in=slugs).count() < len(slugs):
+        return
+    session = MatchmakingSession.objects.filter(slug=MAY_SESSION_SLUG).first()
+    if session is None:
+        session = services.session_save(
+            slug=MAY_SESSION_SLUG,
+            name_en="Hong Kong Science Park B2B matchmaking: Shandong enterprises meet park companies",
+            name_zh_hant="香港科學園企業對接會：山東企業與園區公司",
+            delegation=delegation,
+            place=place,
+            venue="Hong Kong Science Park",
+            date=date(2023, 5, 16),
+            start_time=time(14, 0),
+            slot_minutes=30,
+            slots=6,
+            morning_slots=0,
+            tables=8,
+            time_zone="Asia/Hong_Kong",
+            status=MatchmakingSession.Status.OPEN,
+            visibility="partners",
+        )
+        report.add("matchmaking sessions")
+        requests = [(a, b, "any", 2, "accepted") for a, b, _outcome in MAY_MEETINGS]
+        _add_requests(session, slugs, requests, report)
+        services.session_schedule(session=session, time_limit=10.0)
+        services.session_publish(session=session)
+    _set_outcomes(MAY_SESSION_SLUG, [(a, b, outcome) for a, b, outcome in MAY_MEETINGS])

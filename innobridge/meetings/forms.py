@@ -24,6 +24,7 @@ class SessionForm(forms.ModelForm):
             "lunch_minutes",
             "tables",
             "fairness",
+            "request_expiry_hours",
             "time_zone",
             "status",
             "visibility",

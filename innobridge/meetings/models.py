@@ -91,6 +91,13 @@ class MatchmakingSession(TrilingualNameModel, SluggedModel, TimeStampedModel):
         default=2,
         help_text=_("Largest difference in breaks between two participants; empty for no bound."),
     )
+    request_expiry_hours = models.PositiveSmallIntegerField(
+        _("pending requests expire after (hours)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+        help_text=_("An unanswered request lapses after this many hours and frees both sides' slots; empty: never."),
+    )
     time_zone = models.CharField(_("time zone"), max_length=40, choices=TimeZone.choices, default=TimeZone.HONG_KONG)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     visibility = models.CharField(
@@ -154,6 +161,7 @@ class MeetingRequest(TimeStampedModel):
         ACCEPTED = "accepted", _("accepted")
         DECLINED = "declined", _("declined")
         CANCELLED = "cancelled", _("cancelled")
+        EXPIRED = "expired", _("expired unanswered")
 
     class Source(models.TextChoices):
         SUGGESTION = "suggestion", _("matching suggestion")
@@ -258,6 +266,46 @@ class MeetingRequest(TimeStampedModel):
         return reverse("meetings:request_detail", kwargs={"slug": self.slug})
 
 
+class MeetingPreference(models.Model):
+    """A participant's wish about meeting another participant of the same session.
+
+    The scheduler never places a meeting between two organisations when either does not want to
+    meet the other, and places must-meet pairs before any other request.
+    """
+
+    class Kind(models.TextChoices):
+        MUST = "must", _("must meet")
+        WOULD_LIKE = "would_like", _("would like to meet")
+        DO_NOT = "do_not", _("do not want to meet")
+
+    session = models.ForeignKey(
+        MatchmakingSession, on_delete=models.CASCADE, related_name="preferences", verbose_name=_("session")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="meeting_preferences", verbose_name=_("organisation")
+    )
+    other = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="meeting_preferences_about", verbose_name=_("about")
+    )
+    kind = models.CharField(_("preference"), max_length=20, choices=Kind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("meeting preference")
+        verbose_name_plural = _("meeting preferences")
+        ordering = ["session", "organisation", "other"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "organisation", "other"], name="meeting_preference_once"),
+            models.CheckConstraint(condition=~models.Q(organisation=models.F("other")), name="meeting_preference_two"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.other}: {self.get_kind_display()}"
+
+
 class ScheduleRun(models.Model):
     """One run of the scheduler on a session: what it found, how good, how long, and why not all fit."""
 
@@ -300,7 +348,12 @@ class ScheduleRun(models.Model):
 
 
 class Meeting(models.Model):
-    """A scheduled meeting: an accepted request placed in a slot at a table."""
+    """A scheduled meeting: an accepted request placed in a slot at a table, and what came of it."""
+
+    class Outcome(models.TextChoices):
+        NOT_RECORDED = "", _("not recorded")
+        FOLLOW_UP = "follow_up", _("follow-up agreed")
+        NO_FOLLOW_UP = "no_follow_up", _("no follow-up")
 
     request = models.OneToOneField(
         MeetingRequest, on_delete=models.CASCADE, related_name="meeting", verbose_name=_("request")
@@ -313,6 +366,8 @@ class Meeting(models.Model):
     )
     slot = models.PositiveSmallIntegerField(_("slot"), validators=[MinValueValidator(1)])
     table = models.PositiveSmallIntegerField(_("table"), validators=[MinValueValidator(1)])
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True, default="")
+    outcome_note = models.CharField(_("outcome note"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("meeting")

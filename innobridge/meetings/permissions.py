@@ -73,3 +73,11 @@ def can_see_agenda(user, session, organisation) -> bool:
         member_organisation_id(user) == organisation.pk
         and session.participants.filter(organisation_id=organisation.pk).exists()
     )
+
+
+def can_state_preference(user, session, organisation) -> bool:
+    """Staff for anyone; a member for its own organisation when it takes part in the session."""
+    return is_staff(user) or (
+        member_organisation_id(user) == organisation.pk
+        and session.participants.filter(organisation_id=organisation.pk).exists()
+    )

@@ -261,3 +261,24 @@ def delegation_plan(*, user, delegation: Delegation) -> Plan:
                     places.append(place)
             current = leg.to_place
     return Plan(delegation, stops, [days[d] for d in sorted(days)], undated, travel_shown)
+
+
+def preference_rows(*, session, organisation) -> list[tuple]:
+    """The other participants of ``session``, each with ``organisation``'s preference about it ("" if none)
+    and whether it marked ``organisation`` as do-not-meet (then they will not be scheduled together)."""
+    from innobridge.meetings.models import MeetingPreference
+
+    mine = dict(
+        MeetingPreference.objects.filter(session=session, organisation=organisation).values_list("other_id", "kind")
+    )
+    refused_by = set(
+        MeetingPreference.objects.filter(session=session, other=organisation, kind="do_not").values_list(
+            "organisation_id", flat=True
+        )
+    )
+    others = [
+        p.organisation
+        for p in session.participants.select_related("organisation")
+        if p.organisation_id != organisation.pk
+    ]
+    return [(o, mine.get(o.pk, ""), o.pk in refused_by) for o in sorted(others, key=lambda o: o.name)]

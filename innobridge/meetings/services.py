@@ -11,6 +11,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -23,15 +24,17 @@ from innobridge.directory.models import Organisation
 from innobridge.meetings.models import (
     MatchmakingSession,
     Meeting,
+    MeetingPreference,
     MeetingRequest,
     ScheduleRun,
     SessionParticipant,
     TravelLeg,
 )
-from innobridge.meetings.permissions import TAKES_REQUESTS, can_answer, can_cancel
+from innobridge.meetings.permissions import TAKES_REQUESTS, can_answer, can_cancel, can_state_preference
 from innocore.schedule import instance as sched
 from innocore.schedule.check import check
 from innocore.schedule.greedy import greedy
+from innocore.schedule.preferences import apply_preferences
 from innocore.schedule.solver import explain_overload, solve
 
 ACTIVE = (MeetingRequest.Status.PENDING, MeetingRequest.Status.ACCEPTED)
@@ -124,6 +127,9 @@ def request_create(
         raise ValidationError(_("This session does not take requests now."))
     if fixed_slot is not None and not 1 <= fixed_slot <= session.slots:
         raise ValidationError(_("The fixed slot must be between 1 and %(n)d.") % {"n": session.slots})
+    if by_participant:
+        preference_check_request(session=session, requester=requester, requested=requested)
+    requests_expire(session=session)
     with transaction.atomic():
         # Lock the session: with no request yet for the pair there is no row to lock, and two
         # parallel posts would both pass the check (the unique constraint is the last guard).
@@ -138,6 +144,9 @@ def request_create(
                 _("%(a)s and %(b)s already have a request in this session (%(status)s).")
                 % {"a": existing.requester, "b": existing.requested, "status": existing.get_status_display()}
             )
+        if by_participant and status == MeetingRequest.Status.PENDING:
+            for org in (requester, requested):
+                _check_free_slots(session, org)
         request = MeetingRequest(
             session=session,
             requester=requester,
@@ -169,10 +178,50 @@ def request_create(
     return request
 
 
+def _check_free_slots(session: MatchmakingSession, organisation: Organisation) -> None:
+    """A participant asks for, or is asked for, at most as many meetings as it has free slots.
+
+    Pending requests hold a slot too, until they are answered or expire.
+    """
+    participant = session.participants.filter(organisation=organisation).first()
+    unavailable = len(set(participant.unavailable_slots)) if participant else 0
+    free = session.slots - unavailable
+    held = session.requests.filter(status__in=ACTIVE).filter(Q(requester=organisation) | Q(requested=organisation))
+    if held.count() >= free:
+        raise ValidationError(
+            _(
+                "%(org)s has no free slot left in this session: %(n)d requests are pending or accepted for "
+                "%(free)d slots."
+            )
+            % {"org": organisation, "n": held.count(), "free": free}
+        )
+
+
+def requests_expire(*, session: MatchmakingSession | None = None, now=None) -> int:
+    """Pending requests older than their session's expiry lapse as *expired*, freeing both sides' slots.
+
+    Sessions without an expiry keep their requests pending. Returns how many expired.
+    """
+    now = now or timezone.now()
+    sessions = MatchmakingSession.objects.exclude(request_expiry_hours__isnull=True)
+    if session is not None:
+        sessions = sessions.filter(pk=session.pk)
+    expired = 0
+    for s in sessions.only("pk", "request_expiry_hours"):
+        stale = MeetingRequest.objects.filter(
+            session=s,
+            status=MeetingRequest.Status.PENDING,
+            created__lt=now - timedelta(hours=s.request_expiry_hours),
+        )
+        expired += audited.update(stale, status=MeetingRequest.Status.EXPIRED)
+    return expired
+
+
 def request_answer(*, request: MeetingRequest, accept: bool, user, answer: str = "") -> MeetingRequest:
     """The requested side (its members, or staff) accepts or declines; only a pending request can be answered."""
     if not can_answer(user, request):
         raise PermissionDenied(_("Only the requested organisation or staff can answer this request."))
+    requests_expire(session=request.session)
     with transaction.atomic():
         request = MeetingRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != MeetingRequest.Status.PENDING:
@@ -197,6 +246,50 @@ def request_cancel(*, request: MeetingRequest, user) -> MeetingRequest:
         request.save()
         Meeting.objects.filter(request=request).delete()
     return request
+
+
+# Preferences ---------------------------------------------------------------------------------------
+
+
+def preference_set(
+    *, session: MatchmakingSession, organisation: Organisation, other: Organisation, kind: str, user=None
+) -> MeetingPreference | None:
+    """Record ``organisation``'s wish about meeting ``other`` in ``session``; an empty ``kind`` removes it.
+
+    Both must be participants; members state their own organisation's wishes, staff anyone's. A
+    refused wish changes nothing.
+    """
+    if user is not None and not can_state_preference(user, session, organisation):
+        raise PermissionDenied(_("Only members of the organisation, or staff, state its meeting preferences."))
+    if organisation.pk == other.pk:
+        raise ValidationError(_("An organisation cannot state a preference about itself."))
+    if kind and kind not in MeetingPreference.Kind.values:
+        raise ValidationError(_("Unknown preference “%(value)s”.") % {"value": kind})
+    registered = set(
+        session.participants.filter(organisation__in=[organisation, other]).values_list("organisation_id", flat=True)
+    )
+    if registered != {organisation.pk, other.pk}:
+        raise ValidationError(_("Both organisations must take part in the session."))
+    with transaction.atomic():
+        if not kind:
+            MeetingPreference.objects.filter(session=session, organisation=organisation, other=other).delete()
+            return None
+        preference, _created = MeetingPreference.objects.update_or_create(
+            session=session, organisation=organisation, other=other, defaults={"kind": kind, "created_by": user}
+        )
+    return preference
+
+
+def preference_check_request(*, session: MatchmakingSession, requester: Organisation, requested: Organisation) -> None:
+    """A participant cannot ask to meet an organisation that does not want to meet it (nor one it refused)."""
+    refused = session.preferences.filter(kind=MeetingPreference.Kind.DO_NOT).filter(
+        Q(organisation=requester, other=requested) | Q(organisation=requested, other=requester)
+    )
+    if refused.exists():
+        raise ValidationError(
+            _("%(a)s and %(b)s will not be scheduled together: one of them does not want to meet the other.")
+            % {"a": requester, "b": requested}
+        )
 
 
 # Import --------------------------------------------------------------------------------------------
@@ -400,6 +493,8 @@ class Built:
     requests: list[MeetingRequest]
     organisations: list[Organisation]
     dropped_orders: list[str] = field(default_factory=list)
+    excluded: list[MeetingRequest] = field(default_factory=list)  # a side does not want to meet the other
+    must: list[MeetingRequest] = field(default_factory=list)  # placed before every other request
 
 
 def build_instance(session: MatchmakingSession, *, exclude: frozenset[int] = frozenset()) -> Built:
@@ -456,7 +551,22 @@ def build_instance(session: MatchmakingSession, *, exclude: frozenset[int] = fro
         meetings=meetings,
         forbidden=forbidden,
     )
-    return Built(inst, requests, organisations, dropped)
+    wishes = [
+        (number[a], number[b], kind)
+        for a, b, kind in session.preferences.exclude(kind=MeetingPreference.Kind.WOULD_LIKE).values_list(
+            "organisation_id", "other_id", "kind"
+        )
+        if a in number and b in number
+    ]
+    applied = apply_preferences(inst, wishes)
+    return Built(
+        applied.instance,
+        [requests[i] for i in applied.kept],
+        organisations,
+        dropped,
+        excluded=[requests[i] for i in applied.excluded],
+        must=[requests[i] for i in applied.must],
+    )
 
 
 def _named(lines: Iterable[str], built: Built) -> list[str]:
@@ -599,11 +709,23 @@ def _store(
     keep: dict[int, tuple[int, int]],
 ) -> None:
     tables = _assign_tables(slots, session.tables, keep)
+    # A recorded outcome belongs to the pair that met, not to the slot: a new schedule keeps it.
+    outcomes = {
+        m.request_id: (m.outcome, m.outcome_note) for m in Meeting.objects.filter(session=session).exclude(outcome="")
+    }
     Meeting.objects.filter(session=session).delete()
     audited.bulk_create(
         Meeting,
         (
-            Meeting(request=r, session=session, run=run, slot=s, table=t)
+            Meeting(
+                request=r,
+                session=session,
+                run=run,
+                slot=s,
+                table=t,
+                outcome=outcomes.get(r.pk, ("", ""))[0],
+                outcome_note=outcomes.get(r.pk, ("", ""))[1],
+            )
             for r, s, t in zip(built.requests, slots, tables, strict=True)
             if s is not None
         ),
@@ -624,7 +746,7 @@ def _run(
     *, session: MatchmakingSession, user, time_limit: float, kind: str, previous_by_request: dict | None
 ) -> ScheduleRun:
     built = build_instance(session)
-    total = len(built.requests)
+    total = len(built.requests) + len(built.excluded)
     explanation: list[str] = []
     set_aside: list[MeetingRequest] = []
     conflicts = _fixed_conflicts(built)
@@ -637,6 +759,11 @@ def _run(
     fairness = session.fairness
     run = ScheduleRun(session=session, kind=kind, requests=total, time_limit=time_limit, created_by=user)
     explanation += built.dropped_orders
+    explanation += [
+        _("Not scheduled: %(a)s and %(b)s, because one of them does not want to meet the other.")
+        % {"a": r.requester, "b": r.requested}
+        for r in built.excluded
+    ]
     keep = {}
     if n == 0:
         run.status, run.scheduled, run.breaks, run.bound, run.gap = ScheduleRun.Status.OPTIMAL, 0, 0, 0.0, 0.0
@@ -703,6 +830,12 @@ def _run(
     missing = set_aside + [r for r, s in zip(built.requests, result.slots, strict=True) if s is None]
     if missing:
         explanation.append(_not_scheduled(missing))
+    explanation += [
+        _("%(a)s and %(b)s must meet but could not be placed (see the reasons above).")
+        % {"a": r.requester, "b": r.requested}
+        for r in built.must
+        if r in missing
+    ]
     run.explanation = explanation
     with transaction.atomic():
         run.save()
@@ -739,6 +872,22 @@ def session_publish(*, session: MatchmakingSession, publish: bool = True) -> Mat
     session.status = MatchmakingSession.Status.PUBLISHED if publish else MatchmakingSession.Status.SCHEDULED
     session.save(update_fields=["status", "last_updated"])
     return session
+
+
+def meeting_record_outcome(*, meeting: Meeting, outcome: str, note: str = "", user=None) -> Meeting:
+    """What came of a meeting that took place: the funnel's *follow-up* stage counts ``follow_up``.
+
+    Either side of the meeting or staff may record it; an unknown outcome is refused and changes nothing.
+    """
+    if user is not None and not can_cancel(user, meeting.request):
+        raise PermissionDenied(_("Only the two organisations that met, or staff, record a meeting's outcome."))
+    if outcome not in Meeting.Outcome.values:
+        raise ValidationError(_("Unknown meeting outcome “%(value)s”.") % {"value": outcome})
+    meeting.outcome = outcome
+    meeting.outcome_note = note.strip()
+    meeting.full_clean()
+    meeting.save(update_fields=["outcome", "outcome_note"])
+    return meeting
 
 
 # Travel legs ---------------------------------------------------------------------------------------

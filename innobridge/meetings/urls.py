@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("meetings/<slug:slug>/request/", views.request_create, name="request_create"),
     path("meetings/<slug:slug>/import/", views.request_import, name="request_import"),
+    path("meetings/<slug:slug>/preferences/", views.preferences, name="preferences"),
     path("meetings/<slug:slug>/run/", views.session_action, name="session_action"),
     path("meetings/<slug:slug>/schedule/", views.schedule, name="schedule"),
     path("meetings/<slug:slug>/schedule.xlsx", views.schedule_xlsx, name="schedule_xlsx"),

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,7 +26,7 @@ from innobridge.meetings.forms import (
     SessionForm,
     TravelLegForm,
 )
-from innobridge.meetings.models import MatchmakingSession, MeetingRequest, TravelLeg
+from innobridge.meetings.models import MatchmakingSession, MeetingPreference, MeetingRequest, TravelLeg
 from innobridge.meetings.permissions import (
     TAKES_REQUESTS,
     can_answer,
@@ -34,6 +35,7 @@ from innobridge.meetings.permissions import (
     can_see_agenda,
     can_see_details,
     can_see_request,
+    can_state_preference,
 )
 from innobridge.programmes.selectors import delegation_detail
 
@@ -164,6 +166,54 @@ def request_create(request, slug: str):
             messages.success(request, _("Meeting request created."))
             return redirect(session)
     return render(request, "meetings/request_form.html", {"form": form, "session": session})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request, slug: str):
+    """A participant marks the others as must meet, would like to meet or do not want to meet."""
+    session = get_or_404(selectors.session_detail, user=request.user, slug=slug)
+    data = request.POST if request.method == "POST" else request.GET
+    if is_staff(request.user) and data.get("organisation"):
+        organisation = get_object_or_404(
+            Organisation, slug=data["organisation"], session_participations__session=session
+        )
+    elif is_staff(request.user):
+        first = session.participants.select_related("organisation").first()
+        organisation = first.organisation if first else None
+    else:
+        organisation = _own_org(request.user)
+    require(organisation is not None and can_state_preference(request.user, session, organisation))
+    if request.method == "POST":
+        other = Organisation.objects.filter(slug=request.POST.get("other", "")).first()
+        if other is None:
+            messages.error(request, _("Choose a participant of the session."))
+        else:
+            try:
+                services.preference_set(
+                    session=session,
+                    organisation=organisation,
+                    other=other,
+                    kind=request.POST.get("kind", ""),
+                    user=request.user,
+                )
+            except ValidationError as exc:
+                _error(request, exc)
+            else:
+                messages.success(request, _("Preference saved."))
+        url = reverse("meetings:preferences", kwargs={"slug": session.slug})
+        return redirect(f"{url}?organisation={organisation.slug}" if is_staff(request.user) else url)
+    return render(
+        request,
+        "meetings/preferences.html",
+        {
+            "session": session,
+            "organisation": organisation,
+            "rows": selectors.preference_rows(session=session, organisation=organisation),
+            "kinds": MeetingPreference.Kind.choices,
+            "staff": is_staff(request.user),
+        },
+    )
 
 
 @login_required

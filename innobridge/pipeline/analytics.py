@@ -11,13 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from innobridge.directory.models import Organisation, Place, Sector
 from innobridge.matching.models import ContactRequest, MatchFeedback, TechnologyOffer
+from innobridge.meetings.models import Meeting
 from innobridge.pipeline.models import Milestone, StatusChange
 from innobridge.programmes.models import Agreement, AgreementParty, Delegation, Event, Programme
 from innocore.charts import conversions
@@ -44,20 +45,6 @@ def quarter_range(labels: set[str]) -> list[str]:
         if label >= last:
             return out
         year, q = (year + 1, 1) if q == 4 else (year, q + 1)
-
-
-def _by_quarter(qs: QuerySet, date_field: str, count: str = "pk") -> dict[str, int]:
-    rows = (
-        qs.exclude(**{f"{date_field}__isnull": True})
-        .annotate(q=TruncQuarter(date_field))
-        .values("q")
-        .annotate(n=Count(count, distinct=True))
-        .order_by()
-    )
-    out: dict[str, int] = defaultdict(int)
-    for row in rows:
-        out[quarter_label(row["q"])] += row["n"]
-    return out
 
 
 # ---- filters -------------------------------------------------------------------------------------
@@ -146,45 +133,97 @@ def pipeline_counts(qs: QuerySet[Agreement]) -> dict[str, int]:
     )
 
 
-def _reached_by_quarter(qs: QuerySet[Agreement], status: str) -> dict[str, int]:
-    changes = StatusChange.objects.filter(to_status=status, agreement__in=qs.values("pk"))
-    return _by_quarter(changes, "on", count="agreement_id")
+def _reached(status: str) -> Q:
+    """Agreements now at ``status`` or beyond, or that passed through it (a pilot that later lapsed)."""
+    later = PILOT_OR_LATER if status == S.PILOT else DEPLOYED_OR_LATER
+    return Q(status__in=later) | Q(pk__in=StatusChange.objects.filter(to_status=status).values("agreement_id"))
+
+
+def _between_owners(requester: str, recipient: str) -> Q:
+    """Either direction between the owner of the pair's need and the owner of its offer."""
+    need_owner, offer_owner = OuterRef("need__owner_id"), OuterRef("offer__owner_id")
+    return Q(**{requester: need_owner, recipient: offer_owner}) | Q(**{requester: offer_owner, recipient: need_owner})
+
+
+FUNNEL_STEPS = ["suggestions", "contacts", "meetings", "followups", "agreements", "pilots", "deployments"]
+
+
+def _cohort_pairs(filters: Filters) -> QuerySet[MatchFeedback]:
+    """One row per reviewed need–offer pair (its first verdict), annotated with the later steps it reached.
+
+    Each ``has_*`` flag says only whether that step exists for the pair; the funnel combines them so an
+    item counts at a step only when it also passed every step before.
+    """
+    firsts = MatchFeedback.objects.values("need_id", "offer_id").annotate(first=Min("pk")).values("first")
+    contacts = ContactRequest.objects.filter(
+        Q(offer_id=OuterRef("offer_id")) | Q(need_id=OuterRef("need_id")),
+        _between_owners("requester_id", "recipient_id"),
+    )
+    pairs = MatchFeedback.objects.filter(pk__in=firsts).annotate(has_contacts=Exists(contacts))
+    met = _meetings_for(filters).filter(_between_owners("request__requester_id", "request__requested_id"))
+    from_offer = Agreement.offers.through.objects.filter(technologyoffer_id=OuterRef(OuterRef("offer_id")))
+    from_need = Agreement.needs.through.objects.filter(technologyneed_id=OuterRef(OuterRef("need_id")))
+    agreements = (
+        filters.agreements()
+        .filter(Q(pk__in=from_offer.values("agreement_id")) | Q(pk__in=from_need.values("agreement_id")))
+        .filter(parties__organisation_id=OuterRef("need__owner_id"))
+        .filter(parties__organisation_id=OuterRef("offer__owner_id"))
+    )
+    return pairs.annotate(
+        has_meetings=Exists(met),
+        has_followups=Exists(met.filter(outcome=Meeting.Outcome.FOLLOW_UP)),
+        has_agreements=Exists(agreements),
+        has_pilots=Exists(agreements.filter(_reached(S.PILOT))),
+        has_deployments=Exists(agreements.filter(_reached(S.DEPLOYED))),
+    )
+
+
+def _cohort_counts() -> dict:
+    """Cumulative conditions: the count at each step only includes pairs that passed every earlier step."""
+    out, passed = {"suggestions": Count("pk")}, Q()
+    for key in FUNNEL_STEPS[1:]:
+        passed &= Q(**{f"has_{key}": True})
+        out[key] = Count("pk", filter=passed)
+    return out
 
 
 def funnel(filters: Filters | None = None) -> tuple[list[Stage], list[str]]:
-    """Suggestions reviewed → contact requests → meetings → agreements → pilots → deployments.
+    """Suggestion → contact request → meeting → follow-up → agreement → pilot → deployment, per cohort.
 
-    Each stage is counted on its own (volumes, not a cohort followed through); a programme
-    filter applies to the stages that belong to a programme (meetings when sessions have one,
-    agreements and what follows).
+    The items followed are the need–offer pairs someone reviewed. A pair reaches a step when the step
+    exists between the same two organisations and it reached every step before:
+
+    - contact request: about the pair's offer or need, sent by one owner to the other;
+    - meeting: a scheduled B2B meeting between the two owners (either side asking);
+    - follow-up: such a meeting whose recorded outcome is "follow-up agreed";
+    - agreement: a signed agreement naming the offer or the need as its origin, both owners parties;
+    - pilot, deployment: that agreement reached the status, even if it lapsed later.
+
+    So no step counts more items than the step before, and every conversion is at most 100 %. Per
+    quarter, the cohort is the quarter of the pair's first review. A programme, sector or kind filter
+    narrows the meetings (to the programme's sessions) and agreements a pair may reach; the cohort of
+    reviewed pairs stays the same.
     """
     filters = filters or Filters()
-    agreements = filters.agreements()
-    counts = pipeline_counts(agreements)
-    meetings = _meetings_for(filters)
-    stages = [
-        Stage("suggestions", _("Suggestions reviewed"), MatchFeedback.objects.count()),
-        Stage("contacts", _("Contact requests"), ContactRequest.objects.count()),
-        Stage("meetings", _("Meetings"), meetings.count() if meetings is not None else 0),
-        Stage("agreements", _("Agreements signed"), counts["agreements"]),
-        Stage("pilots", _("Pilots"), counts["pilots"]),
-        Stage("deployments", _("Deployments"), counts["deployments"]),
-    ]
-    if filters.programme is not None:
-        stages[0].total = stages[1].total = 0
-    quarterly = {
-        "suggestions": _by_quarter(MatchFeedback.objects.all(), "created") if filters.programme is None else {},
-        "contacts": _by_quarter(ContactRequest.objects.all(), "created") if filters.programme is None else {},
-        "meetings": _by_quarter(meetings, "request__session__date") if meetings is not None else {},
-        "agreements": _by_quarter(agreements, "signed_on"),
-        "pilots": _reached_by_quarter(agreements, S.PILOT),
-        "deployments": _reached_by_quarter(agreements, S.DEPLOYED),
+    pairs = _cohort_pairs(filters)
+    totals = pairs.aggregate(**_cohort_counts())
+    quarterly: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in pairs.annotate(q=TruncQuarter("created")).values("q").annotate(**_cohort_counts()).order_by():
+        for key in FUNNEL_STEPS:
+            quarterly[key][quarter_label(row["q"])] = quarterly[key].get(quarter_label(row["q"]), 0) + row[key]
+    labels = {
+        "suggestions": _("Suggestions reviewed"),
+        "contacts": _("Contact requests"),
+        "meetings": _("Meetings"),
+        "followups": _("Follow-ups agreed"),
+        "agreements": _("Agreements signed"),
+        "pilots": _("Pilots"),
+        "deployments": _("Deployments"),
     }
+    stages = [Stage(key, labels[key], totals[key], by_quarter=dict(quarterly[key])) for key in FUNNEL_STEPS]
     for stage, rate in zip(stages, conversions([s.total for s in stages]), strict=True):
         stage.rate = rate
-        stage.by_quarter = quarterly[stage.key]
-    quarters = quarter_range({q for s in stages for q in s.by_quarter})
-    return stages, quarters
+    return stages, quarter_range({q for s in stages for q in s.by_quarter})
 
 
 # ---- breakdowns ----------------------------------------------------------------------------------
@@ -292,8 +331,24 @@ def by_quarter(qs: QuerySet[Agreement]) -> list[Row]:
 
 
 def by_status(qs: QuerySet[Agreement]) -> list[Row]:
+    """One row per status: an agreement *now* at pilot, deployed or scaled counts in the columns "now at
+    pilot or beyond" and "now deployed or scaled" of its own row, like on every other breakdown."""
     counts = dict(qs.values_list("status").annotate(n=Count("pk")).order_by())
-    return [Row(str(label), counts.get(value, 0), slug=value) for value, label in S.choices if value != S.DRAFT]
+    rows = []
+    for value, label in S.choices:
+        if value == S.DRAFT:
+            continue
+        n = counts.get(value, 0)
+        rows.append(
+            Row(
+                str(label),
+                n,
+                pilots=n if value in PILOT_OR_LATER else 0,
+                deployments=n if value in DEPLOYED_OR_LATER else 0,
+                slug=value,
+            )
+        )
+    return rows
 
 
 # ---- network -------------------------------------------------------------------------------------

@@ -108,6 +108,8 @@ RULES = {
     "meetings:request_answer": (POST_ONLY, (LOGIN, GONE, OK, OK)),
     "meetings:request_cancel": (POST_ONLY, (LOGIN, GONE, OK, OK)),
     "meetings:request_import": (STAFF, STAFF),
+    # carol's Zehao and bob's i2Cool both take part in the sample session: each states its own wishes.
+    "meetings:preferences": ((LOGIN, OK, OK, OK), (LOGIN, OK, OK, OK)),
     "meetings:session_action": (POST_ONLY, (LOGIN, DENY, DENY, GONE)),  # empty body: no such action
     "meetings:schedule": ((GONE, OK, OK, OK), (GONE, OK, OK, OK)),
     "meetings:schedule_xlsx": ((GONE, OK, OK, OK), (GONE, OK, OK, OK)),
@@ -174,6 +176,8 @@ API_RULES = {
     "GET /api/meetings/sessions/{slug}/requests": (GONE, OK, OK, OK),  # their own organisation's only
     "GET /api/meetings/sessions/{slug}/meetings": (GONE, OK, OK, OK),
     "POST /api/meetings/requests/{reference}/answer": (LOGIN, GONE, OK, OK),
+    "GET /api/meetings/sessions/{slug}/preferences": (GONE, OK, OK, OK),  # their own organisation's only
+    "POST /api/meetings/sessions/{slug}/preferences": (LOGIN, OK, OK, OK),  # staff: 422, names no organisation
 }
 
 # A valid body where the input would otherwise be refused (422) before permissions are checked.
@@ -184,6 +188,7 @@ API_BODIES = {
     "POST /api/contact-requests/{slug}/answer": {"decision": "decline"},
     "POST /api/meetings/requests/{reference}/answer": {"accept": False},
     "POST /api/rankers/{slug}/pin": {"version": 1},
+    "POST /api/meetings/sessions/{slug}/preferences": {"other": "cas-cair", "kind": "would_like"},
 }
 
 
@@ -293,6 +298,7 @@ class PermissionMatrixTests(BaseTestCase):
             "meetings:participant_remove": {**s, "org_slug": "i2cool"},
             "meetings:request_create": s,
             "meetings:request_import": s,
+            "meetings:preferences": s,
             "meetings:session_action": s,
             "meetings:schedule": s,
             "meetings:schedule_xlsx": s,

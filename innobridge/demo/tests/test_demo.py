@@ -10,9 +10,24 @@ from django.test import TestCase
 from innobridge.demo.loader import load_demo, read_fixtures
 from innobridge.directory.models import Organisation, Person, Place
 from innobridge.documents.models import Evidence
+from innobridge.matching.models import ContactRequest, MatchFeedback, TechnologyOffer
+from innobridge.meetings.models import MatchmakingSession, Meeting, MeetingRequest, SessionParticipant
 from innobridge.programmes.models import Agreement, Delegation, Event
 
-MODELS = [Organisation, Person, Place, Delegation, Event, Agreement]
+MODELS = [
+    Organisation,
+    Person,
+    Place,
+    Delegation,
+    Event,
+    Agreement,
+    MatchFeedback,
+    ContactRequest,
+    MatchmakingSession,
+    SessionParticipant,
+    MeetingRequest,
+    Meeting,
+]
 SEED = Path(settings.SEEDS_DIR) / "hkstp-shandong-press-release.txt"
 
 
@@ -29,6 +44,60 @@ class DemoLoaderTests(TestCase):
         delegation = Delegation.objects.get(slug="hkstp-to-shandong-2023-10")
         self.assertEqual([s.place.slug for s in delegation.stops.all()], ["yantai", "qingdao", "jinan"])
         self.assertEqual(Agreement.objects.get(slug="green-community-cooperation-2023").parties.count(), 4)
+
+    def test_loading_twice_keeps_the_same_meetings_and_outcomes(self):
+        load_demo(seeds_dir=None)
+        before = sorted(Meeting.objects.values_list("request__slug", "slot", "table", "outcome"))
+        load_demo(seeds_dir=None)
+        self.assertEqual(sorted(Meeting.objects.values_list("request__slug", "slot", "table", "outcome")), before)
+
+    def test_the_research_centre_is_one_record(self):
+        load_demo(seeds_dir=None)
+        self.assertFalse(Organisation.objects.filter(slug="cas-hkisi-cair").exists())
+        cair = Organisation.objects.get(slug="cas-cair")
+        self.assertEqual(
+            Organisation.objects.filter(name_en__icontains="Artificial Intelligence and Robotics").count(), 1
+        )
+        self.assertEqual(set(cair.sectors.values_list("slug", flat=True)), {"ai-robotics", "biomedicine"})
+        self.assertTrue(cair.description)
+
+    def test_a_database_loaded_with_the_duplicate_gets_it_merged_with_its_links(self):
+        load_demo(seeds_dir=None)
+        duplicate = Organisation.objects.create(slug="cas-hkisi-cair", kind="research_institute", name_en="CAIR twin")
+        TechnologyOffer.objects.create(slug="offer-twin", owner=duplicate, title="Twin's offer")
+        load_demo(seeds_dir=None)
+        self.assertFalse(Organisation.objects.filter(slug="cas-hkisi-cair").exists())
+        self.assertEqual(TechnologyOffer.objects.get(slug="offer-twin").owner.slug, "cas-cair")
+
+    def test_the_return_visit_is_dated_like_its_plan(self):
+        load_demo(seeds_dir=None)
+        delegation = Delegation.objects.get(slug="hkstp-to-shandong-2023-10")
+        self.assertEqual((delegation.start.isoformat(), delegation.end.isoformat()), ("2023-10-16", "2023-10-20"))
+        for leg in delegation.travel_legs.all():
+            self.assertTrue(delegation.start <= leg.depart.date() <= delegation.end, leg)
+        for session in delegation.matchmaking_sessions.all():
+            self.assertTrue(delegation.start <= session.date <= delegation.end, session)
+
+    def test_local_shandong_organisations_take_part_in_the_jinan_session_with_requests(self):
+        load_demo(seeds_dir=None)
+        session = MatchmakingSession.objects.get(slug="jinan-b2b-2023-10")
+        shandong = Place.objects.get(slug="shandong")
+        locals_ = [
+            p.organisation
+            for p in session.participants.select_related("organisation")
+            if any(shandong in place.ancestors() or place == shandong for place in p.organisation.places.all())
+        ]
+        self.assertGreaterEqual(len(locals_), 4)
+        self.assertTrue(session.requests.filter(requester__in=locals_).exists())
+        self.assertTrue(session.requests.filter(requested__in=locals_).exists())
+
+    def test_every_funnel_step_has_numbers_and_no_rate_exceeds_100_percent(self):
+        from innobridge.pipeline import analytics
+
+        load_demo(seeds_dir=None)
+        stages, _quarters = analytics.funnel(analytics.Filters())
+        self.assertTrue(all(s.total > 0 for s in stages), [(s.key, s.total) for s in stages])
+        self.assertTrue(all(s.rate is None or s.rate <= 1 for s in stages))
 
     def test_every_organisation_has_a_chinese_name_and_a_sector_or_place(self):
         load_demo(seeds_dir=None)

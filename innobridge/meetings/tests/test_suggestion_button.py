@@ -37,7 +37,7 @@ class SuggestionButtonTests(MatchingTestCase):
             },
         )
         self.assertRedirects(response, self.need.get_absolute_url(), fetch_redirect_response=False)
-        request = MeetingRequest.objects.get(session=self.open_session)
+        request = MeetingRequest.objects.get(session=self.open_session, requester=self.buyer)
         self.assertEqual(
             (request.requester, request.requested, request.source, request.offer, request.need, request.status),
             (self.buyer, self.i2cool, "suggestion", self.cooling, self.need, "pending"),

@@ -9,34 +9,14 @@ from innobridge.pipeline.tests.base import SmallWorldTestCase
 
 
 class AnalyticsNumbersTests(SmallWorldTestCase):
-    def test_the_funnel_counts_each_stage_and_its_conversion(self):
-        stages, quarters = analytics.funnel(analytics.Filters())
-        got = {s.key: s.total for s in stages}
-        meetings = got.pop("meetings")
-        self.assertEqual(got, {"suggestions": 4, "contacts": 2, "agreements": 4, "pilots": 2, "deployments": 1})
-        rates = {s.key: s.rate for s in stages}
-        self.assertAlmostEqual(rates["contacts"], 0.5)
-        self.assertAlmostEqual(rates["pilots"], 0.5)
-        self.assertAlmostEqual(rates["deployments"], 0.5)
-        if meetings == 0:
-            self.assertIsNone(rates["agreements"])
-
-    def test_the_funnel_per_quarter_uses_the_day_each_step_took_effect(self):
-        stages, quarters = analytics.funnel(analytics.Filters())
-        by_key = {s.key: s.by_quarter for s in stages}
-        self.assertEqual(by_key["agreements"], {"2024-Q1": 1, "2024-Q2": 1, "2024-Q4": 2})
-        self.assertEqual(by_key["pilots"], {"2024-Q2": 1, "2024-Q3": 1})
-        self.assertEqual(by_key["deployments"], {"2024-Q3": 1})
-        self.assertIn("2024-Q3", quarters)  # gaps are kept as quarters
-
-    def test_the_funnel_page_shows_conversion_per_step_and_quarter(self):
-        from innobridge.pipeline.views import funnel_page
-
-        table = funnel_page(analytics.Filters(), draw=False)["tables"][2]
-        row = {r[0]: r[1:] for r in table.rows}["2024-Q3"]
-        # 2024-Q3: one pilot and one deployment, no agreement signed: pilots → deployments is 100 %.
-        self.assertEqual(row[-1], "100.0%")
-        self.assertEqual(len(table.headers), 6)  # quarter + five steps
+    def test_the_funnel_starts_from_reviewed_pairs_and_stops_where_no_meeting_followed(self):
+        # Three pairs reviewed (n-1 × o-in judged from both sides counts once); two led to a contact
+        # request; nobody met, so a1's deployment is not part of this cohort.
+        stages, _quarters = analytics.funnel(analytics.Filters())
+        self.assertEqual([s.total for s in stages], [3, 2, 0, 0, 0, 0, 0])
+        self.assertAlmostEqual(stages[1].rate, 2 / 3)
+        self.assertEqual(stages[2].rate, 0.0)
+        self.assertIsNone(stages[3].rate)
 
     def test_an_agreement_that_lapsed_after_its_pilot_still_counts_as_a_pilot(self):
         from innobridge.pipeline.models import StatusChange
@@ -47,6 +27,21 @@ class AnalyticsNumbersTests(SmallWorldTestCase):
         self.a3.status = "lapsed"
         self.a3.save(update_fields=["status"])
         self.assertEqual(analytics.pipeline_counts(analytics.Filters().agreements())["pilots"], 3)
+
+    def test_the_status_table_counts_each_status_in_its_own_columns(self):
+        rows = analytics.by_status(analytics.Filters().agreements())
+        self.assertEqual(
+            [(r.slug, r.count, r.pilots, r.deployments) for r in rows],
+            [
+                ("signed", 1, 0, 0),
+                ("in_execution", 0, 0, 0),
+                ("pilot", 1, 1, 0),
+                ("deployed", 1, 1, 1),
+                ("scaled", 0, 0, 0),
+                ("lapsed", 1, 0, 0),
+                ("terminated", 0, 0, 0),
+            ],
+        )
 
     def test_breakdowns_by_sector_place_kind_and_quarter(self):
         qs = analytics.Filters().agreements()
@@ -133,8 +128,15 @@ class AnalyticsPagesTests(SmallWorldTestCase):
         self.assertEqual(len(wb.worksheets), 3)  # counts, by quarter, conversion by quarter
         rows = list(wb.worksheets[0].iter_rows(values_only=True))
         self.assertEqual(rows[0], ("Stage", "Count", "Conversion from the stage before"))
-        self.assertEqual(rows[1][:2], ("Suggestions reviewed", 4))
-        self.assertEqual(rows[2], ("Contact requests", 2, "50.0%"))
+        self.assertEqual(rows[1][:2], ("Suggestions reviewed", 3))
+        self.assertEqual(rows[2], ("Contact requests", 2, "66.7%"))
+
+    def test_the_status_table_on_the_page_fills_the_pilot_and_deployed_columns(self):
+        r = self.client.get("/en/analytics/agreements/by-status.csv")
+        rows = {row[0]: row[1:] for row in csv.reader(io.StringIO(r.content.decode("utf-8-sig")))}
+        self.assertEqual(rows["pilot"], ["1", "1", "0"])
+        self.assertEqual(rows["deployed"], ["1", "1", "1"])
+        self.assertEqual(rows["signed"], ["1", "0", "0"])
 
     def test_unknown_exports_are_404(self):
         for url in ["/en/analytics/funnel/nothing.csv", "/en/analytics/nothing.xlsx", "/en/analytics/funnel.pdf"]:
