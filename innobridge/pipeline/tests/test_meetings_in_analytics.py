@@ -33,11 +33,21 @@ class MeetingsInAnalyticsTests(SmallWorldTestCase):
             date=date(2024, 7, 2),
             start_time=time(9, 0),
         )
-        for i, (a, b) in enumerate([(cls.hk_a, cls.sd_c), (cls.sd_c, cls.hk_a), (cls.hk_a, cls.outsider)]):
+        # hk-a and sd-c meet twice, at two sessions: one active request per pair and session.
+        later = meetings.MatchmakingSession.objects.create(
+            slug="s2",
+            name_en="B2B, day two",
+            delegation=delegation,
+            place=cls.sd_b.places.get(),
+            date=date(2024, 7, 3),
+            start_time=time(9, 0),
+        )
+        pairs = [(cls.hk_a, cls.sd_c, session), (cls.sd_c, cls.hk_a, later), (cls.hk_a, cls.outsider, session)]
+        for i, (a, b, at) in enumerate(pairs):
             request = meetings.MeetingRequest.objects.create(
-                slug=f"mr-{i}", session=session, requester=a, requested=b, status="accepted"
+                slug=f"mr-{i}", session=at, requester=a, requested=b, status="accepted"
             )
-            meetings.Meeting.objects.create(request=request, session=session, slot=i + 1, table=1)
+            meetings.Meeting.objects.create(request=request, session=at, slot=i + 1, table=1)
 
     def test_a_meeting_counts_in_the_funnel_for_the_pair_whose_owners_met(self):
         # hk-a met sd-c (twice) and an outsider; of the reviewed pairs only n-2 × o-in (sd-c, hk-a),
