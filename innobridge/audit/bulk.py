@@ -16,8 +16,14 @@ from innobridge.audit.signals import _write, is_tracked, snapshot
 
 
 def update(queryset: models.QuerySet, **values) -> int:
-    """``queryset.update(**values)`` with the changed fields of every affected row recorded."""
+    """``queryset.update(**values)`` with the changed fields of every affected row recorded.
+
+    A row with a ``version`` (lib.concurrency) gets it incremented, so an edit form opened before
+    the bulk change is refused instead of writing back the old values.
+    """
     model = queryset.model
+    if any(f.name == "version" for f in model._meta.concrete_fields) and "version" not in values:
+        values["version"] = models.F("version") + 1
     if not is_tracked(model):
         return queryset.update(**values)
     rows = list(queryset.order_by("pk"))

@@ -39,7 +39,7 @@ TRACKED = [
     "pipeline.Milestone",
 ]
 # Derived or bookkeeping fields: changing them alone is not a change anyone asked about.
-IGNORED_FIELDS = {"search_key", "last_updated", "created"}
+IGNORED_FIELDS = {"search_key", "last_updated", "created", "version"}  # version: see lib.concurrency
 MAX_TEXT = 2000
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from innobridge.lib.concurrency import VersionedModel
 from innobridge.lib.limits import LONG_TEXT, MEDIUM_TEXT, LimitedTextField
 from innobridge.lib.models import SluggedModel, TimeStampedModel, TrilingualNameModel, pick_language
 
@@ -78,7 +82,7 @@ class Place(TrilingualNameModel, SluggedModel, TimeStampedModel):
         return list(reversed(chain))
 
 
-class Organisation(TrilingualNameModel, SluggedModel, TimeStampedModel):
+class Organisation(VersionedModel, TrilingualNameModel, SluggedModel, TimeStampedModel):
     """Any party of the programme: the park operator, its companies, governments, enterprises..."""
 
     class Kind(models.TextChoices):
@@ -150,6 +154,61 @@ class Alias(models.Model):
         return self.text
 
 
+def new_alias_reference() -> str:
+    return f"alias-{secrets.token_hex(5)}"
+
+
+class PendingAlias(models.Model):
+    """An alias a member asked for that is also a name or alias of another organisation.
+
+    Kept apart from ``Alias`` on purpose: name resolution and search read ``Alias`` only, so a
+    name claimed from someone else (squatting "HKSTP") does nothing until staff approve it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting review")
+        REJECTED = "rejected", _("rejected")
+
+    reference = models.SlugField(_("reference"), max_length=40, unique=True, default=new_alias_reference)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="pending_aliases", verbose_name=_("organisation")
+    )
+    text = models.CharField(_("alias"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Alias.Kind.choices, default=Alias.Kind.SHORT)
+    claims = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation that already goes by this name"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("asked by")
+    )
+    requested_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alias awaiting review")
+        verbose_name_plural = _("aliases awaiting review")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "text"],
+                condition=models.Q(status="pending"),
+                name="pending_alias_once_per_org",
+            )
+        ]
+        ordering = ["requested_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class KeyFigure(models.Model):
     """A headline number an organisation states about itself, e.g. companies supported."""
 
@@ -178,7 +237,7 @@ class KeyFigure(models.Model):
         constraints = [models.UniqueConstraint(fields=["organisation", "kind"], name="key_figure_unique_kind")]
 
 
-class Person(TrilingualNameModel, SluggedModel, TimeStampedModel):
+class Person(VersionedModel, TrilingualNameModel, SluggedModel, TimeStampedModel):
     """Someone who acts for an organisation. Contact details are personal data: staff only."""
 
     email = models.EmailField(_("e-mail"), blank=True)

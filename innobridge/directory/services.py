@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from innobridge.directory.models import Alias, KeyFigure, Organisation, Person, Place, Position, Sector
+from innobridge.directory.models import Alias, KeyFigure, Organisation, PendingAlias, Person, Place, Position, Sector
 from innobridge.lib.services import reindex, save_named
-from innocore.text import derive_variants, tidy
+from innocore.text import derive_variants, fold, tidy
 
 NAME_FIELDS = ("name_zh_hant", "name_zh_hans", "name_en")
 
@@ -42,6 +45,7 @@ def organisation_save(
     sectors: Iterable[Sector] | None = None,
     places: Iterable[Place] | None = None,
     aliases: Sequence[str | tuple[str, str]] | None = None,
+    requested_by=None,
     **fields,
 ) -> Organisation:
     """Create or update an organisation with its sectors, places and aliases.
@@ -56,11 +60,22 @@ def organisation_save(
     if places is not None:
         org.places.set(places)
     if aliases is not None:
-        organisation_set_aliases(organisation=org, aliases=aliases)
+        organisation_set_aliases(organisation=org, aliases=aliases, requested_by=requested_by)
     return org
 
 
-def organisation_set_aliases(*, organisation: Organisation, aliases: Sequence[str | tuple[str, str]]) -> None:
+def organisation_set_aliases(
+    *, organisation: Organisation, aliases: Sequence[str | tuple[str, str]], requested_by=None
+) -> list[PendingAlias]:
+    """Replace an organisation's aliases; a new one that names another organisation waits for staff.
+
+    Staff and system writes (``requested_by`` staff or None) take effect at once. A member's new
+    alias that is a name or alias of another organisation (compared folded, in any script, also
+    as part of a longer name) is stored as a PendingAlias instead, which resolution and search
+    ignore, so nobody can take over another organisation's name. Returns the aliases left pending.
+    """
+    from innobridge.accounts.permissions import is_staff
+
     wanted: dict[str, str] = {}
     for item in aliases:
         text, kind = (item, Alias.Kind.SHORT) if isinstance(item, str) else item
@@ -68,9 +83,51 @@ def organisation_set_aliases(*, organisation: Organisation, aliases: Sequence[st
         if text and text not in wanted:
             wanted[text] = kind
     organisation.aliases.exclude(text__in=wanted).delete()
+    reviewed = requested_by is not None and not is_staff(requested_by)
+    existing = set(organisation.aliases.values_list("text", flat=True))
+    pending = []
     for text, kind in wanted.items():
-        Alias.objects.update_or_create(organisation=organisation, text=text, defaults={"kind": kind})
+        claimed = alias_claims(organisation=organisation, text=text) if reviewed and text not in existing else None
+        if claimed is None:
+            Alias.objects.update_or_create(organisation=organisation, text=text, defaults={"kind": kind})
+            continue
+        held, _created = PendingAlias.objects.get_or_create(
+            organisation=organisation,
+            text=text,
+            status=PendingAlias.Status.PENDING,
+            defaults={"kind": kind, "claims": claimed, "requested_by": requested_by},
+        )
+        pending.append(held)
     reindex(organisation)
+    return pending
+
+
+def alias_claims(*, organisation: Organisation, text: str) -> Organisation | None:
+    """Another organisation whose names or aliases contain ``text`` (folded), if any."""
+    key = fold(text)
+    if len(key) < 2:
+        return None
+    return Organisation.objects.exclude(pk=organisation.pk).filter(search_key__contains=key).order_by("pk").first()
+
+
+@transaction.atomic
+def pending_alias_decide(*, pending: PendingAlias, approve: bool, user) -> PendingAlias:
+    """Staff approve (the alias takes effect) or reject an alias that names another organisation."""
+    pending = PendingAlias.objects.select_for_update().get(pk=pending.pk)
+    if pending.status != PendingAlias.Status.PENDING:
+        raise ValidationError(_("This alias has been decided already."))
+    if approve:
+        Alias.objects.update_or_create(
+            organisation=pending.organisation, text=pending.text, defaults={"kind": pending.kind}
+        )
+        reindex(pending.organisation)
+        pending.delete()
+        return pending
+    pending.status = PendingAlias.Status.REJECTED
+    pending.decided_by = user
+    pending.decided_at = timezone.now()
+    pending.save()
+    return pending
 
 
 def organisation_set_figure(

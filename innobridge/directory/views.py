@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from innobridge.accounts.permissions import (
     can_edit_organisation,
@@ -20,9 +20,10 @@ from innobridge.accounts.permissions import (
 from innobridge.directory import selectors, services
 from innobridge.directory.filters import OrganisationFilter
 from innobridge.directory.forms import OrganisationForm, PersonForm, PositionForm
-from innobridge.directory.models import Organisation, Person
+from innobridge.directory.models import Organisation, PendingAlias, Person
 from innobridge.documents.selectors import evidence_for
-from innobridge.lib.views import get_or_404, paginate, querystring_without_page
+from innobridge.lib.concurrency import EditConflict, conflict_response, editing
+from innobridge.lib.views import get_or_404, paginate, querystring_without_page, staff_required
 from innobridge.programmes import selectors as programme_selectors
 from innocore.text import detect_script
 
@@ -85,10 +86,20 @@ def _save_organisation(request, form: OrganisationForm, org: Organisation | None
     data = dict(form.cleaned_data)
     sectors, places, aliases = data.pop("sectors"), data.pop("places"), data.pop("aliases")
     try:
-        return services.organisation_save(organisation=org, sectors=sectors, places=places, aliases=aliases, **data)
+        saved = services.organisation_save(
+            organisation=org, sectors=sectors, places=places, aliases=aliases, requested_by=request.user, **data
+        )
     except ValidationError as exc:
         form.add_error(None, exc)
         return None
+    held = saved.pending_aliases.filter(status="pending", text__in=aliases)
+    if held:
+        messages.info(
+            request,
+            _("%(aliases)s also name another organisation: they will be used once staff approve them.")
+            % {"aliases": ", ".join(f"“{p.text}”" for p in held)},
+        )
+    return saved
 
 
 @login_required
@@ -111,11 +122,16 @@ def organisation_edit(request, slug: str):
     require(can_edit_organisation(request.user, org))
     form = OrganisationForm(request.POST or None, instance=org, can_change_structure=is_staff(request.user))
     if request.method == "POST" and form.is_valid():
-        saved = _save_organisation(request, form, org)
+        try:
+            with editing(org, request.POST):
+                saved = _save_organisation(request, form, org)
+        except EditConflict as conflict:
+            return conflict_response(request, form, conflict, back=org.get_absolute_url())
         if saved:
             messages.success(request, _("Changes saved."))
             return redirect(saved)
-    return render(request, "directory/organisation_form.html", {"form": form, "org": org})
+    pending = org.pending_aliases.filter(status=PendingAlias.Status.PENDING)
+    return render(request, "directory/organisation_form.html", {"form": form, "org": org, "pending_aliases": pending})
 
 
 def person_list(request):
@@ -178,7 +194,10 @@ def person_edit(request, slug: str):
     form = PersonForm(request.POST or None, instance=person, show_contact=staff)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_save(person=person, **form.cleaned_data)
+            with editing(person, request.POST):
+                services.person_save(person=person, **form.cleaned_data)
+        except EditConflict as conflict:
+            return conflict_response(request, form, conflict, back=person.get_absolute_url())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -203,3 +222,27 @@ def place_detail(request, slug: str):
             "events": programme_selectors.events_at_place(user=request.user, place=place),
         },
     )
+
+
+@staff_required
+def alias_review(request):
+    """Aliases that name another organisation, waiting for a staff decision."""
+    pending = PendingAlias.objects.filter(status=PendingAlias.Status.PENDING).select_related(
+        "organisation", "claims", "requested_by"
+    )
+    return render(request, "directory/alias_review.html", {"pending": pending})
+
+
+@staff_required
+@require_POST
+def alias_decide(request, reference: str):
+    pending = get_object_or_404(PendingAlias, reference=reference)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.pending_alias_decide(pending=pending, approve=approve, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        message = _("Alias “%(alias)s” approved.") if approve else _("Alias “%(alias)s” rejected.")
+        messages.success(request, message % {"alias": pending.text})
+    return redirect("directory:alias_review")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from innobridge.directory.models import Organisation, Person, Place, Sector
+from innobridge.lib.concurrency import VersionedModel
 from innobridge.lib.limits import LONG_TEXT, MATCH_TEXT, MEDIUM_TEXT, SHORT_TEXT, LimitedTextField
 from innobridge.lib.models import TimeStampedModel, Visibility
 
@@ -25,7 +26,7 @@ class Language(models.TextChoices):
     EN = "en", _("English")
 
 
-class MatchableRecord(TimeStampedModel):
+class MatchableRecord(VersionedModel, TimeStampedModel):
     """Fields shared by offers and needs: an owner, text in any script, sectors, visibility."""
 
     slug = models.SlugField(_("reference"), max_length=80, unique=True, editable=False)

@@ -14,6 +14,7 @@ from innobridge.accounts.permissions import is_staff, member_organisation_id, re
 from innobridge.directory.filters import OrganisationFilter
 from innobridge.directory.models import Organisation
 from innobridge.directory.selectors import organisation_list, sector_options
+from innobridge.lib.concurrency import EditConflict, conflict_response, editing
 from innobridge.lib.views import get_or_404, paginate, querystring_without_page, staff_required
 from innobridge.matching import learning, selectors, services
 from innobridge.matching.forms import AnswerForm, ContactRequestForm, FeedbackForm, NeedForm, OfferForm
@@ -171,7 +172,10 @@ def _edit(request, *, model, form_class, save, record=None, template: str):
         data = dict(form.cleaned_data)
         m2m = {k: data.pop(k) for k in ("sectors", "target_places") if k in data}
         try:
-            saved = save(**{model._meta.model_name.replace("technology", ""): record}, owner=owner, **m2m, **data)
+            with editing(record, request.POST):
+                saved = save(**{model._meta.model_name.replace("technology", ""): record}, owner=owner, **m2m, **data)
+        except EditConflict as conflict:
+            return conflict_response(request, form, conflict, back=record.get_absolute_url())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

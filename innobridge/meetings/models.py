@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from innobridge.directory.models import Organisation, Place
+from innobridge.lib.concurrency import VersionedModel
 from innobridge.lib.limits import SHORT_TEXT, LimitedTextField
 from innobridge.lib.models import SluggedModel, TimeStampedModel, TrilingualNameModel, Visibility
 from innobridge.programmes.models import Delegation, Event
@@ -34,7 +35,7 @@ class TimeZone(models.TextChoices):
     SHANGHAI = "Asia/Shanghai", _("China Standard Time (UTC+8)")
 
 
-class MatchmakingSession(TrilingualNameModel, SluggedModel, TimeStampedModel):
+class MatchmakingSession(VersionedModel, TrilingualNameModel, SluggedModel, TimeStampedModel):
     """A B2B session in one city on one day: time slots, tables, and the organisations who meet there."""
 
     class Status(models.TextChoices):
@@ -378,7 +379,7 @@ class Meeting(models.Model):
         ]
 
 
-class TravelLeg(models.Model):
+class TravelLeg(VersionedModel):
     """A delegation's journey between two cities, with its departure and duration."""
 
     class Mode(models.TextChoices):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from innobridge.accounts.permissions import is_staff, member_organisation_id, require
 from innobridge.directory.models import Organisation
 from innobridge.jobs.services import job_enqueue
+from innobridge.lib.concurrency import EditConflict, conflict_response, editing
 from innobridge.lib.views import get_or_404
 from innobridge.meetings import exports, selectors, services
 from innobridge.meetings.forms import (
@@ -96,7 +97,10 @@ def session_edit(request, slug: str | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-            saved = services.session_save(session=session, user=request.user, **fields)
+            with editing(session, request.POST):
+                saved = services.session_save(session=session, user=request.user, **fields)
+        except EditConflict as conflict:
+            return conflict_response(request, form, conflict, back=session.get_absolute_url())
         except ValidationError as exc:
             _error(request, exc)
         else:
@@ -495,7 +499,11 @@ def travel_leg_edit(request, slug: str, reference: str | None = None):
             return redirect("meetings:delegation_plan", slug=delegation.slug)
         if form.is_valid():
             try:
-                services.travel_leg_save(leg=leg, delegation=delegation, **form.cleaned_data)
+                with editing(leg, request.POST):
+                    services.travel_leg_save(leg=leg, delegation=delegation, **form.cleaned_data)
+            except EditConflict as conflict:
+                back = reverse("meetings:delegation_plan", kwargs={"slug": delegation.slug})
+                return conflict_response(request, form, conflict, back=back)
             except ValidationError as exc:
                 _error(request, exc)
             else:

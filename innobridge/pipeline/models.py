@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from innobridge.directory.models import Person
 from innobridge.documents.models import SourceDocument
+from innobridge.lib.concurrency import VersionedModel
 from innobridge.lib.limits import SHORT_TEXT, LimitedTextField
 from innobridge.lib.models import TimeStampedModel, pick_language
 from innobridge.programmes.models import Agreement
@@ -50,7 +51,7 @@ class StatusChange(models.Model):
         return f"{self.agreement_id}: {self.from_status or '∅'} → {self.to_status} ({self.on})"
 
 
-class Milestone(TimeStampedModel):
+class Milestone(VersionedModel, TimeStampedModel):
     """A step an agreement must reach by a date, owned by a person, proven by documents."""
 
     class Status(models.TextChoices):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from innobridge.accounts.permissions import sees_teasers
 from innobridge.directory.models import Organisation, Sector
+from innobridge.lib.concurrency import EditConflict, conflict_response, editing
 from innobridge.lib.views import get_or_404, paginate, staff_required
 from innobridge.pipeline import analytics, selectors, services
 from innobridge.pipeline.exports import Table, to_csv, to_xlsx
@@ -110,7 +111,10 @@ def agreement_value(request, slug: str):
     form = AgreementValueForm(request.POST or None, initial=initial, agreement=agreement)
     if request.method == "POST" and form.is_valid():
         try:
-            services.agreement_set_pipeline(agreement=agreement, **form.cleaned_data)
+            with editing(agreement, request.POST):
+                services.agreement_set_pipeline(agreement=agreement, **form.cleaned_data)
+        except EditConflict as conflict:
+            return conflict_response(request, form, conflict, back=agreement.get_absolute_url())
         except ValidationError as exc:
             for key, errs in exc.message_dict.items():
                 form.add_error(key if key in form.fields else None, errs)
@@ -132,7 +136,10 @@ def milestone_form(request, slug: str, reference: str | None = None):
         data = dict(form.cleaned_data)
         evidence = data.pop("evidence", None)
         try:
-            services.milestone_save(milestone=milestone, agreement=agreement, evidence=evidence, **data)
+            with editing(milestone, request.POST):
+                services.milestone_save(milestone=milestone, agreement=agreement, evidence=evidence, **data)
+        except EditConflict as conflict:
+            return conflict_response(request, form, conflict, back=agreement.get_absolute_url())
         except ValidationError as exc:
             for key, errs in exc.message_dict.items():
                 form.add_error(key if key in form.fields else None, errs)

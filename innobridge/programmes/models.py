@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.directory.models import Organisation, Person, Place, Sector
+from innobridge.lib.concurrency import VersionedModel
 from innobridge.lib.limits import LONG_TEXT, MEDIUM_TEXT, LimitedTextField
 from innobridge.lib.models import (
     SluggedModel,
@@ -221,7 +222,7 @@ class Currency(models.TextChoices):
     EUR = "EUR", "EUR"
 
 
-class Agreement(TrilingualNameModel, SluggedModel, TimeStampedModel):
+class Agreement(VersionedModel, TrilingualNameModel, SluggedModel, TimeStampedModel):
     """A signed (or planned) cooperation between parties, followed through to deployment."""
 
     class Kind(models.TextChoices):

@@ -50,6 +50,8 @@ RULES = {
     "front:home": (EVERYONE, EVERYONE),
     "directory:organisation_list": (EVERYONE, EVERYONE),
     "directory:organisation_create": (STAFF, STAFF),
+    "directory:alias_review": (STAFF, STAFF),
+    "directory:alias_decide": ((LOGIN, DENY, DENY, NOPE), (LOGIN, DENY, DENY, GONE)),  # sample: no such alias
     "directory:organisation_detail": (EVERYONE, EVERYONE),
     "directory:organisation_edit": (OWNER, OWNER),
     "directory:person_create": (STAFF, STAFF),
@@ -89,6 +91,10 @@ RULES = {
     "audit:history": (STAFF, STAFF),
     "accounts:login": (EVERYONE, EVERYONE),
     "accounts:logout": ((NOPE, NOPE, NOPE, NOPE), EVERYONE),
+    "accounts:password_reset": (EVERYONE, EVERYONE),
+    "accounts:password_reset_done": (EVERYONE, (NOPE, NOPE, NOPE, NOPE)),
+    "accounts:password_reset_confirm": (EVERYONE, EVERYONE),  # the sample link is not valid
+    "accounts:password_reset_complete": (EVERYONE, (NOPE, NOPE, NOPE, NOPE)),
     "accounts:token_list": (SIGNED_IN, SIGNED_IN),
     "accounts:token_revoke": (POST_ONLY, (LOGIN, GONE, OK, GONE)),
     "admin:index": (ADMIN_STAFF, ADMIN_STAFF),
@@ -255,6 +261,7 @@ class PermissionMatrixTests(BaseTestCase):
         return {
             "directory:organisation_detail": {"slug": "i2cool"},
             "directory:organisation_edit": {"slug": "i2cool"},
+            "directory:alias_decide": {"reference": "alias-0000000000"},
             "directory:person_detail": {"slug": self.person.slug},
             "directory:person_edit": {"slug": self.person.slug},
             "directory:place_detail": {"slug": "qingdao"},
@@ -274,6 +281,7 @@ class PermissionMatrixTests(BaseTestCase):
             "documents:document_detail": {"slug": self.document.slug},
             "audit:history": {"model": "matching.technologyoffer", "slug": self.offer.slug},
             "accounts:token_revoke": {"prefix": self.token.prefix},
+            "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
             "jobs:job_detail": {"key": uuid.uuid4()},
             "jobs:job_file": {"key": uuid.uuid4()},
             **self.meeting_kwargs(),

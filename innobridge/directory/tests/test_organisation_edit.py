@@ -17,6 +17,7 @@ class OrganisationEditTests(BaseTestCase):
             "sectors": [s.pk for s in org.sectors.all()],
             "places": [p.pk for p in org.places.all()],
             "aliases": "創冷科技\ni2Cool",
+            "edit_version": org.version,  # the form as just opened (see lib.concurrency)
         }
         data.update(overrides)
         return data

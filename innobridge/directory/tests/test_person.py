@@ -42,6 +42,7 @@ class PersonEditTests(BaseTestCase):
                 "email": "ceo@example.org",
                 "phone": "",
                 "notes": "",
+                "edit_version": Person.objects.get(slug="albert-wong").version,
             },
         )
         self.assertRedirects(r, "/en/people/albert-wong/")

@@ -48,3 +48,21 @@ def shown_name(user, viewer) -> str:
     from innobridge.accounts.permissions import display_name
 
     return display_name(user, viewer=viewer)
+
+
+@register.simple_tag(takes_context=True)
+def edit_version(context, record):
+    """The hidden field with the version an edit form was opened at (see lib.concurrency).
+
+    A form shown again after an error keeps the version first seen, not the stored one, so a
+    change saved meanwhile by someone else is still noticed.
+    """
+    from django.utils.html import format_html
+
+    from innobridge.lib.concurrency import FORM_FIELD
+
+    if record is None or getattr(record, "pk", None) is None:
+        return ""
+    request = context.get("request")
+    posted = request.POST.get(FORM_FIELD) if request is not None and request.method == "POST" else None
+    return format_html('<input type="hidden" name="{}" value="{}">', FORM_FIELD, posted or record.version)

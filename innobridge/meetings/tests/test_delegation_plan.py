@@ -20,9 +20,11 @@ class DelegationPlanTests(MeetingsTestCase):
         self.assertIn("(Thursday) · Jinan</h2>", text)
         self.assertIn("(Monday) · Hong Kong, Yantai</h2>", text)
 
-    def test_anonymous_visitors_see_the_public_plan_without_partners_only_sessions(self):
+    def test_anonymous_visitors_see_the_public_plan_without_travel_legs_or_partners_only_sessions(self):
         response = self.client.get(self.url)
-        self.assertContains(response, "Qingdao → Jinan")
+        self.assertNotContains(response, "Qingdao → Jinan")  # flights and trains: the delegation's own only
+        self.assertContains(response, "Travel details (flights, trains and times) are shown")
+        self.assertContains(response, "Jinan Hi-tech")
         self.assertNotContains(response, "Test Jinan session")
         self.assertNotContains(response, "Add a travel leg")
 
@@ -42,7 +44,7 @@ class DelegationPlanTests(MeetingsTestCase):
         leg = TravelLeg.objects.get(from_place=jinan, to_place=yantai)
         self.assertEqual(leg.depart.isoformat(), "2023-10-20T00:00:00+00:00")
         data["to_place"] = jinan.pk
-        response = self.client.post(self.url + f"legs/{leg.reference}/", data)
+        response = self.client.post(self.url + f"legs/{leg.reference}/", {**data, "edit_version": leg.version})
         self.assertContains(response, "two different places")
         leg.refresh_from_db()
         self.assertEqual(leg.to_place, yantai)

@@ -110,7 +110,13 @@ class StatusViewTests(SmallWorldTestCase):
         self.client.force_login(self.staff)
         r = self.client.post(
             "/en/agreements/a3/value/",
-            {"value_amount": "1200000", "value_currency": "CNY", "offers": [self.offer_in.pk], "needs": []},
+            {
+                "value_amount": "1200000",
+                "value_currency": "CNY",
+                "offers": [self.offer_in.pk],
+                "needs": [],
+                "edit_version": Agreement.objects.get(pk=self.a3.pk).version,
+            },
         )
         self.assertEqual(r.status_code, 302)
         page = self.client.get("/en/agreements/a3/")
@@ -119,6 +125,9 @@ class StatusViewTests(SmallWorldTestCase):
 
     def test_an_amount_without_currency_is_refused(self):
         self.client.force_login(self.staff)
-        r = self.client.post("/en/agreements/a3/value/", {"value_amount": "5", "value_currency": ""})
+        version = Agreement.objects.get(pk=self.a3.pk).version
+        r = self.client.post(
+            "/en/agreements/a3/value/", {"value_amount": "5", "value_currency": "", "edit_version": version}
+        )
         self.assertContains(r, "Give the currency of the amount.")
         self.assertIsNone(Agreement.objects.get(pk=self.a3.pk).value_amount)
