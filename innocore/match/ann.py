@@ -42,9 +42,13 @@ class DenseIndex:
         self.means_ = None
         if groups is not None and n:
             groups = np.asarray(groups, dtype=np.int64)
-            self.means_ = np.zeros((int(groups.max()) + 1, self.vectors_.shape[1]), dtype=np.float32)
-            for g in np.unique(groups):
-                self.means_[g] = self.vectors_[groups == g].mean(axis=0, dtype=np.float64)
+            size = int(groups.max()) + 1
+            sums = np.zeros((size, self.vectors_.shape[1]), dtype=np.float64)
+            for start in range(0, n, 65_536):  # in batches: no copy of a whole group
+                chunk, labels = self.vectors_[start : start + 65_536], groups[start : start + 65_536]
+                sums += np.eye(size, dtype=np.float32)[labels].T @ chunk
+            counts = np.bincount(groups, minlength=size)
+            self.means_ = (sums / np.maximum(counts, 1)[:, None]).astype(np.float32)
         if self.exact_:
             if self.means_ is not None:
                 self.vectors_ = self.vectors_ - self.means_[groups]
