@@ -116,6 +116,7 @@ def one_size(n: int) -> dict:
 
 
 def embedding_throughput() -> dict:
+    """Texts encoded per second on one core (run with one BLAS / OpenMP thread)."""
     from innocore.match.dense import get_encoder
 
     lines = [line.split("\t")[1][:300] for line in (BENCH_DATA / "csl" / "kg_dev.tsv").open(encoding="utf-8")]
@@ -124,12 +125,16 @@ def embedding_throughput() -> dict:
         "texts": len(lines),
         "mean_chars": round(float(np.mean([len(x) for x in lines])), 1),
     }
+    seconds = {}
     for name in ("use", "e5"):
         enc = get_encoder(name)
         enc.encode_documents(lines[:8])
         with Timer() as t:
             enc.encode_documents(lines)
+        seconds[name] = t.seconds
         out[f"{name}_texts_per_s"] = round(len(lines) / t.seconds, 1)
+    out["use+e5_texts_per_s"] = round(len(lines) / (seconds["use"] + seconds["e5"]), 1)
+    out["threads"] = os.environ.get("OMP_NUM_THREADS", "")
     return out
 
 
@@ -149,12 +154,21 @@ def run() -> list[dict]:
             results.append({"benchmark": "matching_speed", "offers": n, "error": proc.stderr.strip()[-2000:]})
         else:
             results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    results.append(embedding_throughput())
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.matching_speed", "embedding"], capture_output=True, text=True, env=env
+    )
+    if proc.returncode != 0:
+        results.append({"benchmark": "embedding_throughput", "error": proc.stderr.strip()[-2000:]})
+    else:
+        results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     return results
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1:
+    if len(sys.argv) > 1 and sys.argv[1] == "embedding":
+        print(json.dumps(embedding_throughput(), ensure_ascii=False))
+    elif len(sys.argv) > 1:
         print(json.dumps(one_size(int(sys.argv[1])), ensure_ascii=False))
     else:
         for result in run():

@@ -224,7 +224,8 @@ LOGGING = {
 SEEDS_DIR = Path(env_str("INNOBRIDGE_SEEDS_DIR", str(BASE_DIR.parent / "shared" / "seeds")))
 
 # Sentence encoder for semantic matching: "use" (Universal Sentence Encoder multilingual),
-# "e5" (multilingual-e5-small), "use+e5" (both), or "none" for lexical matching only.
+# "e5" (multilingual-e5-small), "use+e5" (both, calibrated shares; ~25x slower to encode, see the
+# README benchmark figures), or "none" for lexical matching only.
 MATCHING_ENCODER = env_str("MATCHING_ENCODER", "use")
 # Where built matching indexes are kept, shared by the worker processes of one server.
 INDEX_DIR = Path(env_str("INNOBRIDGE_INDEX_DIR", str(DATA_DIR / "index")))

@@ -106,7 +106,7 @@ def query_vector(text: str) -> np.ndarray | None:
     return vec
 
 
-FORMAT = 3  # bump when the pickled index layout changes, so old files are rebuilt, not trusted
+FORMAT = 4  # bump when the pickled index layout changes, so old files are rebuilt, not trusted
 CHANGE_MARGIN = timedelta(minutes=5)  # rows committed late with an older timestamp are re-read
 
 

@@ -31,15 +31,35 @@ class DenseIndex:
         self.train_size = train_size
         self.iterations = iterations
 
-    def fit(self, vectors: np.ndarray) -> DenseIndex:
+    def fit(self, vectors: np.ndarray, groups: np.ndarray | None = None) -> DenseIndex:
+        """Index ``vectors``. With ``groups`` (a small integer per vector, e.g. its language),
+        each group's mean vector is subtracted from its members, so a query's score for a
+        document is its cosine minus the query's mean cosine with that document's group
+        (``means_`` keeps the means, to centre vectors added later the same way)."""
         self.vectors_ = np.ascontiguousarray(vectors, dtype=np.float32)
         n = len(self.vectors_)
         self.exact_ = n <= self.exact_limit
+        self.means_ = None
+        if groups is not None and n:
+            groups = np.asarray(groups, dtype=np.int64)
+            size = int(groups.max()) + 1
+            sums = np.zeros((size, self.vectors_.shape[1]), dtype=np.float64)
+            for start in range(0, n, 65_536):  # in batches: no copy of a whole group
+                chunk, labels = self.vectors_[start : start + 65_536], groups[start : start + 65_536]
+                sums += np.eye(size, dtype=np.float32)[labels].T @ chunk
+            counts = np.bincount(groups, minlength=size)
+            self.means_ = (sums / np.maximum(counts, 1)[:, None]).astype(np.float32)
         if self.exact_:
+            if self.means_ is not None:
+                self.vectors_ = self.vectors_ - self.means_[groups]
             return self
         k = self.n_lists or int(max(64, round(np.sqrt(n))))
         rng = np.random.default_rng(self.seed)
-        sample = self.vectors_[rng.choice(n, size=min(n, self.train_size), replace=False)]
+        picked = rng.choice(n, size=min(n, self.train_size), replace=False)
+        sample = self.vectors_[picked]
+        if self.means_ is not None:
+            sample -= self.means_[groups[picked]]
+            sample /= np.maximum(np.linalg.norm(sample, axis=1, keepdims=True), 1e-12)
         centroids = sample[rng.choice(len(sample), size=k, replace=False)].copy()
         for _ in range(self.iterations):
             assign = _nearest(sample, centroids)
@@ -48,11 +68,16 @@ class DenseIndex:
                 if len(members):
                     v = members.sum(axis=0)
                     centroids[c] = v / max(np.linalg.norm(v), 1e-12)
-        assign = _nearest(self.vectors_, centroids)
+        shift = None if self.means_ is None else (self.means_, groups)
+        assign = _nearest(self.vectors_, centroids, shift=shift)
         order = np.argsort(assign, kind="stable")
         self.ids_ = order
-        # Keep one copy only, sorted by list; positions map document indices into it.
+        # Keep one copy only, sorted by list (and centred in place, in batches, so the peak stays
+        # at input plus one copy); positions map document indices into it.
         self.vectors_ = self.vectors_[order]
+        if self.means_ is not None:
+            for start in range(0, n, 65_536):
+                self.vectors_[start : start + 65_536] -= self.means_[groups[order[start : start + 65_536]]]
         self.position_ = np.empty(n, dtype=np.int64)
         self.position_[order] = np.arange(n)
         self.offsets_ = np.searchsorted(assign[order], np.arange(k + 1))
@@ -91,8 +116,11 @@ def _top(values: np.ndarray, k: int) -> np.ndarray:
     return part[np.argsort(-values[part], kind="stable")]
 
 
-def _nearest(vectors: np.ndarray, centroids: np.ndarray, batch: int = 65_536) -> np.ndarray:
+def _nearest(vectors: np.ndarray, centroids: np.ndarray, batch: int = 65_536, shift=None) -> np.ndarray:
     out = np.empty(len(vectors), dtype=np.int64)
     for start in range(0, len(vectors), batch):
-        out[start : start + batch] = (vectors[start : start + batch] @ centroids.T).argmax(axis=1)
+        chunk = vectors[start : start + batch]
+        if shift is not None:
+            chunk = chunk - shift[0][shift[1][start : start + batch]]
+        out[start : start + batch] = (chunk @ centroids.T).argmax(axis=1)
     return out

@@ -37,6 +37,32 @@ ZH_STOP = frozenset(
     "目前 现在 主要 包括 用于 实现 具有 采用 基于 有限公司 公司".split()
 )
 
+# Filler words: common enough in needs and offers to be shared by unrelated texts, and saying
+# nothing about the technology ("同时提升运营效率的方法"). They stay in the index (so document
+# lengths and positions are unchanged) but never count as a matching term: the matcher drops them
+# from the query's lexical terms and from the highlighted terms. Written in the three scripts
+# and folded like every token, so Traditional, Simplified and English spellings all match.
+_FILLER_WORDS = (
+    # Traditional (Hong Kong usage)
+    "同時 方法 方式 運營 營運 此外 另外 並且 從而 以便 各種 多種 不同 整體 全面 有效 進一步 "
+    "一些 許多 相應 實際 過程 情況 工作 開展 推動 促進 加強 更加 非常 特別 尤其 "
+    # Simplified
+    "同时 方法 方式 运营 营运 此外 另外 并且 从而 以便 各种 多种 不同 整体 全面 有效 进一步 "
+    "一些 许多 相应 实际 过程 情况 工作 开展 推动 促进 加强 更加 非常 特别 尤其 "
+    # English
+    "meanwhile simultaneously simultaneous while whilst method methods methodology approach approaches way "
+    "ways operation operations operational operate operating furthermore moreover additionally besides "
+    "thereby various variety different overall effective effectively further very especially "
+    "particularly some many several etc thus therefore"
+).split()
+
+
+def _fold_term(word: str) -> str:
+    return _stem(to_simplified(unicodedata.normalize("NFKC", word).casefold()))
+
+
+FILLER = frozenset(_fold_term(w) for w in _FILLER_WORDS)
+
 
 @dataclass(frozen=True, slots=True)
 class Token:
