@@ -8,8 +8,8 @@ and across languages through glossary concepts), and the shared sectors.
 from __future__ import annotations
 
 import copy
-from bisect import bisect_right
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
