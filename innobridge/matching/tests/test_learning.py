@@ -8,7 +8,7 @@ from innobridge.accounts.models import Membership
 from innobridge.accounts.tokens import token_create
 from innobridge.directory.models import Sector
 from innobridge.matching import learning, selectors, services
-from innobridge.matching.models import RankerVersion
+from innobridge.matching.models import ContactRequest, MatchFeedback, RankerVersion
 from innobridge.matching.tests.base import MatchingTestCase
 from innobridge.programmes.models import Programme
 
@@ -26,6 +26,9 @@ class LearningTestCase(MatchingTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
+        # The demo's own verdicts and contact requests: these tests count judgements from none.
+        MatchFeedback.objects.all().delete()
+        ContactRequest.objects.all().delete()
         green = Sector.objects.get(slug="green-tech")
         fintech = Sector.objects.get(slug="fintech")
         cls.programme = Programme.objects.get(slug="hkstp-shandong")
