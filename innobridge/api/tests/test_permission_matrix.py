@@ -509,6 +509,7 @@ COLLECTIONS = {
     "/api/delegations": Delegation,
     "/api/pipeline/agreements": Agreement,
     "/api/meetings/sessions": MatchmakingSession,
+    "/api/rankers": None,  # learned rankers of programmes (public records); pin and roll back are staff only
 }
 RESTRICTED = (TechnologyOffer, TechnologyNeed, ContactRequest, Agreement, Delegation, Event, MatchmakingSession)
 
