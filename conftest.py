@@ -15,6 +15,9 @@ def pytest_configure(config):
     # Built matching indexes go to a throwaway folder, never into the developer's data/.
     settings.INDEX_DIR = tempfile.mkdtemp(prefix="innobridge-index-")
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="innobridge-media-")
+    # Tests create and sign in hundreds of users (every demo load resets eleven passwords): the
+    # production hasher's 1,000,000 PBKDF2 rounds are deliberate cost, which tests need not pay.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Background jobs run at once, inside the test's transaction, unless a test says otherwise.
     settings.JOBS_MODE = "eager"
 

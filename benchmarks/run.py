@@ -16,6 +16,7 @@ BENCHMARKS = [
     "matching_feedback_replay",
     "ingest_quality",
     "need_page",
+    "long_texts",
     "matching_speed",
     "scheduling",
     "analytics",
