@@ -42,6 +42,8 @@ class Sector(TrilingualNameModel, SluggedModel):
 class Place(TrilingualNameModel, SluggedModel, TimeStampedModel):
     """A node of the place hierarchy: country > province > city > district > zone > site."""
 
+    romanise_in_english = True
+
     class Kind(models.TextChoices):
         COUNTRY = "country", _("country or region")
         PROVINCE = "province", _("province or special administrative region")
@@ -84,6 +86,8 @@ class Place(TrilingualNameModel, SluggedModel, TimeStampedModel):
 
 class Organisation(VersionedModel, TrilingualNameModel, SluggedModel, TimeStampedModel):
     """Any party of the programme: the park operator, its companies, governments, enterprises..."""
+
+    romanise_in_english = True
 
     class Kind(models.TextChoices):
         PARK_OPERATOR = "park_operator", _("science-park operator")
@@ -239,6 +243,8 @@ class KeyFigure(models.Model):
 
 class Person(VersionedModel, TrilingualNameModel, SluggedModel, TimeStampedModel):
     """Someone who acts for an organisation. Contact details are personal data: staff only."""
+
+    romanise_in_english = romanise_as_person = True
 
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=80, blank=True)

@@ -6,9 +6,10 @@ import secrets
 
 from django.db import models
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from innocore.romanise import romanise
 from innocore.text import derive_variants, fold
 
 
@@ -71,7 +72,26 @@ class TrilingualNameModel(models.Model):
                 seen.append(key)
         self.search_key = " | ".join(seen)
 
+    # Proper names (organisations, people, places) get a pinyin form on English pages when they
+    # have no English name; titles (events, agreements) do not: romanising a sentence helps nobody.
+    romanise_in_english = False
+    # Names of people are romanised surname first (周乃翔 → Zhou Naixiang); others word by word.
+    romanise_as_person = False
+
+    def romanised_name(self) -> str:
+        """Pinyin of the Chinese name, for English readers of a record without an English name."""
+        return romanise(self.name_zh_hans or self.name_zh_hant, person=self.romanise_as_person)
+
     def name_for(self, language: str | None) -> str:
+        if self.romanise_in_english and not self.name_en and not (language or "en").lower().startswith("zh"):
+            # English readers get a form they can read and say, marked as a romanisation, with
+            # the Chinese name beside it.
+            romanised, chinese = self.romanised_name(), self.name_zh_hant or self.name_zh_hans
+            if romanised:
+                return pgettext("romanised name", "%(romanised)s (%(name)s, pinyin)") % {
+                    "romanised": romanised,
+                    "name": chinese,
+                }
         return pick_language(self.name_zh_hant, self.name_zh_hans, self.name_en, language)
 
     @property
@@ -85,7 +105,7 @@ class TrilingualNameModel(models.Model):
         if lang.startswith("zh"):
             return self.name_en if self.name_en and self.name_en != self.name else ""
         chinese = self.name_zh_hant or self.name_zh_hans
-        return chinese if chinese != self.name else ""
+        return chinese if chinese not in self.name else ""
 
     def __str__(self) -> str:
         return self.name or "—"

@@ -34,9 +34,9 @@ class OrganisationDetailTests(BaseTestCase):
         r = self.client.get("/zh-hant/organisations/hkstp/")
         self.assertContains(r, "<title>香港科技園公司")
 
-    def test_an_english_page_falls_back_to_chinese_when_there_is_no_english_name(self):
+    def test_an_english_page_without_an_english_name_gives_pinyin_beside_the_chinese(self):
         r = self.client.get("/en/organisations/xinshan-industrial/")
-        self.assertContains(r, "<title>信山實業有限公司")
+        self.assertContains(r, "<title>Xinshan Shiye Youxiangongsi (信山實業有限公司, pinyin)")
 
     def test_it_links_the_parent_and_the_units(self):
         r = self.client.get("/en/organisations/sdaes/")
