@@ -1,7 +1,8 @@
 """Readable Latin forms of Chinese names for English readers: Hanyu Pinyin without tones.
 
-Not official names: pages say so. Words are cut by jieba (the matcher's segmenter) on the Simplified form (so Traditional
-and Simplified names read the same) and each word is written as one capitalised syllable run:
+Not official names: pages say so. Words are cut by jieba (the matcher's segmenter) on the
+Simplified form (so Traditional and Simplified names read the same) and each word is written as
+one capitalised syllable run:
 创冷科技有限公司 → "Chuangleng Keji Youxian Gongsi". A person's name is the surname, then the
 given name as one word: 周乃翔 → "Zhou Naixiang". Latin parts are kept as they are.
 """
@@ -23,7 +24,9 @@ COMPOUND_SURNAMES = {
     "端木", "呼延", "轩辕", "钟离", "闻人", "澹台", "百里", "南宫", "西门", "万俟",
 }  # fmt: skip
 # Surnames read differently from the same character elsewhere.
-SURNAME_READINGS = {"单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "查": "zha", "区": "ou", "朴": "piao", "乐": "yue"}
+SURNAME_READINGS = {
+    "单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "查": "zha", "区": "ou", "朴": "piao", "乐": "yue",
+}  # fmt: skip
 
 
 def _syllables(text: str) -> str:

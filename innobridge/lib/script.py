@@ -23,9 +23,7 @@ from innocore.text import to_simplified, to_traditional
 
 ORIGINAL = "original"
 PARAMETER = "script"
-_PROTECTED = re.compile(
-    r"<!--as-written-->.*?<!--/as-written-->|<textarea\b.*?</textarea>|<input\b[^>]*>", re.S | re.I
-)
+_PROTECTED = re.compile(r"<!--as-written-->.*?<!--/as-written-->|<textarea\b.*?</textarea>|<input\b[^>]*>", re.S | re.I)
 _CONVERTERS = {"zh-hant": to_traditional, "zh-hans": to_simplified}
 
 

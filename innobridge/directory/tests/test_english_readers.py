@@ -19,7 +19,9 @@ class RomaniseTests(BaseTestCase):
 class EnglishPageTests(BaseTestCase):
     def setUp(self):
         super().setUp()
-        self.org = Organisation.objects.create(slug="jinan-test-works", name_zh_hans="济南测试机械厂", kind="enterprise")
+        self.org = Organisation.objects.create(
+            slug="jinan-test-works", name_zh_hans="济南测试机械厂", kind="enterprise"
+        )
         self.person = Person.objects.create(slug="test-person", name_zh_hant="周乃翔")
 
     def test_an_organisation_without_an_english_name_reads_in_pinyin_marked_with_its_chinese_name(self):
