@@ -10,12 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from innobridge.accounts.permissions import is_staff, member_organisation_id, require, sees_teasers
+from innobridge.accounts.permissions import is_staff, member_organisation_id, require, sees_teasers, staff_required
 from innobridge.directory.filters import OrganisationFilter
 from innobridge.directory.models import Organisation
 from innobridge.directory.selectors import organisation_list, sector_options
 from innobridge.lib.concurrency import EditConflict, conflict_response, editing
-from innobridge.lib.views import get_or_404, paginate, querystring_without_page, staff_required
+from innobridge.lib.views import get_or_404, paginate, querystring_without_page
 from innobridge.matching import learning, selectors, services
 from innobridge.matching.forms import AnswerForm, ContactRequestForm, FeedbackForm, NeedForm, OfferForm
 from innobridge.matching.models import ContactRequest, MatchFeedback, TechnologyNeed, TechnologyOffer
