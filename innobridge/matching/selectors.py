@@ -8,7 +8,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from innobridge.accounts.permissions import is_staff, member_organisation_id
-from innobridge.directory.models import Organisation
+from innobridge.directory.filters import place_with_descendants
+from innobridge.directory.models import Organisation, Place
 from innobridge.lib import keysearch
 from innobridge.lib.ids import filter_ids
 from innobridge.matching import index, learning
@@ -103,9 +104,6 @@ def need_list(*, user, q: str = "", sector: str = "", place: str = "", mine: boo
             pk__in=TechnologyNeed.sectors.through.objects.filter(sector__slug=sector).values("technologyneed_id")
         )
     if place:
-        from innobridge.directory.filters import place_with_descendants
-        from innobridge.directory.models import Place
-
         p = Place.objects.filter(slug=place).first()
         qs = qs.filter(place__in=place_with_descendants(p)) if p else qs.none()
     if mine:
