@@ -38,3 +38,17 @@ def test_the_readme_states_the_contracts_order():
     line = next(line for line in _layout().splitlines() if "→" in line)
     stated = [[app.strip() for app in layer.split("|")] for layer in line.split("→")]
     assert stated == _contract_layers()
+
+
+def test_no_two_modules_import_each_other_even_through_others():
+    """No file circle: modules that need each other both ways are one module, or share a lower one."""
+    import grimp
+
+    graph = grimp.build_graph("innobridge", "innocore", include_external_packages=False, cache_dir=None)
+    modules = {m for m in graph.modules if ".tests" not in m and ".migrations" not in m}
+    circles = []
+    for module in sorted(modules):
+        for imported in graph.find_modules_directly_imported_by(module) & modules:
+            if imported != module and graph.chain_exists(importer=imported, imported=module):
+                circles.append((module, imported))
+    assert circles == []
