@@ -7,6 +7,8 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist); 1 runs the suite in this process.
+TEST_WORKERS ?= 2
 export DJANGO_SETTINGS_MODULE := innobridge.settings
 
 .PHONY: run test test-postgres lint bench setup messages clean constraints
@@ -32,12 +34,13 @@ run: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 test: setup lint
 	$(BIN)/innobridge check
 	$(BIN)/innobridge makemigrations --check --dry-run
 	$(BIN)/innobridge check_catalogues
-	$(BIN)/pytest
+	$(BIN)/pytest $(if $(filter 1,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 bench: setup
 	$(BIN)/pip install --quiet -c constraints.txt -r requirements-bench.txt

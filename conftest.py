@@ -29,9 +29,13 @@ def _fresh_matching_indexes(settings, tmp_path_factory):
     Tests roll their writes back, and a rolled-back database can repeat an earlier test's
     state, so neither the in-process indexes nor the index files may carry over.
     """
+    from django.contrib.contenttypes.models import ContentType
+
     from innobridge.matching import index
 
     settings.INDEX_DIR = str(tmp_path_factory.mktemp("index"))
     index.clear_cache()
+    # Transactional tests flush and restore tables, which can give content types new ids.
+    ContentType.objects.clear_cache()
     yield
     index.clear_cache()

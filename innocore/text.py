@@ -102,3 +102,11 @@ def derive_variants(*, zh_hant: str = "", zh_hans: str = "", en: str = "") -> Va
     elif zh_hans and not zh_hant:
         zh_hant, hant_derived = to_traditional(zh_hans), True
     return Variants(zh_hant, zh_hans, en, hant_derived, hans_derived)
+
+
+def fold_same(text: str) -> str:
+    """Simplified form of ``text`` with the same length (so it can be searched for in the folded text)."""
+    simplified = to_simplified(text)
+    if len(simplified) == len(text):
+        return simplified
+    return "".join(c2 if len(c2 := to_simplified(c)) == 1 else c for c in text)

@@ -19,7 +19,8 @@ accesslog = None
 
 
 def post_worker_init(worker):
-    from innobridge.matching import index, search
+    from innobridge.lib import keysearch as search
+    from innobridge.matching import index
 
     index.offer_matcher()
     index.need_matcher()

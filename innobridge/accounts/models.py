@@ -6,8 +6,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from innobridge.directory.models import Organisation
-
 
 class Membership(models.Model):
     """Links a partner user to the organisation whose records they manage."""
@@ -16,7 +14,7 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership", verbose_name=_("user")
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+        "directory.Organisation", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
     )
 
     class Meta:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from innobridge.lib.models import Visibility
@@ -87,3 +90,21 @@ def display_name(user: User | None, *, viewer: User | AnonymousUser) -> str:
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
+
+
+def staff_required(view):
+    """Anonymous visitors are sent to the site's sign-in page; signed-in non-staff get the 403 page.
+
+    Unlike ``staff_member_required``, which sends everyone to the admin's sign-in, a partner who
+    follows a staff link learns that the page is not for them instead of being asked to sign in again.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_staff(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -18,6 +18,9 @@ from django.utils import timezone
 
 from innobridge.accounts.permissions import is_staff, member_organisation_id, visible_levels
 from innobridge.lib.models import Visibility
+from innobridge.matching.selectors import contact_requests_for, needs_visible, offers_visible
+from innobridge.meetings.selectors import sessions_visible
+from innobridge.programmes.selectors import agreements_visible, delegations_visible, events_visible
 
 PUBLIC_MODELS = frozenset(
     {"directory.organisation", "directory.person", "directory.place", "directory.sector", "programmes.programme"}
@@ -25,9 +28,6 @@ PUBLIC_MODELS = frozenset(
 
 
 def _selectors() -> dict[str, Callable[..., QuerySet]]:
-    from innobridge.matching.selectors import contact_requests_for, needs_visible, offers_visible
-    from innobridge.meetings.selectors import sessions_visible
-    from innobridge.programmes.selectors import agreements_visible, delegations_visible, events_visible
 
     return {
         "matching.technologyoffer": offers_visible,

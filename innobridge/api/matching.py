@@ -28,6 +28,7 @@ from innobridge.lib.views import get_or_404
 from innobridge.matching import learning, selectors, services
 from innobridge.matching.models import ContactRequest
 from innobridge.matching.permissions import can_answer, can_see_owner, can_see_request
+from innobridge.programmes.models import Programme
 
 router = Router(tags=["matching"])
 
@@ -379,7 +380,6 @@ class PinIn(Schema):
 
 
 def _staff_programme(request, slug: str | None = None):
-    from innobridge.programmes.models import Programme
 
     if not is_staff(request.user):
         raise HttpError(403, _("The learned re-rankers are for staff only."))
@@ -394,7 +394,6 @@ def _staff_programme(request, slug: str | None = None):
 @router.get("/rankers", response=list[RankerOut], auth=members)
 def list_rankers(request):
     """Each programme's learned re-ranker: versions, the one in use, the data and measured effect (staff)."""
-    from innobridge.programmes.models import Programme
 
     _staff_programme(request)
     return [learning.report(p) for p in Programme.objects.order_by("pk")]

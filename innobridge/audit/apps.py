@@ -8,6 +8,7 @@ class Config(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
+        # The receivers import the audit models, which exist only once the app registry is ready.
         from innobridge.audit import context, signals
 
         signals.connect()

@@ -9,6 +9,7 @@ from django.db import DatabaseError
 
 from innobridge.accounts.throttle import client_address
 from innobridge.audit.context import acting_as
+from innobridge.audit.models import ApiAccess
 from innobridge.lib.clean import escape_controls
 
 logger = logging.getLogger(__name__)
@@ -31,7 +32,6 @@ class AuditMiddleware:
 
 
 def log_api_access(request, status: int, seconds: float) -> None:
-    from innobridge.audit.models import ApiAccess
 
     token = getattr(request, "api_token", None)
     user = request.user if getattr(request.user, "is_authenticated", False) else None

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from innobridge.audit.context import current_actor
+from innobridge.audit.models import AuditEntry
 
 TRACKED = [
     "directory.Organisation",
@@ -94,7 +95,6 @@ def _before(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
 
 
 def _write(instance, action: str, before: dict, after: dict, using: str | None) -> None:
-    from innobridge.audit.models import AuditEntry
 
     user, actor = current_actor()
     AuditEntry.objects.using(using).create(

@@ -20,7 +20,11 @@ from django.db import transaction
 
 from innobridge.directory import services as directory
 from innobridge.directory.models import Organisation, Person, Place, Sector
+from innobridge.documents.merge import records_merge
 from innobridge.documents.models import Evidence, SourceDocument
+from innobridge.matching import services as matching
+from innobridge.matching.models import TechnologyNeed, TechnologyOffer
+from innobridge.matching.services import add_one_year
 from innobridge.programmes import services as programmes
 from innobridge.programmes.models import Agreement, Delegation, Event, Programme
 
@@ -48,8 +52,6 @@ DEMO_WRITTEN_ON = date(2026, 11, 25)
 
 def _demo_dates(published: str | None) -> dict:
     from django.utils import timezone
-
-    from innobridge.matching.services import add_one_year
 
     if not published:
         return {}
@@ -207,7 +209,6 @@ class _Loader:
                 org.save(update_fields=["parent"])
 
     def retire_duplicates(self) -> None:
-        from innobridge.documents.merge import records_merge
 
         for old, kept in RETIRED.items():
             drop = Organisation.objects.filter(slug=old).first()
@@ -318,8 +319,6 @@ class _Loader:
             self.report.add("agreements")
 
     def load_matching(self) -> None:
-        from innobridge.matching import services as matching
-        from innobridge.matching.models import TechnologyNeed, TechnologyOffer
 
         orgs = {o.slug: o for o in Organisation.objects.all()}
         places = {p.slug: p for p in Place.objects.all()}

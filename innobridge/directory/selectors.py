@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from innobridge.directory.filters import OrganisationFilter
+from innobridge.directory.filters import OrganisationFilter, search_terms
 from innobridge.directory.models import Organisation, Person, Place, Position, Sector
+from innobridge.lib import keysearch
 from innobridge.lib.ids import filter_ids
 from innocore.text import fold
 
@@ -63,12 +64,9 @@ def _rank(key: str, q: str) -> int:
 
 
 def _ranked_in_memory(qs: QuerySet[Organisation], filters: OrganisationFilter) -> RankedRows | None:
-    """The name search answered from the in-memory search keys (``matching.search``), ranked and
+    """The name search answered from the in-memory search keys (``lib.keysearch``), ranked and
     ordered as ``sorted_by_relevance`` does; None when the database should do it (too many hits)."""
-    from innobridge.directory.filters import search_terms
-    from innobridge.matching import search
-
-    found = search.matches_with_keys("organisations", Organisation.objects.all, search_terms(filters.q), SORT_FIELDS)
+    found = keysearch.matches_with_keys("organisations", Organisation.objects.all, search_terms(filters.q), SORT_FIELDS)
     if len(found) > MAX_LISTED_IDS:
         return None
     q = fold(filters.q)

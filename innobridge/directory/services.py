@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from innobridge.accounts.permissions import is_staff
 from innobridge.directory.models import Alias, KeyFigure, Organisation, PendingAlias, Person, Place, Position, Sector
 from innobridge.lib.services import reindex, save_named
 from innocore.text import derive_variants, fold, tidy
@@ -74,7 +75,6 @@ def organisation_set_aliases(
     as part of a longer name) is stored as a PendingAlias instead, which resolution and search
     ignore, so nobody can take over another organisation's name. Returns the aliases left pending.
     """
-    from innobridge.accounts.permissions import is_staff
 
     wanted: dict[str, str] = {}
     for item in aliases:

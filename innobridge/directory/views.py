@@ -16,15 +16,15 @@ from innobridge.accounts.permissions import (
     is_staff,
     require,
     sees_teasers,
+    staff_required,
 )
 from innobridge.directory import selectors, services
 from innobridge.directory.filters import OrganisationFilter
 from innobridge.directory.forms import OrganisationForm, PersonForm, PositionForm
 from innobridge.directory.models import Organisation, PendingAlias, Person
-from innobridge.documents.selectors import evidence_for
 from innobridge.lib.concurrency import EditConflict, conflict_response, editing
-from innobridge.lib.views import get_or_404, paginate, querystring_without_page, staff_required
-from innobridge.programmes import selectors as programme_selectors
+from innobridge.lib.pages import page_context
+from innobridge.lib.views import get_or_404, paginate, querystring_without_page
 from innocore.text import detect_script
 
 
@@ -51,33 +51,20 @@ def organisation_list(request):
 
 
 def organisation_detail(request, slug: str):
-    from innobridge.matching import selectors as matching
-
     org = get_or_404(selectors.organisation_detail, slug=slug)
     user = request.user
-    can_edit = can_edit_organisation(user, org)
-    # Anonymous visitors see offers and needs only as teasers, which must not be tied to their owner.
-    teaser = sees_teasers(user)
     return render(
         request,
         "directory/organisation_detail.html",
         {
             "org": org,
-            "can_edit": can_edit,
-            "teaser": teaser,
-            "offers": (
-                []
-                if teaser
-                else [o for o in matching.offers_visible(user).filter(owner=org) if not o.anonymous or can_edit]
-            ),
-            "needs": [] if teaser else matching.needs_visible(user).filter(owner=org),
-            "partners": matching.partners_for_organisation(organisation=org) if can_edit else [],
+            "can_edit": can_edit_organisation(user, org),
+            "teaser": sees_teasers(user),
             "show_contact": can_see_contact_details(user),
             "positions": [p for p in org.positions.all() if p.end is None],
-            "delegations": programme_selectors.delegations_for_organisation(user=user, organisation=org),
-            "events": programme_selectors.events_for_organisation(user=user, organisation=org),
-            "agreements": programme_selectors.agreements_for_organisation(user=user, organisation=org),
-            "evidence": evidence_for(org),
+            # offers, needs and partners (matching), delegations, events and agreements (programmes),
+            # evidence (documents)
+            **page_context("directory.organisation", request, org),
         },
     )
 
@@ -154,9 +141,7 @@ def person_detail(request, slug: str):
             "person": person,
             "can_edit": can_edit_person(request.user, person),
             "show_contact": can_see_contact_details(request.user),
-            "delegations_led": programme_selectors.delegations_led(user=request.user, person=person),
-            "events": programme_selectors.events_for_person(user=request.user, person=person),
-            "evidence": evidence_for(person),
+            **page_context("directory.person", request, person),  # delegations_led, events, evidence
         },
     )
 
@@ -219,7 +204,7 @@ def place_detail(request, slug: str):
         {
             "place": place,
             "organisations": selectors.organisation_list(filters=filters)[:50],
-            "events": programme_selectors.events_at_place(user=request.user, place=place),
+            **page_context("directory.place", request, place),  # events
         },
     )
 

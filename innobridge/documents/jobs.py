@@ -6,17 +6,13 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from innobridge.documents.services import document_ingest, incoming_dir
 from innobridge.jobs.registry import job_kind
-
-
-def incoming_dir(key: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "incoming" / key
 
 
 @job_kind("documents.ingest_batch", _("Read uploaded documents"))
 def ingest_batch(arguments: dict, progress) -> dict:
     """Ingest each stored upload on its own: one bad file is reported and does not stop the rest."""
-    from innobridge.documents.services import document_ingest
     from innocore.ingest.readers import DocumentError
 
     folder = incoming_dir(arguments["folder"])

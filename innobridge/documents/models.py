@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.lib.models import TimeStampedModel
+from innobridge.programmes.models import Agreement, Event
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -166,7 +167,6 @@ class Proposal(models.Model):
     @property
     def label(self) -> str:
         """What the proposal is about, in words: a name, or the kind of event or agreement."""
-        from innobridge.programmes.models import Agreement, Event
 
         data = self.data or {}
         if data.get("name"):

@@ -6,7 +6,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from innobridge.directory.models import Organisation
 from innobridge.documents.models import Evidence, Proposal, SourceDocument
+from innobridge.programmes.models import Agreement, Event, Programme
 
 
 def evidence_for(record) -> list[Evidence]:
@@ -46,8 +48,6 @@ def review_groups(document: SourceDocument) -> list[dict]:
 
 def proposal_changes(p: Proposal) -> list[str]:
     """In words, what merging this proposal into its target would change (empty: only a new source)."""
-    from innobridge.directory.models import Organisation
-    from innobridge.programmes.models import Agreement, Event
 
     data = p.data or {}
     model = next((c.get("model") for c in p.candidates if c.get("slug") == p.target_slug), None)
@@ -87,7 +87,6 @@ def proposal_changes(p: Proposal) -> list[str]:
 def likely_programme(document: SourceDocument):
     """The programme to preselect on the review screen: the one the matched events and agreements
     belong to, else the only programme there is, else none (the reviewer chooses)."""
-    from innobridge.programmes.models import Agreement, Event, Programme
 
     for p in document.proposals.exclude(target_slug=""):
         if p.kind == Proposal.Kind.EVENT:

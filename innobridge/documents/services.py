@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -12,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from innobridge.directory import services as directory
-from innobridge.directory.models import Organisation, Person, Place
+from innobridge.directory.models import Alias, Organisation, Person, Place
 from innobridge.directory.resolution import MODEL_OF, resolve
 from innobridge.documents import titles
 from innobridge.documents.models import Evidence, Proposal, SourceDocument
+from innobridge.jobs.services import job_enqueue
+from innobridge.programmes import services as programmes
 from innobridge.programmes.models import Agreement, Delegation, Event, EventParticipant
 from innobridge.programmes.resolution import When, match_agreement, match_delegation, match_event, more_precise
 from innocore.ingest.pipeline import analyse
@@ -33,6 +36,11 @@ PLACE_KINDS = {k.value for k in Place.Kind}
 
 
 @transaction.atomic
+def incoming_dir(key: str) -> Path:
+    """Where a batch upload's files wait for their background job (``documents.ingest_batch``)."""
+    return Path(settings.MEDIA_ROOT) / "incoming" / key
+
+
 def document_ingest_later(*, uploads, user=None):
     """Store several uploads and read them in a background job; returns the job.
 
@@ -40,9 +48,6 @@ def document_ingest_later(*, uploads, user=None):
     escape the job's folder or overwrite another upload.
     """
     import uuid
-
-    from innobridge.documents.jobs import incoming_dir
-    from innobridge.jobs.services import job_enqueue
 
     key = uuid.uuid4().hex
     folder = incoming_dir(key)
@@ -211,7 +216,6 @@ def known_names() -> dict:
     exact boundaries tomorrow and a rejected fragment is not proposed again, without a code change.
     Bounded: the most recently changed names only, so a large directory does not slow every upload.
     """
-    from innobridge.directory.models import Alias
 
     orgs = list(
         Organisation.objects.order_by("-last_updated").values_list(
@@ -542,7 +546,6 @@ def _target(p: Proposal):
 
 
 def _apply_event(p: Proposal, document: SourceDocument, programme, orgs_by_name: dict, counts: Counts):
-    from innobridge.programmes import services as programmes
 
     day, approximate = _day(p.data.get("date"))
     places = [pl for pl in (_place_named(n) for n in p.data.get("places", [])) if pl]
@@ -603,7 +606,6 @@ def _short_names(orgs: list[Organisation], language: str) -> list[str]:
 
 
 def _apply_agreement(p: Proposal, document, programme, orgs_by_name, signing_events: list, counts: Counts):
-    from innobridge.programmes import services as programmes
 
     parties = []
     for name in p.data.get("parties", []):

@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from innobridge.accounts.permissions import staff_required
 from innobridge.documents import merge, selectors, services
 from innobridge.documents.forms import UploadForm
 from innobridge.documents.models import Proposal, SourceDocument
-from innobridge.lib.views import paginate, staff_required
+from innobridge.lib.views import paginate
 from innobridge.programmes.models import Programme
 from innocore.ingest.readers import DocumentError
 from innocore.match.engine import highlight

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from innobridge.jobs.registry import discover
+
 
 class JobsConfig(AppConfig):
     name = "innobridge.jobs"
@@ -9,6 +11,4 @@ class JobsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from innobridge.jobs.registry import discover
-
-        discover()
+        discover()  # every app's jobs module registers its job kinds

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 
+from innobridge.lib.clean import escape_controls, has_controls
+
 
 class ContentSecurityPolicyMiddleware:
     """Send CONTENT_SECURITY_POLICY on every response (unless a view has set its own)."""
@@ -32,8 +34,6 @@ class ControlCharacterMiddleware:
     def __call__(self, request):
         from django.http import Http404, JsonResponse
         from django.utils.translation import gettext as _
-
-        from innobridge.lib.clean import escape_controls, has_controls
 
         api = request.path_info.startswith("/api/")
         if has_controls(request.path_info):

@@ -23,6 +23,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from innobridge.directory.models import Organisation, Place
+from innobridge.lib import keysearch
 from innobridge.matching.models import IndexVersion, StoredVector, TechnologyNeed, TechnologyOffer
 from innocore.match.dense import Encoder, get_encoder, text_key
 from innocore.match.engine import Document, Matcher, field_terms
@@ -421,8 +422,6 @@ def organisation_matcher() -> Matcher:
 
 
 def clear_cache() -> None:
-    from innobridge.matching import search
-
     with _lock:
         _cache.clear()
-    search.forget()
+    keysearch.forget()

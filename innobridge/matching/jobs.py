@@ -3,11 +3,12 @@
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.jobs.registry import job_kind
+from innobridge.matching import index, learning
+from innobridge.programmes.models import Programme
 
 
 @job_kind("matching.reindex", _("Rebuild the matching indexes"))
 def reindex(arguments: dict, progress) -> dict:
-    from innobridge.matching import index
 
     return {"documents": index.rebuild(progress)}
 
@@ -15,8 +16,6 @@ def reindex(arguments: dict, progress) -> dict:
 @job_kind("matching.ranker_train", _("Retrain the learned re-ranker"))
 def ranker_train(arguments: dict, progress) -> dict:
     """One programme (``programme``: its slug), or every programme."""
-    from innobridge.matching import learning
-    from innobridge.programmes.models import Programme
 
     programmes = Programme.objects.order_by("pk")
     if arguments.get("programme"):

@@ -11,6 +11,7 @@ weights alone.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
+from innobridge.jobs.services import job_enqueue
 from innobridge.matching import index
 from innobridge.matching.models import (
     ContactRequest,
@@ -26,6 +28,7 @@ from innobridge.matching.models import (
     TechnologyNeed,
     TechnologyOffer,
 )
+from innobridge.programmes.models import Agreement, Programme
 from innocore.match.engine import Match, Matcher, Query
 from innocore.match.rerank import LEARNED, Candidate, Judgement, Reranked, Reranker
 
@@ -50,8 +53,6 @@ class _Scope:
 
 
 def _scopes() -> list[_Scope]:
-    from innobridge.programmes.models import Programme
-
     out = []
     for p in Programme.objects.select_related("region").prefetch_related("partners").order_by("pk"):
         orgs = frozenset([p.operator_id, *(o.pk for o in p.partners.all())])
@@ -70,33 +71,42 @@ def _programme_of(owner_id: int, place_keys: frozenset, scopes: list[_Scope]) ->
 
 
 def programme_of_need(need: TechnologyNeed, places: index.PlaceTable | None = None):
-    from innobridge.programmes.models import Programme
-
     places = places or index.PlaceTable.load()
     pk = _programme_of(need.owner_id, places.keys([need.place_id]), _scopes())
     return Programme.objects.filter(pk=pk).first() if pk else None
 
 
 def programme_of_offer(offer: TechnologyOffer, places: index.PlaceTable | None = None):
-    from innobridge.programmes.models import Programme
-
     keys = (places or index.PlaceTable.load()).keys(p.pk for p in offer.target_places.all())
     pk = _programme_of(offer.owner_id, keys, _scopes())
     return Programme.objects.filter(pk=pk).first() if pk else None
 
 
 # -- judgements ---------------------------------------------------------------------------------
+JudgementSource = Callable[[set[int]], list[Judgement]]
+_judgement_sources: list[JudgementSource] = []
+
+
+def judgement_source(source: JudgementSource) -> JudgementSource:
+    """Register a function that turns what happened in another app into judgements.
+
+    It takes the primary keys of the needs in scope and returns judgements on their pairs. Each
+    installed app's ``judgements`` module is imported at start-up (see apps.py) to register its own.
+    """
+    if source not in _judgement_sources:
+        _judgement_sources.append(source)
+    return source
+
+
 def judgements(*, programme=None) -> list[Judgement]:
     """Every signal on a (need, offer) pair as a graded judgement, with its time and organisation.
 
     Feedback counts as given; a contact request about an offer is a judgement of that offer for
     the requester's needs that share a sector with it (and the other way round); a meeting held
     on a request naming both an offer and a need, and an agreement linking offers and needs,
-    judge those pairs. With ``programme``, only needs of that programme.
+    judge those pairs. With ``programme``, only needs of that programme. Apps above matching add
+    their own signals through :func:`judgement_source` (meetings held: innobridge.meetings.judgements).
     """
-    from innobridge.meetings.models import MeetingRequest
-    from innobridge.programmes.models import Agreement
-
     needs = _needs_in(programme)
     out: list[Judgement] = []
     feedback = MatchFeedback.objects.filter(need_id__in=needs).select_related("need", "offer", "user__membership")
@@ -136,11 +146,8 @@ def judgements(*, programme=None) -> list[Judgement]:
                 if more_offer_sectors.get(pk, set()) & need_sectors.get(r.need_id, set()):
                     out.append(Judgement(r.need.slug, slug, signal, f"org:{r.requester_id}", at))
 
-    held = MeetingRequest.objects.filter(
-        need_id__in=needs, offer__isnull=False, status="accepted", meeting__isnull=False
-    ).select_related("need", "offer")
-    for m in held:
-        out.append(Judgement(m.need.slug, m.offer.slug, "meeting_held", f"org:{m.requester_id}", m.last_updated))
+    for source in _judgement_sources:
+        out.extend(source(needs))
 
     for a in (
         Agreement.objects.filter(needs__in=needs, status__in=list(AGREEMENT_SIGNALS))
@@ -370,8 +377,6 @@ def maybe_retrain(*, programme, user=None) -> bool:
     """Queue a retraining job once ``RETRAIN_AFTER`` new judgements arrived since the last version."""
     if programme is None or judgements_since_last_version(programme) < RETRAIN_AFTER:
         return False
-    from innobridge.jobs.services import job_enqueue
-
     transaction.on_commit(
         lambda: job_enqueue(kind="matching.ranker_train", arguments={"programme": programme.slug}, user=user)
     )

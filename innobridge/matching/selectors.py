@@ -8,9 +8,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from innobridge.accounts.permissions import is_staff, member_organisation_id
-from innobridge.directory.models import Organisation
+from innobridge.directory.filters import place_with_descendants
+from innobridge.directory.models import Organisation, Place
+from innobridge.lib import keysearch
 from innobridge.lib.ids import filter_ids
-from innobridge.matching import index, learning, search
+from innobridge.matching import index, learning
 from innobridge.matching.models import ContactRequest, MatchFeedback, TechnologyNeed, TechnologyOffer
 from innobridge.matching.permissions import visible_q
 from innocore.match.engine import Match, Query, highlight
@@ -46,13 +48,13 @@ def _search(qs, q: str, *, user, name: str, live_queryset, not_live: Q):
     """Records of ``qs`` whose search key holds every folded term of ``q``, in any script.
 
     Live records are looked up in the process's in-memory copy of their keys (see
-    ``matching.search``); the others (drafts, expired), which only owners and staff see, by a
+    ``lib.keysearch``); the others (drafts, expired), which only owners and staff see, by a
     substring filter on the few rows ``not_live`` selects.
     """
     terms = fold(q).split()
     if not terms:
         return qs
-    found = search.live_matches(name, live_queryset, terms)
+    found = keysearch.live_matches(name, live_queryset, terms)
     if len(found) > MAX_LISTED_IDS:  # a term in most records: cheaper to scan than to list the ids
         for term in terms:
             qs = qs.filter(search_key__contains=term)
@@ -102,9 +104,6 @@ def need_list(*, user, q: str = "", sector: str = "", place: str = "", mine: boo
             pk__in=TechnologyNeed.sectors.through.objects.filter(sector__slug=sector).values("technologyneed_id")
         )
     if place:
-        from innobridge.directory.filters import place_with_descendants
-        from innobridge.directory.models import Place
-
         p = Place.objects.filter(slug=place).first()
         qs = qs.filter(place__in=place_with_descendants(p)) if p else qs.none()
     if mine:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from innobridge.audit import bulk as audited
 from innobridge.directory.models import Organisation, Place, Sector
+from innobridge.matching import index, learning
 from innobridge.matching.models import (
     ContactRequest,
     IndexVersion,
@@ -97,7 +98,6 @@ def _encode_after_commit(record) -> None:
     text = f"{record.title}. {record.matching_text()}"
 
     def encode() -> None:
-        from innobridge.matching import index
 
         try:
             index.vectors_for([text])
@@ -243,6 +243,5 @@ def contact_request_answer(*, request: ContactRequest, accept: bool, answer: str
 
 def _judged(need: TechnologyNeed) -> None:
     """A new judgement: retrain the need's programme's re-ranker once enough have arrived."""
-    from innobridge.matching import learning
 
     learning.maybe_retrain(programme=learning.programme_of_need(need))

@@ -7,9 +7,12 @@ uses them calls ``services.index_version_bump`` itself; a periodic full check ca
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from innobridge.directory.models import Organisation, Place
+from innobridge.matching.models import TechnologyNeed, TechnologyOffer
+from innobridge.matching.services import index_version_bump
+
 
 def _bump(**kwargs) -> None:
-    from innobridge.matching.services import index_version_bump
 
     if kwargs.get("raw"):  # fixtures being loaded: the index is built afresh anyway
         return
@@ -20,8 +23,6 @@ def _bump(**kwargs) -> None:
 
 
 def connect() -> None:
-    from innobridge.directory.models import Organisation, Place
-    from innobridge.matching.models import TechnologyNeed, TechnologyOffer
 
     for model in (TechnologyOffer, TechnologyNeed, Organisation, Place):
         post_save.connect(_bump, sender=model, dispatch_uid=f"index-version-save-{model.__name__}")

@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from innobridge.accounts.permissions import is_staff, member_organisation_id, require, sees_teasers
+from innobridge.accounts.permissions import is_staff, member_organisation_id, require, sees_teasers, staff_required
 from innobridge.directory.filters import OrganisationFilter
 from innobridge.directory.models import Organisation
 from innobridge.directory.selectors import organisation_list, sector_options
+from innobridge.jobs.services import job_enqueue
 from innobridge.lib.concurrency import EditConflict, conflict_response, editing
-from innobridge.lib.views import get_or_404, paginate, querystring_without_page, staff_required
+from innobridge.lib.views import get_or_404, paginate, querystring_without_page
 from innobridge.matching import learning, selectors, services
 from innobridge.matching.forms import AnswerForm, ContactRequestForm, FeedbackForm, NeedForm, OfferForm
 from innobridge.matching.models import ContactRequest, MatchFeedback, TechnologyNeed, TechnologyOffer
@@ -27,6 +28,7 @@ from innobridge.matching.permissions import (
     can_see_request,
     can_see_suggestions,
 )
+from innobridge.programmes.models import Programme
 
 
 def _int(value: str | None) -> int | None:
@@ -341,7 +343,6 @@ def contact_request_detail(request, slug: str):
 @staff_required
 def ranker_list(request):
     """Staff: each programme's learned re-ranker, its data and its measured effect."""
-    from innobridge.programmes.models import Programme
 
     reports = [learning.report(p) | {"name": p.name, "slug": p.slug} for p in Programme.objects.order_by("pk")]
     return render(request, "matching/ranker_list.html", {"reports": reports})
@@ -351,7 +352,6 @@ def ranker_list(request):
 @require_http_methods(["GET", "POST"])
 def ranker_detail(request, slug: str):
     """Staff: a programme's versions; POST ``action`` pin (with ``version``), unpin, roll_back or train."""
-    from innobridge.programmes.models import Programme
 
     programme = get_object_or_404(Programme, slug=slug)
     if request.method == "POST":
@@ -369,8 +369,6 @@ def ranker_detail(request, slug: str):
                 learning.ranker_roll_back(programme=programme, user=request.user)
                 messages.success(request, _("Rolled back to the version before."))
             elif action == "train":
-                from innobridge.jobs.services import job_enqueue
-
                 job = job_enqueue(kind="matching.ranker_train", arguments={"programme": slug}, user=request.user)
                 return redirect(job.get_absolute_url())
             else:

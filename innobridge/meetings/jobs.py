@@ -5,12 +5,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.jobs.registry import job_kind
+from innobridge.meetings import services
+from innobridge.meetings.models import MatchmakingSession
 
 
 @job_kind("meetings.schedule", _("Schedule a matchmaking session"))
 def schedule(arguments: dict, progress) -> dict:
-    from innobridge.meetings import services
-    from innobridge.meetings.models import MatchmakingSession
 
     session = MatchmakingSession.objects.get(slug=arguments["session"])
     user = get_user_model().objects.filter(pk=arguments.get("user")).first()

@@ -10,7 +10,14 @@ from django.db.models import Count, Q, QuerySet
 
 from innobridge.accounts.permissions import is_staff, member_organisation_id
 from innobridge.directory.models import Organisation, Place
-from innobridge.meetings.models import MatchmakingSession, Meeting, MeetingRequest, ScheduleRun, TravelLeg
+from innobridge.meetings.models import (
+    MatchmakingSession,
+    Meeting,
+    MeetingPreference,
+    MeetingRequest,
+    ScheduleRun,
+    TravelLeg,
+)
 from innobridge.meetings.permissions import TAKES_REQUESTS, can_see_travel, sessions_q
 from innobridge.programmes.models import Delegation
 from innobridge.programmes.selectors import events_for_delegation
@@ -266,7 +273,6 @@ def delegation_plan(*, user, delegation: Delegation) -> Plan:
 def preference_rows(*, session, organisation) -> list[tuple]:
     """The other participants of ``session``, each with ``organisation``'s preference about it ("" if none)
     and whether it marked ``organisation`` as do-not-meet (then they will not be scheduled together)."""
-    from innobridge.meetings.models import MeetingPreference
 
     mine = dict(
         MeetingPreference.objects.filter(session=session, organisation=organisation).values_list("other_id", "kind")

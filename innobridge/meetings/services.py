@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from innobridge.audit import bulk as audited
 from innobridge.directory.models import Organisation
+from innobridge.directory.resolution import resolve
 from innobridge.meetings.models import (
     MatchmakingSession,
     Meeting,
@@ -367,7 +368,6 @@ def _header_map(header: list[str]) -> dict[str, int]:
 
 def _resolve_organisation(name: str, cache: dict) -> tuple[Organisation | None, str]:
     """Exact, alias or Traditional/Simplified variant match through the directory's resolver; never fuzzy."""
-    from innobridge.directory.resolution import resolve
 
     if name not in cache:
         kind, candidates = resolve(Organisation, name)

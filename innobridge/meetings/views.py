@@ -17,6 +17,8 @@ from innobridge.directory.models import Organisation
 from innobridge.jobs.services import job_enqueue
 from innobridge.lib.concurrency import EditConflict, conflict_response, editing
 from innobridge.lib.views import get_or_404
+from innobridge.matching import selectors as matching
+from innobridge.matching.permissions import can_see_owner
 from innobridge.meetings import exports, selectors, services
 from innobridge.meetings.forms import (
     AnswerForm,
@@ -224,7 +226,6 @@ def preferences(request, slug: str):
 @require_POST
 def request_from_suggestion(request):
     """One click on a suggestion: the viewer's organisation asks the owner of the suggested record."""
-    from innobridge.matching import selectors as matching
 
     own = _own_org(request.user)
     require(own is not None)
@@ -245,8 +246,6 @@ def request_from_suggestion(request):
     else:
         raise Http404
     if kind == "offer" and getattr(offer, "anonymous", False):
-        from innobridge.matching.permissions import can_see_owner
-
         require(can_see_owner(request.user, offer))
     try:
         services.request_create(

@@ -86,11 +86,7 @@ class Filters:
 
 
 def meetings_queryset():
-    """Meetings held, or None when the meetings app provides no Meeting model (yet)."""
-    try:
-        from innobridge.meetings.models import Meeting
-    except ImportError:
-        return None
+    """Meetings held."""
     return Meeting.objects.all()
 
 

@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from innobridge.jobs.registry import job_kind
 from innobridge.jobs.services import job_file_path, new_job_file
+from innobridge.pipeline import analytics
+from innobridge.pipeline.exports import to_xlsx
+from innobridge.pipeline.reports import PAGES
 
 
 def workbook_arguments(query: str) -> dict:
@@ -20,10 +23,6 @@ def workbook_arguments(query: str) -> dict:
 @job_kind("pipeline.analytics_workbook", gettext_lazy("Prepare the complete analytics workbook"))
 def analytics_workbook(arguments: dict, progress) -> dict:
     """Every table of the funnel, agreement and network pages, for the given filters, in one XLSX."""
-    from innobridge.pipeline import analytics
-    from innobridge.pipeline.exports import to_xlsx
-    from innobridge.pipeline.views import PAGES
-
     filters = analytics.Filters.from_query(QueryDict(arguments.get("filters", "")))
     # The workbook is written in the language of whoever asked for it; the job's own messages and
     # result stay message ids, translated for each reader of the job page.

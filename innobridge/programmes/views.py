@@ -7,7 +7,7 @@ from collections import OrderedDict
 from django.shortcuts import render
 
 from innobridge.directory.selectors import place_parents
-from innobridge.documents.selectors import evidence_for
+from innobridge.lib.pages import page_context
 from innobridge.lib.views import get_or_404, paginate
 from innobridge.programmes import selectors
 from innobridge.programmes.models import DelegationMember
@@ -93,7 +93,7 @@ def delegation_detail(request, slug: str):
             "accompanying": [
                 m for m in delegation.delegationmember_set.all() if m.role != DelegationMember.Role.MEMBER
             ],
-            "evidence": evidence_for(delegation),
+            **page_context("programmes.delegation", request, delegation),  # evidence
         },
     )
 
@@ -112,7 +112,7 @@ def event_detail(request, slug: str):
         {
             "event": event,
             "agreements": selectors.agreements_visible(request.user).filter(signing_event=event),
-            "evidence": evidence_for(event),
+            **page_context("programmes.event", request, event),  # evidence
         },
     )
 
@@ -126,11 +126,10 @@ def agreement_list(request):
 
 
 def agreement_detail(request, slug: str):
-    from innobridge.pipeline.views import pipeline_context
-
     agreement = get_or_404(selectors.agreement_detail, user=request.user, slug=slug)
     return render(
         request,
         "programmes/agreement_detail.html",
-        {"agreement": agreement, "evidence": evidence_for(agreement), **pipeline_context(request, agreement)},
+        # evidence (documents); status history, milestones and their forms, linked records (pipeline)
+        {"agreement": agreement, **page_context("programmes.agreement", request, agreement)},
     )

@@ -23,13 +23,12 @@ from innocore.ingest.orgs import (
     find_aliases,
     find_organisations,
     find_parents,
-    fold_same,
     kind_of,
     snap_to_known,
 )
 from innocore.ingest.people import COMPOUND_SURNAMES, SURNAMES, TITLE_CORE, find_people
 from innocore.ingest.places import find_places, gazetteer_kind
-from innocore.text import detect_script, fold
+from innocore.text import detect_script, fold, fold_same
 
 CJK_EXCLUDED = "、，。；：与和及的长主任副在于将已年第度今合对向为同跟把被让给从到来"
 _PARK_COMPANY = re.compile(r"(?:園區公司|园区公司|園區企業|园区企业|Science Park company|科學園公司|科学园公司)\s*$")

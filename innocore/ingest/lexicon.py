@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from innocore.text import fold
+from innocore.ingest.boundary import trie_pattern
+from innocore.ingest.places import GAZETTEER, gazetteer_kind
+from innocore.text import fold, fold_same
 
 CJK = r"\u4e00-\u9fff"
 _DATA = Path(__file__).parent / "data"
@@ -31,7 +33,6 @@ def _lines(name: str) -> list[str]:
 
 
 def _same_length_fold(name: str) -> str:
-    from innocore.ingest.orgs import fold_same
 
     return fold_same(name)
 
@@ -51,7 +52,6 @@ def bodies() -> tuple[tuple[str, str], ...]:
 @cache
 def _unit_pattern() -> re.Pattern:
     """A region's name, its level (省, 市, 区…) and a government unit: 山东省科学技术厅, 深圳市科技创新局."""
-    from innocore.ingest.places import GAZETTEER
 
     regions = {
         re.sub("(?:省|市|特别行政区|自治区)$", "", n)
@@ -95,7 +95,6 @@ def lexicon(known: dict | None = None) -> Lexicon:
     lex = Lexicon(organisations=dict(reversed(bodies())))
     known = known or {}
     lex.rejected = {fold(r) for r in known.get("rejected") or [] if r and r.strip()}
-    from innocore.ingest.places import gazetteer_kind
 
     for o in known.get("organizations") or []:
         for n in [o.get("name"), *(o.get("aliases") or [])]:
@@ -141,7 +140,6 @@ def find_signing_regions(folded: str) -> list[tuple[int, int]]:
 
 @cache
 def _signing_region_pattern() -> re.Pattern:
-    from innocore.ingest.places import GAZETTEER
 
     regions = {
         re.sub("[省市]$", "", n)
@@ -173,23 +171,3 @@ def _alternation(names: tuple[str, ...], latin: bool = False) -> re.Pattern:
     if latin:
         return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, names))})(?![\w-])")
     return re.compile(trie_pattern(names))
-
-
-def trie_pattern(words) -> str:
-    """A regular expression matching any of ``words``, longest first where one begins another, written as a
-    trie (共同前缀 shared) so that matching costs the length of a name, not the number of names."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def walk(node: dict) -> str:
-        branches = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return walk(trie)

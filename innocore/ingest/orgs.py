@@ -11,10 +11,9 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from innocore.text import fold, to_simplified
-
-CJK = r"\u4e00-\u9fff"
-_CJK_CHAR = re.compile(f"[{CJK}]")
+from innocore.ingest.boundary import _CJK_CHAR, AND_NAMES, CJK, left_boundary, strip_leading
+from innocore.ingest.places import _CJK_PLACES, gazetteer_kind, is_place_prefix, starts_with_place
+from innocore.text import fold, fold_same
 
 # Name endings (folded forms), tried longest first at each position.
 ORG_SUFFIXES = [
@@ -65,38 +64,6 @@ ORG_SUFFIXES = [
 _SUFFIX_RE = re.compile("|".join(re.escape(s) for s, _k in sorted(ORG_SUFFIXES, key=lambda sk: -len(sk[0]))))
 # Office titles that begin with a suffix character (局长, 院长) or hold one (副厅长): not a name end.
 _TITLE_AFTER = re.compile(r"长")
-# Words that cannot be inside an organisation name: a name starts after the nearest one.
-BREAKS = (
-    "另有 另外 此外 还有 引进 关于 有关 推动 推广 支持 协助 助力 我们 他们 当地 园区公司 园区企业 科学园区公司 "
-    "与 和 及 、 ， 。 ： ； 「 」 “ ” 《 》 （ ） 由 的 了 在 于 旗下 率领 拜会 拜访 访问 到访 回访 参观 包括 亦 "
-    "是 为 向 把 将 到 着 各大 各界 两地 "
-    "等 并 签署 签订 联同 携手 透过 通过 加入 牵头建设 建设 成立 代表 期间 同时 以及 更 今年 去年 明年 上月 本月 今日 "
-    "昨日 同日 近日 管理层 三间 两间 多间 多家 一家 其 下属 隶属于 属下 会见 会晤 接见 接待 会面 表示 指出 认为 出席 "
-    "见证 主持 其中 介绍 邀请 举行 获 及其 联系 窗口 随 则 取得 获得 代理 对 同 赴 来自 位于 前往 抵达 考察 就 与其 "
-    "即场 现场 分别 共同 联合 合办 主办 协办 承办 首站 设立 建立 开设 落户 共建 组建 打造 不少 部分 企业 "
-    "子公司 附属公司 "
-    "一月 二月 三月 四月 五月 六月 七月 八月 九月 十月 十一月 十二月"
-).split()
-_AND_NAMES = (
-    "对外贸易",
-    "对外经济",
-    "对外友好",
-    "对外交流",
-    "发展和改革",
-    "工业和信息化",
-    "住房和城乡建设",
-    "人力资源和社会保障",
-    "文化和旅游",
-    "教育和科技",
-    "科学技术和工业",
-    "民族和宗教",
-    "海洋和渔业",
-    "商务和投资",
-    "科技和工业",
-    "创新科技及工业",
-    "商务及经济发展",
-    "发展及改革",
-)
 GENERIC_ORG = {
     fold_key
     for fold_key in (
@@ -195,27 +162,6 @@ class Found:
     extra: dict = field(default_factory=dict)
 
 
-_BREAKS_BY_LAST: dict[str, list[str]] = {}
-for _word in BREAKS:
-    if len(_word) > 1 or _CJK_CHAR.match(_word):
-        _BREAKS_BY_LAST.setdefault(_word[-1], []).append(_word)
-
-
-def left_boundary(folded: str, end: int, limit: int = 40) -> tuple[int, str]:
-    """Start of a name ending at ``end`` and why it starts there: "hard" after punctuation, a line start or
-    a non-Chinese character, "word" after a break word, "limit" when nothing stopped it."""
-    start = max(0, end - limit)
-    for i in range(end - 1, start - 1, -1):
-        ch = folded[i]
-        if not ("\u4e00" <= ch <= "\u9fff"):
-            return i + 1, "hard"
-        for word in _BREAKS_BY_LAST.get(ch, ()):
-            w0 = i - len(word) + 1
-            if w0 >= start and folded.startswith(word, w0):
-                return i + 1, "word"
-    return start, ("hard" if start == 0 else "limit")
-
-
 def _cjk_candidates(text: str, folded: str) -> list[Found]:
     out: list[Found] = []
     for m in _SUFFIX_RE.finditer(folded):
@@ -229,7 +175,7 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
         inner = re.search(rf"[{CJK}][（(][{CJK}]{{2,4}}[）)]$", folded[max(0, m.start() - 8) : m.start()])
         start, why = left_boundary(folded, m.start() - (len(inner.group()) - 1 if inner else 0))
         # 發展和改革委員會, 工業和信息化廳: a conjunction inside a department's name.
-        for phrase in _AND_NAMES:
+        for phrase in AND_NAMES:
             i = folded.rfind(phrase, max(0, start - len(phrase)), m.start())
             if i != -1 and i < start <= i + len(phrase):
                 start, why = left_boundary(folded, i)
@@ -292,25 +238,9 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
 
 
 _INNER_TITLE = re.compile("书记|主任|市长|省长|区长|局长|厅长|部长|主席|总裁|董事长|秘书长|院长|校长|会长|经理|兼")
-# Words that open a clause before a name (他感谢山东省政府, 指特区政府, 听取该局): never its first word.
-_LEADING = re.compile(
-    "(?:他们|她们|我们|他|她|它|其|该|此|指|称|据|时任|现任|前任|到|号|感谢|感激|欢迎|祝贺|恭喜|听取|陪同|宣布|强调|希望|期待|参加|参与|"
-    "鼓励|邀请|协助|带领|组织|安排|促成|推动|支持|入住|下榻|抵达|前往|感谢了|会见了|拜会了|拜访了|访问了|考察了|参观了|了|并|又|亦|也|还|都|"
-    "兼)"
-)
-
-
-def strip_leading(folded: str, start: int, end: int) -> int:
-    """``start`` moved past the clause-opening words, as long as two characters are left (听取该局 -> 该局)."""
-    m = _LEADING.match(folded, start, end)
-    while m and end - m.end() >= 2:
-        start = m.end()
-        m = _LEADING.match(folded, start, end)
-    return start
 
 
 def _starts_with_place(folded: str, start: int) -> bool:
-    from innocore.ingest.places import starts_with_place
 
     return starts_with_place(folded, start)
 
@@ -321,25 +251,21 @@ def _is_place_or_government(prefix: str) -> bool:
 
 
 def _is_world_city(word: str) -> bool:
-    from innocore.ingest.places import gazetteer_kind
 
     return gazetteer_kind(word) == "city"
 
 
 def _is_gazetteer_place(name: str) -> bool:
-    from innocore.ingest.places import gazetteer_kind
 
     return gazetteer_kind(name) is not None
 
 
 def _is_place_prefix(part: str) -> bool:
-    from innocore.ingest.places import is_place_prefix
 
     return is_place_prefix(part)
 
 
 def _strip_place(name: str) -> str:
-    from innocore.ingest.places import _CJK_PLACES
 
     m = _CJK_PLACES.match(name)
     return name[m.end() :] if m else name
@@ -577,7 +503,6 @@ def _gives_way(c: Found, known: list[Found], first: int, spans: set, folded: str
     """Whether candidate ``c`` is a wrong cut of a known name: inside it, crossing it, or the known name with
     words before it that are not a place (他感谢山东省政府 for 山东省政府; 上海临港集团 keeps 上海).
     ``known`` is sorted, ``known[first]`` is the first one ending after ``c`` starts, ``spans`` are theirs."""
-    from innocore.ingest.places import is_place_prefix
 
     for j in range(first, len(known)):
         k = known[j]
@@ -676,14 +601,6 @@ def find_parents(text: str, folded: str, names: list[str]) -> list[tuple[str, st
             if child != parent:
                 pairs.append((child, parent))
     return pairs
-
-
-def fold_same(text: str) -> str:
-    """Simplified form of ``text`` with the same length (so it can be searched for in the folded text)."""
-    simplified = to_simplified(text)
-    if len(simplified) == len(text):
-        return simplified
-    return "".join(c2 if len(c2 := to_simplified(c)) == 1 else c for c in text)
 
 
 _GOVERNMENT_WORDS = {"Department", "Bureau", "Commission", "Government", "Committee", "Office"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from innocore.ingest.orgs import BREAKS, CJK
+from innocore.ingest.boundary import BREAKS, CJK
 from innocore.ingest.places import GAZETTEER
 from innocore.text import fold
 

@@ -12,9 +12,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from innocore.ingest.lexicon import trie_pattern
-from innocore.ingest.orgs import CJK, fold_same, left_boundary, strip_leading
-from innocore.text import fold
+from innocore.ingest.boundary import CJK, left_boundary, strip_leading, trie_pattern
+from innocore.text import fold, fold_same
 
 # One entry per place: kind, then its names (Simplified Chinese and English). Variants of one place share
 # an entry, so that 山東省 after 山東, or 淄博 glossing Zibo, add nothing.

@@ -68,7 +68,7 @@ def _demo_snapshot(django_db_setup, django_db_blocker):
     from innobridge.accounts.models import Membership
     from innobridge.demo.loader import load_demo
     from innobridge.directory.models import Organisation
-    from innobridge.lib.testing import PASSWORD
+    from innobridge.testing import PASSWORD
 
     with django_db_blocker.unblock():
         original = getattr(connection, "_test_serialized_contents", None)
@@ -139,7 +139,7 @@ class Flow:
             assert overflow is None, f"{self.page.url} scrolls sideways at {self.width} px: {overflow}"
 
     def login(self, username: str) -> None:
-        from innobridge.lib.testing import PASSWORD
+        from innobridge.testing import PASSWORD
 
         self.open("/en/accounts/login/")
         self.page.fill("#id_username", username)

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import User
 
-from innobridge.lib.testing import PASSWORD, BaseTestCase
+from innobridge.testing import PASSWORD, BaseTestCase
 
 EDIT_PAGES = [
     "/en/organisations/new/",

@@ -7,7 +7,7 @@ import sys
 from django.test import TestCase, override_settings
 
 from innobridge.accounts.models import LoginFailure
-from innobridge.lib.testing import PASSWORD, BaseTestCase
+from innobridge.testing import PASSWORD, BaseTestCase
 
 
 class ThrottleTests(BaseTestCase):

@@ -6,7 +6,7 @@ from django.core import mail
 from django.test import override_settings
 
 from innobridge.accounts.models import PasswordResetRequest
-from innobridge.lib.testing import BaseTestCase
+from innobridge.testing import BaseTestCase
 
 NEW_PASSWORD = "a brand new passphrase 42"
 

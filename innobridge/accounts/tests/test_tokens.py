@@ -5,7 +5,7 @@ from django.db import connection
 from innobridge.accounts.models import ApiToken
 from innobridge.accounts.tokens import token_create
 from innobridge.audit.models import ApiAccess
-from innobridge.lib.testing import BaseTestCase
+from innobridge.testing import BaseTestCase
 
 
 class TokenPageTests(BaseTestCase):

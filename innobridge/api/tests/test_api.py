@@ -1,6 +1,6 @@
 from innobridge.lib.models import Visibility
-from innobridge.lib.testing import BaseTestCase
 from innobridge.programmes.models import Delegation
+from innobridge.testing import BaseTestCase
 
 
 class ApiTests(BaseTestCase):

@@ -21,12 +21,12 @@ from innobridge.api.api import api
 from innobridge.api.links import _selectors
 from innobridge.directory import services as directory
 from innobridge.documents.models import SourceDocument
-from innobridge.lib.testing import BaseTestCase
 from innobridge.matching import services as matching
 from innobridge.matching.models import ContactRequest, TechnologyNeed, TechnologyOffer
 from innobridge.meetings.models import MatchmakingSession, MeetingRequest
 from innobridge.meetings.permissions import can_see_request
 from innobridge.programmes.models import Agreement, AgreementParty, Delegation, Event
+from innobridge.testing import BaseTestCase
 
 OK, LOGIN, DENY, GONE, NOPE = "OK", "LOGIN", "DENY", "GONE", "NOPE"
 PERSONAS = ("anonymous", "other", "owner", "staff")

@@ -21,7 +21,7 @@ from schemathesis.generation import GenerationMode  # noqa: E402
 from schemathesis.specs.openapi.checks import response_schema_conformance  # noqa: E402
 
 from innobridge.accounts.tokens import token_create  # noqa: E402
-from innobridge.lib.testing import BaseTestCase  # noqa: E402
+from innobridge.testing import BaseTestCase  # noqa: E402
 
 EXAMPLES_PER_OPERATION = 60
 MINIMUM_REQUESTS = 1000

@@ -3,8 +3,8 @@
 from innobridge.audit.context import acting_as
 from innobridge.audit.models import AuditEntry
 from innobridge.directory import services as directory
-from innobridge.lib.testing import BaseTestCase
 from innobridge.matching import services as matching
+from innobridge.testing import BaseTestCase
 
 PAYLOAD = '<script>alert("x")</script>'
 

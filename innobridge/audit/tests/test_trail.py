@@ -7,9 +7,9 @@ from django.utils.html import escape
 from innobridge.audit.context import acting_as
 from innobridge.audit.models import AuditEntry
 from innobridge.directory import services as directory
-from innobridge.lib.testing import BaseTestCase
 from innobridge.matching import services as matching
 from innobridge.matching.models import TechnologyOffer
+from innobridge.testing import BaseTestCase
 
 
 def entries_for(record):

@@ -148,9 +148,9 @@ class DemoMatchingTests(TestCase):
     def test_every_published_demo_need_gets_an_intended_offer_in_its_top_five(self):
         from django.contrib.auth.models import User
 
-        from innobridge.lib.testing import BaseTestCase  # noqa: F401  (personas not needed here)
         from innobridge.matching.models import TechnologyNeed
         from innobridge.matching.selectors import offers_for_need
+        from innobridge.testing import BaseTestCase  # noqa: F401  (personas not needed here)
 
         load_demo(seeds_dir=None)
         staff = User.objects.create_user("staff", is_staff=True)

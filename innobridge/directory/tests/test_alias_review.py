@@ -2,7 +2,7 @@
 
 from innobridge.directory.models import Alias, Organisation, PendingAlias
 from innobridge.lib.concurrency import FORM_FIELD
-from innobridge.lib.testing import BaseTestCase
+from innobridge.testing import BaseTestCase
 
 
 class AliasSquattingTests(BaseTestCase):

@@ -1,5 +1,5 @@
 from innobridge.directory.models import Organisation
-from innobridge.lib.testing import BaseTestCase
+from innobridge.testing import BaseTestCase
 
 
 class OrganisationCreateTests(BaseTestCase):

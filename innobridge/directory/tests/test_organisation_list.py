@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils import translation
 
-from innobridge.lib.testing import BaseTestCase
+from innobridge.testing import BaseTestCase
 
 
 class OrganisationListTests(BaseTestCase):

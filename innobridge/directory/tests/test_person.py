@@ -1,5 +1,5 @@
 from innobridge.directory.models import Person, Position
-from innobridge.lib.testing import BaseTestCase
+from innobridge.testing import BaseTestCase
 
 
 class PersonDetailTests(BaseTestCase):

@@ -1,4 +1,4 @@
-from innobridge.lib.testing import BaseTestCase
+from innobridge.testing import BaseTestCase
 
 
 class PlaceTests(BaseTestCase):

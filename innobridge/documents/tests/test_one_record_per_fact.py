@@ -25,8 +25,8 @@ from innobridge.directory.resolution import resolve
 from innobridge.directory.services import organisation_save, organisation_set_aliases
 from innobridge.documents import services
 from innobridge.documents.models import Evidence, Proposal, SourceDocument
-from innobridge.lib.testing import BaseTestCase
 from innobridge.programmes.models import Agreement, Event
+from innobridge.testing import BaseTestCase
 from innocore.text import fold
 
 SEED = Path(settings.SEEDS_DIR) / "hkstp-shandong-press-release.txt"

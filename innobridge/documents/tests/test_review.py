@@ -2,7 +2,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from innobridge.directory.models import Organisation, Person
 from innobridge.documents.models import Evidence, Proposal, SourceDocument
-from innobridge.lib.testing import BaseTestCase
+from innobridge.testing import BaseTestCase
 from innocore.tests.test_ingest import RELEASE
 
 NEW_RELEASE = RELEASE.replace("濟南高新技術產業開發區（濟南高新區）", "煙台藍海新材料有限公司（藍海新材）").replace(

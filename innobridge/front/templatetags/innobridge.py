@@ -7,6 +7,10 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
 
+from innobridge.accounts.permissions import display_name
+from innobridge.lib.concurrency import FORM_FIELD
+from innobridge.lib.limits import PAGE_TEXT
+
 register = template.Library()
 
 
@@ -33,8 +37,6 @@ def shortened(text: str | None) -> str:
     """A stored text cut to PAGE_TEXT characters, saying so: older records may hold more than forms allow."""
     from django.utils.translation import gettext as _
 
-    from innobridge.lib.limits import PAGE_TEXT
-
     text = text or ""
     if len(text) <= PAGE_TEXT:
         return text
@@ -45,7 +47,6 @@ def shortened(text: str | None) -> str:
 @register.filter
 def shown_name(user, viewer) -> str:
     """A user's name as ``viewer`` may see it (user names for staff only): see accounts.permissions."""
-    from innobridge.accounts.permissions import display_name
 
     return display_name(user, viewer=viewer)
 
@@ -58,8 +59,6 @@ def edit_version(context, record):
     change saved meanwhile by someone else is still noticed.
     """
     from django.utils.html import format_html
-
-    from innobridge.lib.concurrency import FORM_FIELD
 
     if record is None or getattr(record, "pk", None) is None:
         return ""

@@ -14,7 +14,7 @@ from innobridge.documents.models import SourceDocument
 from innobridge.jobs import services
 from innobridge.jobs.models import Job
 from innobridge.jobs.registry import KINDS, job_kind
-from innobridge.lib.testing import BaseTestCase
+from innobridge.testing import BaseTestCase
 
 RELEASE = "（香港，2024年3月12日）香港科技園公司代表團今日訪問濰坊。".encode()
 

@@ -12,9 +12,9 @@ from innobridge.accounts.tokens import token_create
 from innobridge.api.api import api
 from innobridge.api.tests.test_permission_matrix import page_urls
 from innobridge.lib.clean import escape_controls, has_controls, has_text_controls, strip_controls
-from innobridge.lib.testing import BaseTestCase
 from innobridge.matching import services as matching
 from innobridge.matching.models import ContactRequest
+from innobridge.testing import BaseTestCase
 
 BAD = ("\x00", "a\x00b", "\x1f", "x\x7f", "\x85")
 # Query parameters the pages read, besides the API's documented ones.

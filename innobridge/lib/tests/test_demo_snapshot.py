@@ -3,8 +3,8 @@
 from django.db import transaction
 from django.test import TestCase
 
+from innobridge import testing
 from innobridge.demo.loader import load_demo
-from innobridge.lib import testing
 
 
 def _state() -> dict:

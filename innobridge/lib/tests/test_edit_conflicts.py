@@ -8,9 +8,9 @@ with both versions, and the first change stays.
 from django.urls import reverse
 
 from innobridge.lib.concurrency import FORM_FIELD
-from innobridge.lib.testing import BaseTestCase
 from innobridge.matching import services as matching
 from innobridge.matching.models import TechnologyOffer
+from innobridge.testing import BaseTestCase
 
 
 def form_data(response) -> dict:

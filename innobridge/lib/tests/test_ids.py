@@ -4,7 +4,7 @@ from unittest import mock
 
 from innobridge.directory.models import Organisation
 from innobridge.lib.ids import filter_ids
-from innobridge.lib.testing import BaseTestCase
+from innobridge.testing import BaseTestCase
 
 
 class FilterIdsTests(BaseTestCase):

@@ -1,8 +1,8 @@
 from datetime import date
 
 from innobridge.directory.models import Organisation, Place, Sector
-from innobridge.lib.testing import BaseTestCase
 from innobridge.matching import services
+from innobridge.testing import BaseTestCase
 
 
 class MatchingTestCase(BaseTestCase):

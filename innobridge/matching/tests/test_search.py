@@ -5,7 +5,8 @@ from unittest import mock
 
 from django.contrib.auth.models import AnonymousUser
 
-from innobridge.matching import search, selectors, services
+from innobridge.lib import keysearch as search
+from innobridge.matching import selectors, services
 from innobridge.matching.models import TechnologyOffer
 from innobridge.matching.tests.base import MatchingTestCase
 

@@ -4,10 +4,10 @@ from django.contrib.auth.models import User
 
 from innobridge.accounts.models import Membership
 from innobridge.directory.models import Organisation, Place
-from innobridge.lib.testing import PASSWORD, BaseTestCase
 from innobridge.meetings import services
 from innobridge.meetings.models import MatchmakingSession, MeetingRequest
 from innobridge.programmes.models import Delegation
+from innobridge.testing import PASSWORD, BaseTestCase
 
 
 class MeetingsTestCase(BaseTestCase):

@@ -1,7 +1,7 @@
 from innobridge.demo.loader import LoadReport
-from innobridge.lib.testing import BaseTestCase
 from innobridge.meetings import demo
 from innobridge.meetings.models import MatchmakingSession, Meeting, MeetingRequest, ScheduleRun, TravelLeg
+from innobridge.testing import BaseTestCase
 
 
 class DemoTests(BaseTestCase):

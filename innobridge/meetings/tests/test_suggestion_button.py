@@ -12,7 +12,7 @@ class SuggestionButtonTests(MatchingTestCase):
         from django.contrib.auth.models import User
 
         from innobridge.accounts.models import Membership
-        from innobridge.lib.testing import PASSWORD
+        from innobridge.testing import PASSWORD
 
         cls.erin = User.objects.create_user("erin", "erin@example.org", PASSWORD)
         Membership.objects.create(user=cls.erin, organisation=cls.buyer)

@@ -11,8 +11,8 @@ from django.core.management.base import CommandError
 
 from innobridge.directory.models import Organisation
 from innobridge.documents.services import document_ingest
-from innobridge.lib.testing import BaseTestCase
 from innobridge.ops.backup import BackupError, backup, records_json, restore
+from innobridge.testing import BaseTestCase
 
 RELEASE = "（香港，2024年3月12日）香港科技園公司代表團今日訪問濰坊，與濰坊市人民政府會面。".encode()
 

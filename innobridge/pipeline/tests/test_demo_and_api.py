@@ -1,8 +1,8 @@
 from innobridge.demo.loader import load_demo
-from innobridge.lib.testing import BaseTestCase
 from innobridge.pipeline import analytics
 from innobridge.pipeline.models import Milestone, StatusChange
 from innobridge.programmes.models import Agreement
+from innobridge.testing import BaseTestCase
 
 
 class DemoPipelineTests(BaseTestCase):

@@ -147,7 +147,7 @@ class FunnelCohortTests(SmallWorldTestCase):
         self.assertEqual([s.total for s in stages.values()][4:], [1, 0, 0])
 
     def test_no_rate_on_the_page_or_per_quarter_exceeds_100_percent(self):
-        from innobridge.pipeline.views import funnel_page
+        from innobridge.pipeline.reports import funnel_page
 
         tables = funnel_page(analytics.Filters(), draw=False)["tables"]
         self.assertEqual(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from innobridge.jobs.models import Job
-from innobridge.lib.testing import BaseTestCase
+from innobridge.testing import BaseTestCase
 
 
 class WorkbookJobTests(BaseTestCase):

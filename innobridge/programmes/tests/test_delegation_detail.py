@@ -1,8 +1,8 @@
 import re
 
 from innobridge.lib.models import Visibility
-from innobridge.lib.testing import BaseTestCase
 from innobridge.programmes.models import Delegation
+from innobridge.testing import BaseTestCase
 
 MEMBERS = {
     "cas-cair": "中國科學院香港創新研究院人工智慧與機器人創新中心",

@@ -1,8 +1,8 @@
 from datetime import date
 
 from innobridge.lib.models import Visibility
-from innobridge.lib.testing import BaseTestCase
 from innobridge.programmes.models import Agreement
+from innobridge.testing import BaseTestCase
 
 
 class ProgrammePagesTests(BaseTestCase):

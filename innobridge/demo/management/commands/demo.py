@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from innobridge.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
 from innobridge.demo.loader import load_demo
 
 
@@ -45,7 +46,6 @@ class Command(BaseCommand):
                 return
             self.stdout.write(_("DEBUG is off: no demo accounts created (use --accounts to create them anyway)."))
             return
-        from innobridge.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
 
         sides = {"Hong Kong": _("Hong Kong side"), "Shandong": _("Shandong side")}
         self.stdout.write(_("Demo accounts (password for all: %(password)s):") % {"password": DEMO_PASSWORD})

@@ -1,4 +1,4 @@
-"""Text search of the offer and need lists, answered from memory for the live records.
+"""Text search of record lists (offers, needs, organisations), answered from memory for the live records.
 
 A list search keeps every record whose folded search key (title, summary, description, scenarios,
 folded to Simplified and case-folded) contains every folded query term: the same rule as a
@@ -13,6 +13,10 @@ per request): after a write it re-reads the rows changed since it was filled and
 longer live; every MATCHING_VERIFY_SECONDS it re-checks the live set even without a version
 change, as the matching index does. Records that are not live (drafts, expired offers), which
 only their owners and staff see, are few and are still searched in the database.
+
+The version is read through :func:`set_version_source`: the matching app, which bumps its index
+version on every write to offers, needs and organisations, registers it at start-up.
+Without one, a copy is re-checked against its rows' (count, latest change) on every use.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -37,7 +42,7 @@ class _Keys:
     starts: np.ndarray  # byte offset of each record's key in ``haystack``
     haystack: bytes  # the keys, UTF-8, joined by SEP
     extra: list  # per record, the values of the ``extra`` fields asked for (e.g. names to sort by)
-    version: tuple  # matching index version when last confirmed
+    version: Hashable  # data version when last confirmed
     stamp: tuple  # (row count, latest change) of the rows it was filled from
     checked: float  # monotonic time of the last live-set check
     synced: datetime  # rows changed after this are not in it yet
@@ -51,7 +56,7 @@ class _Keys:
 
     @classmethod
     def build(
-        cls, rows: dict[int, tuple[bytes, tuple]], version: tuple, stamp: tuple, checked: float, synced: datetime
+        cls, rows: dict[int, tuple[bytes, tuple]], version: Hashable, stamp: tuple, checked: float, synced: datetime
     ) -> _Keys:
         pks = np.fromiter(rows.keys(), dtype=np.int64, count=len(rows))
         lengths = np.fromiter((len(k) + 1 for k, _ in rows.values()), dtype=np.int64, count=len(rows))
@@ -70,10 +75,18 @@ def _load(queryset, extra: tuple[str, ...]) -> dict[int, tuple[bytes, tuple]]:
     return {row[0]: (row[1].encode(), row[2:]) for row in rows}
 
 
-def _current(name: str, live_queryset, extra: tuple[str, ...] = ()) -> _Keys:
-    from innobridge.matching.index import current_version
+_version_source: Callable[[], Hashable] | None = None
 
-    version = current_version()
+
+def set_version_source(source: Callable[[], Hashable]) -> None:
+    """Name the function that gives the current data version (changes whenever a record changes)."""
+    global _version_source
+    _version_source = source
+
+
+def _current(name: str, live_queryset, extra: tuple[str, ...] = ()) -> _Keys:
+    # Without a version source every use is a change: the (count, latest change) stamp decides.
+    version = _version_source() if _version_source is not None else (time.monotonic(),)
     with _lock:
         entry = _cache.get(name)
     now = time.monotonic()

@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from innobridge.accounts.permissions import is_staff, member_organisation_id
+from innobridge.api.auth import members as write_auth
 from innobridge.api.inputs import InputSchema
 from innobridge.api.links import link
 from innobridge.directory.models import Organisation
@@ -22,11 +23,6 @@ from innobridge.lib.views import get_or_404
 from innobridge.meetings import selectors, services
 from innobridge.meetings.models import MeetingPreference, MeetingRequest
 from innobridge.meetings.permissions import can_see_details, can_see_request
-
-try:  # API tokens or the browser session with its CSRF token, where the project provides them
-    from innobridge.api.auth import members as write_auth
-except ImportError:  # pragma: no cover - older tree: the browser session only
-    from ninja.security import django_auth as write_auth
 
 router = Router(tags=["meetings"])
 

@@ -1,0 +1,54 @@
+"""The README's Layout section and the import contract describe the code as it is."""
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _layout() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text[text.index("## Layout\n") : text.index("\n## ", text.index("## Layout\n") + 1)]
+
+
+def _contract_layers() -> list[list[str]]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    (contract,) = [c for c in config["contracts"] if c["type"] == "layers"]
+    return [[name.strip().removeprefix("innobridge.") for name in layer.split("|")] for layer in contract["layers"]]
+
+
+def _apps() -> set[str]:
+    return {p.parent.name for p in (ROOT / "innobridge").glob("*/apps.py")} | {"lib"}
+
+
+def test_every_app_is_in_the_layer_contract_once():
+    named = [app for layer in _contract_layers() for app in layer]
+    assert sorted(named) == sorted(_apps())
+
+
+def test_the_readme_lists_every_app_and_package_and_nothing_that_is_gone():
+    layout = _layout()
+    listed = set(re.findall(r"^      (\w+)/ ", layout, flags=re.M))
+    packages = _apps() | {p.parent.name for p in (ROOT / "innocore").glob("*/__init__.py")} - {"tests"}
+    assert listed == packages
+
+
+def test_the_readme_states_the_contracts_order():
+    line = next(line for line in _layout().splitlines() if "→" in line)
+    stated = [[app.strip() for app in layer.split("|")] for layer in line.split("→")]
+    assert stated == _contract_layers()
+
+
+def test_no_two_modules_import_each_other_even_through_others():
+    """No file circle: modules that need each other both ways are one module, or share a lower one."""
+    import grimp
+
+    graph = grimp.build_graph("innobridge", "innocore", include_external_packages=False, cache_dir=None)
+    modules = {m for m in graph.modules if ".tests" not in m and ".migrations" not in m}
+    circles = []
+    for module in sorted(modules):
+        for imported in graph.find_modules_directly_imported_by(module) & modules:
+            if imported != module and graph.chain_exists(importer=imported, imported=module):
+                circles.append((module, imported))
+    assert circles == []
