@@ -3,7 +3,7 @@
 from django.utils import translation
 
 from innobridge.directory.models import Organisation, Person
-from innobridge.lib.testing import BaseTestCase
+from innobridge.testing import BaseTestCase
 from innocore.romanise import romanise
 
 

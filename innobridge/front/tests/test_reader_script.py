@@ -3,8 +3,8 @@
 import re
 
 from innobridge.lib.script import convert_html
-from innobridge.lib.testing import BaseTestCase
 from innobridge.matching.models import TechnologyNeed, TechnologyOffer
+from innobridge.testing import BaseTestCase
 from innocore.text import to_simplified, to_traditional
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
