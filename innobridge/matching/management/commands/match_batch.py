@@ -72,9 +72,11 @@ class Command(BaseCommand):
                 if run:
                     lines = trec_lines(result, method)
                     run.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
-                out = summarise({q: [m[0] for m in found] for q, found in result.matches.items()}, judged, 10) if (
-                    judged
-                ) else {"queries": len(qs)}
+                out = (
+                    summarise({q: [m[0] for m in found] for q, found in result.matches.items()}, judged, 10)
+                    if (judged)
+                    else {"queries": len(qs)}
+                )
             else:
                 from innobridge.matching import services
 
