@@ -50,13 +50,8 @@ class BatchResult:
     master: str
     app_id: str
     timings: dict[str, float] = field(default_factory=dict)
-    corpus_size: int = 0
-    query_count: int = 0
-
-    @property
-    def pairs(self) -> int:
-        """Pairs scored: every query is scored against every corpus document (BM25 and cosine)."""
-        return self.corpus_size * self.query_count
+    # Pairs scored: every query is scored against every corpus document (BM25 and cosine).
+    pairs: int = 0
 
 
 def spark_session(master: str = DEFAULT_MASTER, app_name: str = "innobridge-match-batch", conf: dict | None = None):
@@ -98,7 +93,7 @@ def _slices(n: int, size: int) -> list[tuple[int, int]]:
     return [(a, min(n, a + size)) for a in range(0, n, size)]
 
 
-def _encode_part(encoder_name: str | None, side: str):
+def _encode_part(encoder_name: str | None, side: str, with_terms: bool):
     """The executor-side function of stage 1: (start, titles, texts) -> (start, vectors, terms)."""
 
     def run(rows: Iterator[tuple[int, list[str], list[str]]]):
@@ -112,7 +107,7 @@ def _encode_part(encoder_name: str | None, side: str):
                 else:
                     # The online engine encodes one query at a time; so do we (same vectors).
                     vectors = np.vstack([enc.encode_queries([t]) for t in joined]).astype(np.float32)
-            terms = [field_terms(a, b) for a, b in zip(titles, texts, strict=True)] if side == "documents" else None
+            terms = [field_terms(a, b) for a, b in zip(titles, texts, strict=True)] if with_terms else None
             yield start, None if vectors is None else vectors.tobytes(), terms
 
     return run
@@ -125,19 +120,24 @@ def encode(
     encoder_name: str | None,
     side: str,
     slice_size: int = 512,
+    with_terms: bool | None = None,
 ) -> tuple[np.ndarray | None, list | None]:
-    """Vectors (documents or queries side) and, for documents, field terms of (title, text) pairs."""
+    """Vectors (documents or queries side) and, for documents unless ``with_terms`` is False, the
+    field terms of (title, text) pairs."""
+    with_terms = side == "documents" if with_terms is None else with_terms
     n = len(items)
     if n == 0:
-        return None, [] if side == "documents" else None
+        return (np.zeros((0, get_dim(encoder_name)), dtype=np.float32) if encoder_name else None), (
+            [] if with_terms else None
+        )
     size = _spread(n, spark.sparkContext.defaultParallelism, slice_size)
     parts = [(a, [t for t, _ in items[a:b]], [x for _, x in items[a:b]]) for a, b in _slices(n, size)]
     rdd = spark.sparkContext.parallelize(parts, numSlices=len(parts))
-    out = sorted(rdd.mapPartitions(_encode_part(encoder_name, side)).collect(), key=lambda r: r[0])
+    out = sorted(rdd.mapPartitions(_encode_part(encoder_name, side, with_terms)).collect(), key=lambda r: r[0])
     vectors = None
     if encoder_name:
         vectors = np.vstack([np.frombuffer(v, dtype=np.float32).reshape(-1, get_dim(encoder_name)) for _, v, _ in out])
-    terms = [t for _, _, ts in out for t in ts] if side == "documents" else None
+    terms = [t for _, _, ts in out for t in ts] if with_terms else None
     return vectors, terms
 
 
@@ -231,7 +231,7 @@ def batch_match(
     timings["score_s"] = time.perf_counter() - t0
     sc = spark.sparkContext
     return BatchResult(
-        matches, sc.master, sc.applicationId, {k: round(v, 3) for k, v in timings.items()}, len(corpus), len(queries)
+        matches, sc.master, sc.applicationId, {k: round(v, 3) for k, v in timings.items()}, len(corpus) * len(queries)
     )
 
 
