@@ -20,6 +20,7 @@ pyspark is imported lazily: the rest of innocore does not need it.
 from __future__ import annotations
 
 import os
+import resource
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -32,6 +33,7 @@ from innocore.match.engine import Document, Matcher, Query, embedding_text, fiel
 
 DEFAULT_MASTER = "local[2]"
 ENCODE_BATCH = 64  # USEEncoder and E5Encoder's batch: slices are multiples of it
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class BatchResult:
     timings: dict[str, float] = field(default_factory=dict)
     # Pairs scored: every query is scored against every corpus document (BM25 and cosine).
     pairs: int = 0
+    worker_peak_rss_mb: float = 0.0  # the largest Python worker's, broadcast index included
 
 
 def spark_session(master: str = DEFAULT_MASTER, app_name: str = "innobridge-match-batch", conf: dict | None = None):
@@ -62,6 +65,9 @@ def spark_session(master: str = DEFAULT_MASTER, app_name: str = "innobridge-matc
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # One BLAS thread per task: Spark's cores are the parallelism (more would oversubscribe them).
+    threads = {name: os.environ.get(name, "1") for name in _THREAD_VARIABLES}
+    os.environ.update(threads)
     builder = (
         SparkSession.builder.master(master)
         .appName(app_name)
@@ -76,6 +82,8 @@ def spark_session(master: str = DEFAULT_MASTER, app_name: str = "innobridge-matc
         # Results (top-k lists) come back to the driver; the default 1g is too tight for large runs.
         .config("spark.driver.maxResultSize", "4g")
     )
+    for name, value in threads.items():
+        builder = builder.config(f"spark.executorEnv.{name}", value)
     for key, value in (conf or {}).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
@@ -168,6 +176,8 @@ def _score_part(broadcast, top: int, method: str):
             vec = None if qv is None else np.frombuffer(qv, dtype=np.float32)
             found = matcher.search(query, top=top, method=method, explain=False, query_vector=vec)
             yield qid, [(m.doc_id, m.score, m.contributions) for m in found]
+        # The worker's peak memory, with the broadcast index: sizing figures for executors.
+        yield None, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     return run
 
@@ -181,10 +191,12 @@ def score(spark, matcher: Matcher, queries: Sequence[BatchQuery], query_vectors,
     n_blocks = max(1, -(-len(rows) // _spread(len(rows), sc.defaultParallelism, block)))
     shared = sc.broadcast(matcher)
     try:
-        found = dict(sc.parallelize(rows, numSlices=n_blocks).mapPartitions(_score_part(shared, top, method)).collect())
+        out = sc.parallelize(rows, numSlices=n_blocks).mapPartitions(_score_part(shared, top, method)).collect()
     finally:
         shared.unpersist()
-    return {q.id: found.get(q.id, []) for q in queries}
+    found = {qid: value for qid, value in out if qid is not None}
+    rss = max((value for qid, value in out if qid is None), default=0.0)
+    return {q.id: found.get(q.id, []) for q in queries}, rss
 
 
 def batch_match(
@@ -227,11 +239,16 @@ def batch_match(
     )
     timings["fit_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    matches = score(spark, matcher, queries, query_vectors, top=top, method=method, block=block)
+    matches, worker_rss = score(spark, matcher, queries, query_vectors, top=top, method=method, block=block)
     timings["score_s"] = time.perf_counter() - t0
     sc = spark.sparkContext
     return BatchResult(
-        matches, sc.master, sc.applicationId, {k: round(v, 3) for k, v in timings.items()}, len(corpus) * len(queries)
+        matches,
+        sc.master,
+        sc.applicationId,
+        {k: round(v, 3) for k, v in timings.items()},
+        len(corpus) * len(queries),
+        round(worker_rss, 1),
     )
 
 
