@@ -17,6 +17,7 @@ BENCHMARKS = [
     "ingest_quality",
     "need_page",
     "matching_speed",
+    "match_batch",
     "scheduling",
     "analytics",
 ]
