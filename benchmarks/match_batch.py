@@ -174,6 +174,11 @@ def one_scale(master: str, n_offers: int, n_needs: int) -> dict:
         "score_s": result.timings["score_s"],
         "pairs": result.pairs,
         "pairs_per_s": round(result.pairs / result.timings["score_s"]),
+        # CPU seconds the scoring tasks got: pairs per CPU second is the per-core rate without the
+        # other users' share of the machine, and cpu/wall the cores this run actually had.
+        "score_cpu_s": round(result.timings["score_cpu_s"], 2),
+        "pairs_per_cpu_s": round(result.pairs / max(result.timings["score_cpu_s"], 1e-9)),
+        "cores_used": round(result.timings["score_cpu_s"] / result.timings["score_s"], 2),
         "needs_per_s": round(n_needs / result.timings["score_s"], 1),
         "worker_peak_rss_mb": result.worker_peak_rss_mb,
         "driver_peak_rss_mb": peak_rss_mb(),
@@ -219,8 +224,8 @@ def _child(kind: str, *args) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def run() -> list[dict]:
-    results = agreement()
+def run(with_agreement: bool = True) -> list[dict]:
+    results = agreement() if with_agreement else []
     encoding = {m: _child("encoding", m) for m in MASTERS}
     results += encoding.values()
     scale = {}
@@ -272,7 +277,7 @@ def main(argv: list[str]) -> None:
             print(json.dumps(result, ensure_ascii=False))
     else:
         started = time.perf_counter()
-        for result in run():
+        for result in run(with_agreement=argv[:1] != ["scale-all"]):
             print(json.dumps(result, ensure_ascii=False), flush=True)
         print(json.dumps({"benchmark": "match_batch_total", "seconds": round(time.perf_counter() - started, 1)}))
 

@@ -171,13 +171,15 @@ def fit_matcher(
 
 def _score_part(broadcast, top: int, method: str):
     def run(rows):
+        cpu = time.process_time()
         matcher = broadcast.value
         for qid, query, qv in rows:
             vec = None if qv is None else np.frombuffer(qv, dtype=np.float32)
             found = matcher.search(query, top=top, method=method, explain=False, query_vector=vec)
             yield qid, [(m.doc_id, m.score, m.contributions) for m in found]
         # The worker's peak memory, with the broadcast index: sizing figures for executors.
-        yield None, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # and the CPU time this task got (on a shared machine, less than its wall time).
+        yield None, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, time.process_time() - cpu)
 
     return run
 
@@ -195,8 +197,12 @@ def score(spark, matcher: Matcher, queries: Sequence[BatchQuery], query_vectors,
     finally:
         shared.unpersist()
     found = {qid: value for qid, value in out if qid is not None}
-    rss = max((value for qid, value in out if qid is None), default=0.0)
-    return {q.id: found.get(q.id, []) for q in queries}, rss
+    stats = [value for qid, value in out if qid is None]
+    return (
+        {q.id: found.get(q.id, []) for q in queries},
+        max((r for r, _c in stats), default=0.0),
+        sum(c for _r, c in stats),
+    )
 
 
 def batch_match(
@@ -239,8 +245,9 @@ def batch_match(
     )
     timings["fit_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    matches, worker_rss = score(spark, matcher, queries, query_vectors, top=top, method=method, block=block)
+    matches, worker_rss, cpu_s = score(spark, matcher, queries, query_vectors, top=top, method=method, block=block)
     timings["score_s"] = time.perf_counter() - t0
+    timings["score_cpu_s"] = cpu_s
     sc = spark.sparkContext
     return BatchResult(
         matches,
