@@ -99,13 +99,18 @@ def cluster(tmp_path):
                     env,
                 )
             )
-        deadline = time.monotonic() + 60
-        while master_log.read_text(errors="replace").count("Registering worker") < 2:
-            if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
-                logs = "\n".join(p.read_text(errors="replace")[-2000:] for p in tmp_path.glob("*.log"))
-                pytest.fail(f"the Spark cluster did not come up with two workers:\n{logs}")
-            time.sleep(0.5)
-        yield url
+
+        def ready() -> str:
+            deadline = time.monotonic() + 90
+            while master_log.read_text(errors="replace").count("Registering worker") < 2:
+                if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+                    logs = "\n".join(p.read_text(errors="replace")[-2000:] for p in tmp_path.glob("*.log"))
+                    pytest.fail(f"the Spark cluster did not come up with two workers:\n{logs}")
+                time.sleep(0.5)
+            return url
+
+        # The JVMs start while the test runs the local job; ``ready()`` waits for both workers.
+        yield ready
     finally:
         for proc in reversed(procs):
             _stop(proc)
@@ -136,8 +141,11 @@ def _batch(master: str, corpus: Path, queries: Path, run: Path, *conf: str) -> d
 
 def test_the_cluster_gives_the_same_run_as_local_mode_and_match_eval(cluster, tmp_path, capfd):
     corpus, queries = _subset(tmp_path)
+    local = _batch("local[2]", corpus, queries, tmp_path / "local.run")
+    assert local["application_id"].startswith("local-")
+    url = cluster()
     on_cluster = _batch(
-        cluster,
+        url,
         corpus,
         queries,
         tmp_path / "cluster.run",
@@ -145,11 +153,9 @@ def test_the_cluster_gives_the_same_run_as_local_mode_and_match_eval(cluster, tm
         "spark.executor.cores=1",
         "spark.cores.max=2",
     )
-    assert on_cluster["master"] == cluster
+    assert on_cluster["master"] == url
     assert on_cluster["application_id"].startswith("app-")
-    assert f"spark master {cluster} application {on_cluster['application_id']}" in capfd.readouterr().err
-    local = _batch("local[2]", corpus, queries, tmp_path / "local.run")
-    assert local["application_id"].startswith("local-")
+    assert f"spark master {url} application {on_cluster['application_id']}" in capfd.readouterr().err
     cluster_run = (tmp_path / "cluster.run").read_text()
     assert cluster_run.count("\n") == 20 * N_NEEDS
     assert cluster_run == (tmp_path / "local.run").read_text()
