@@ -18,6 +18,7 @@ BENCHMARKS = [
     "need_page",
     "long_texts",
     "matching_speed",
+    "match_batch",
     "scheduling",
     "analytics",
 ]

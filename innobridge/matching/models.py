@@ -330,3 +330,35 @@ class RankerVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme or '-'} v{self.version}"
+
+
+class BatchSuggestion(models.Model):
+    """A suggestion computed by the nightly batch (``innobridge match-batch``) for a published record.
+
+    The batch scores every record against the whole index at once on Spark; pages read its rows
+    instead of searching. ``index_version`` is the matching index version the batch read the
+    records under and ``computed`` when it started: a record edited after that is not reflected,
+    and its page asks the online engine instead. Records are named by their reference (slug), as
+    in the index, so the batch writes plain rows without looking up primary keys.
+    """
+
+    class Kind(models.TextChoices):
+        OFFERS_FOR_NEED = "offers_for_need", _("offers for a need")
+        NEEDS_FOR_OFFER = "needs_for_offer", _("needs for an offer")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    record = models.SlugField(_("record"), max_length=80, db_index=False)
+    suggested = models.SlugField(_("suggested record"), max_length=80, db_index=False)
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    score = models.FloatField(_("score"))
+    contributions = models.JSONField(_("contributions"), default=dict)
+    index_version = models.CharField(_("index version"), max_length=32)
+    computed = models.DateTimeField(_("computed"))
+
+    class Meta:
+        verbose_name = _("batch suggestion")
+        verbose_name_plural = _("batch suggestions")
+        constraints = [models.UniqueConstraint(fields=["kind", "record", "rank"], name="batch_suggestion_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.record} {self.rank}. {self.suggested}"

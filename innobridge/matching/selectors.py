@@ -13,7 +13,13 @@ from innobridge.directory.models import Organisation, Place
 from innobridge.lib import keysearch
 from innobridge.lib.ids import filter_ids
 from innobridge.matching import index, learning
-from innobridge.matching.models import ContactRequest, MatchFeedback, TechnologyNeed, TechnologyOffer
+from innobridge.matching.models import (
+    BatchSuggestion,
+    ContactRequest,
+    MatchFeedback,
+    TechnologyNeed,
+    TechnologyOffer,
+)
 from innobridge.matching.permissions import visible_q
 from innocore.match.engine import Match, Query, highlight
 from innocore.text import fold
@@ -304,3 +310,24 @@ def contact_requests_for(*, user) -> QuerySet[ContactRequest]:
     if org_id is None:
         return qs.none()
     return qs.filter(Q(requester_id=org_id) | Q(recipient_id=org_id))
+
+
+def batch_suggestions(*, kind: str, record) -> list[tuple[str, float, dict]] | None:
+    """The nightly batch's ``(suggested slug, score, contributions)`` for ``record`` (a need or an
+    offer), best first; None when the batch has not seen the record as it is now (it was edited
+    or published after the batch started), so the caller asks the online engine instead.
+
+    Rows are not filtered by the reader's visibility: the caller does that, as for online matches.
+    """
+    rows = list(
+        BatchSuggestion.objects.filter(kind=kind, record=record.slug)
+        .order_by("rank")
+        .values_list("suggested", "score", "contributions", "computed")
+    )
+    if not rows:
+        computed = BatchSuggestion.objects.filter(kind=kind).values_list("computed", flat=True).first()
+        # A batch ran after the record's last change and found nothing for it: an empty answer.
+        return [] if computed is not None and record.last_updated <= computed else None
+    if record.last_updated > rows[0][3]:
+        return None
+    return [(slug, score, contributions) for slug, score, contributions, _at in rows]

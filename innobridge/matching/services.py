@@ -16,13 +16,19 @@ from innobridge.audit import bulk as audited
 from innobridge.directory.models import Organisation, Place, Sector
 from innobridge.matching import index, learning
 from innobridge.matching.models import (
+    BatchSuggestion,
     ContactRequest,
     IndexVersion,
     MatchFeedback,
+    StoredVector,
     TechnologyNeed,
     TechnologyOffer,
     new_public_key,
 )
+from innobridge.matching.selectors import MIN_SCORE
+from innocore.match.batch import BatchQuery, BatchResult, batch_match, encode
+from innocore.match.dense import get_encoder, text_key
+from innocore.match.engine import Query
 from innocore.text import detect_script, fold
 
 OFFER_LIFETIME_DAYS = 365
@@ -245,3 +251,125 @@ def _judged(need: TechnologyNeed) -> None:
     """A new judgement: retrain the need's programme's re-ranker once enough have arrived."""
 
     learning.maybe_retrain(programme=learning.programme_of_need(need))
+
+
+def _stored_or_encoded(spark, texts: list[str], *, encoder_name: str, side: str):
+    """Vectors of ``texts`` from StoredVector, encoding on Spark only the texts not stored yet
+    (new or edited records), and storing those. Query-side vectors are keyed as the pages key them."""
+    import numpy as np
+
+    enc = get_encoder(encoder_name)
+    keys = [text_key(enc.name, t) for t in texts]
+    if side == "queries":
+        keys = ["q:" + k[2:] for k in keys]
+    stored: dict[str, bytes] = {}
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), 20_000):  # under the databases' parameter limits
+        stored.update(StoredVector.objects.filter(key__in=unique[start : start + 20_000]).values_list("key", "vector"))
+    missing = list({k: i for i, k in enumerate(keys) if k not in stored}.values())
+    if missing:
+        fresh, _ = encode(
+            spark, [("", texts[i]) for i in missing], encoder_name=encoder_name, side=side, with_terms=False
+        )
+        rows = []
+        for i, vec in zip(missing, fresh, strict=True):
+            stored[keys[i]] = vec.astype(np.float32).tobytes()
+            rows.append(StoredVector(key=keys[i], encoder=enc.name, vector=stored[keys[i]]))
+        StoredVector.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    vectors = np.vstack([np.frombuffer(bytes(stored[k]), dtype=np.float32) for k in keys]) if keys else None
+    return vectors, len(missing)
+
+
+def batch_suggestions_compute(*, spark, encoder_name: str | None, top: int = 20, block: int = 256, method="hybrid"):
+    """Suggestions for every published need (offers) and offer (needs), computed on Spark with the
+    online engine's scoring, replacing the previous batch's rows in one transaction.
+
+    As on the pages, a record's own organisation's records, pairs its owner rejected and scores
+    under the pages' threshold are left out; visibility depends on the reader and is applied when
+    a page reads the rows. The learned re-ranker is not applied (it is per programme, at read time).
+    """
+
+    version = index.current_version()[0]
+    started = timezone.now()
+    offers = index.OFFERS.documents(index.offers_queryset().order_by("pk"))
+    needs = index.NEEDS.documents(index.needs_queryset().order_by("pk"))
+    owner = dict(TechnologyOffer.objects.values_list("slug", "owner_id"))
+    owner.update(TechnologyNeed.objects.values_list("slug", "owner_id"))
+    rejected_offers: dict[str, set[str]] = {}
+    rejected_needs: dict[str, set[str]] = {}
+    for need_slug, offer_slug in MatchFeedback.objects.filter(verdict=MatchFeedback.Verdict.NOT_RELEVANT).values_list(
+        "need__slug", "offer__slug"
+    ):
+        rejected_offers.setdefault(need_slug, set()).add(offer_slug)
+        rejected_needs.setdefault(offer_slug, set()).add(need_slug)
+
+    def texts(docs):
+        return [f"{d.title}. {d.text}" for d in docs]  # as index.vectors_for and the pages' query_vector
+
+    encoded = 0
+    vectors = {}
+    clock = timezone.now()
+    if encoder_name and method != "bm25":
+        for name, docs in (("offers", offers), ("needs", needs)):
+            vectors[name], n = _stored_or_encoded(spark, texts(docs), encoder_name=encoder_name, side="documents")
+            vectors[name + ":q"], m = _stored_or_encoded(spark, texts(docs), encoder_name=encoder_name, side="queries")
+            encoded += n + m
+    vectors_s = (timezone.now() - clock).total_seconds()
+    rows, results = [], {}
+    sides = (
+        (BatchSuggestion.Kind.OFFERS_FOR_NEED, offers, "offers", needs, "needs", rejected_offers),
+        (BatchSuggestion.Kind.NEEDS_FOR_OFFER, needs, "needs", offers, "offers", rejected_needs),
+    )
+    for kind, corpus, corpus_name, queries, query_name, rejected in sides:
+        if not corpus or not queries:
+            continue
+        batch_queries = [
+            BatchQuery(q.id, Query(q.title, q.text, q.sectors, q.places, exclude=frozenset(rejected.get(q.id, ()))))
+            for q in queries
+        ]
+        result = batch_match(
+            spark,
+            corpus,
+            batch_queries,
+            encoder_name=encoder_name if vectors else None,
+            method=method,
+            top=top * 3,  # as the pages: room for the records left out below
+            block=block,
+            corpus_vectors=vectors.get(corpus_name),
+            query_vectors=vectors.get(query_name + ":q"),
+        )
+        results[kind] = result
+        for record, found in result.matches.items():
+            kept = [m for m in found if m[1] >= MIN_SCORE and owner.get(m[0]) != owner.get(record)][:top]
+            rows += [
+                BatchSuggestion(
+                    kind=kind,
+                    record=record,
+                    suggested=doc_id,
+                    rank=rank,
+                    score=score,
+                    contributions=contributions,
+                    index_version=version,
+                    computed=started,
+                )
+                for rank, (doc_id, score, contributions) in enumerate(kept, start=1)
+            ]
+    with transaction.atomic():
+        BatchSuggestion.objects.all().delete()
+        BatchSuggestion.objects.bulk_create(rows, batch_size=2000)
+    total = BatchResult(
+        {},
+        spark.sparkContext.master,
+        spark.sparkContext.applicationId,
+        {key: round(sum(r.timings[key] for r in results.values()), 3) for key in ("encode_s", "fit_s", "score_s")},
+        sum(r.pairs for r in results.values()),
+    )
+    return {
+        "needs": len(needs),
+        "offers": len(offers),
+        "suggestions": len(rows),
+        "vectors_encoded": encoded,
+        "vectors_s": round(vectors_s, 3),
+        "index_version": version,
+        "result": total,
+    }

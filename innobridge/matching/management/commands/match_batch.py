@@ -1,0 +1,97 @@
+"""``innobridge match-batch``: top-k suggestions for every query on Apache Spark (local or a cluster).
+
+With ``--corpus/--queries`` it ranks files in match-eval's format and writes a TREC run; without
+them it matches every published need against the live offers and every published offer against
+the published needs, and stores the suggestions (``BatchSuggestion``) stamped with the index version.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from innobridge.matching import services
+from innocore.match.batch import DEFAULT_MASTER, BatchQuery, batch_match, spark_session, trec_lines
+from innocore.match.engine import METHODS, Document, Query
+from innocore.match.evaluate import EvalInputError, read_jsonl, read_qrels, summarise
+
+
+class Command(BaseCommand):
+    help = "Compute the top-k suggestions of every query on Apache Spark, from files or from the database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--corpus", type=Path, help="JSONL: {id, lang, title, text, sectors?} (file mode)")
+        parser.add_argument("--queries", type=Path, help="JSONL, same fields as the corpus (file mode)")
+        parser.add_argument("--qrels", type=Path, help="TREC qrels: also print match-eval's metrics (file mode)")
+        parser.add_argument("--run", type=Path, help="write the ranking as a TREC run file (file mode)")
+        parser.add_argument("--method", choices=METHODS, default="hybrid")
+        parser.add_argument("--encoder", help="use, e5, use+e5 or none (default: MATCHING_ENCODER, file mode: use)")
+        parser.add_argument("--top", type=int, default=20, help="suggestions kept per query (default 20)")
+        parser.add_argument("--master", default=DEFAULT_MASTER, help="local[N] or a Spark master URL")
+        parser.add_argument("--block", type=int, default=256, help="queries per scoring task")
+        parser.add_argument(
+            "--conf", action="append", default=[], metavar="KEY=VALUE", help="extra Spark setting (repeatable)"
+        )
+
+    def handle(self, *args, corpus, queries, qrels, run, method, encoder, top, master, block, conf, **options):
+        if top < 1:
+            raise CommandError("--top must be at least 1")
+        if bool(corpus) != bool(queries):
+            raise CommandError("--corpus and --queries go together (file mode); give neither for database mode")
+        if (run or qrels) and not corpus:
+            raise CommandError("--run and --qrels need --corpus and --queries")
+        extra = {}
+        for item in conf:
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise CommandError(f"--conf {item!r}: expected KEY=VALUE")
+            extra[key] = value
+        if corpus:
+            try:
+                docs, qs = read_jsonl(corpus), read_jsonl(queries)
+                judged = read_qrels(qrels, {q.id for q in qs}, {d.id for d in docs}) if qrels else None
+            except EvalInputError as exc:
+                raise CommandError(str(exc)) from exc
+        encoder_name = encoder or ("use" if corpus else settings.MATCHING_ENCODER)
+        encoder_name = None if encoder_name in ("", "none") or method == "bm25" else encoder_name
+        spark = spark_session(master, conf=extra)
+        try:
+            sc = spark.sparkContext
+            sys.stderr.write(f"spark master {sc.master} application {sc.applicationId}\n")
+            if corpus:
+                result = batch_match(
+                    spark,
+                    [Document(r.id, r.title, r.text, r.sectors, lang=r.lang) for r in docs],
+                    [BatchQuery(q.id, Query(q.title, q.text, q.sectors)) for q in qs],
+                    encoder_name=encoder_name,
+                    method=method,
+                    top=top,
+                    block=block,
+                )
+                if run:
+                    lines = trec_lines(result, method)
+                    run.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
+                out = (
+                    summarise({q: [m[0] for m in found] for q, found in result.matches.items()}, judged, 10)
+                    if (judged)
+                    else {"queries": len(qs)}
+                )
+            else:
+                out = services.batch_suggestions_compute(
+                    spark=spark, encoder_name=encoder_name, top=top, block=block, method=method
+                )
+                result = out.pop("result")
+        finally:
+            spark.stop()
+        out.update(
+            {
+                "method": method,
+                "master": result.master,
+                "application_id": result.app_id,
+                "pairs_scored": result.pairs,
+                **result.timings,
+            }
+        )
+        self.stdout.write(json.dumps(out, ensure_ascii=False))
