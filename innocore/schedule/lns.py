@@ -123,7 +123,8 @@ def compact_start(inst: Instance, fairness: int | None) -> list[int | None]:
     never taking anyone above ``fairness`` breaks. A second start beside first-come made fair."""
     state = _State(inst, [None] * len(inst.meetings))
     meetings = inst.meetings
-    order = sorted(range(len(meetings)), key=lambda i: (not (meetings[i].must or meetings[i].fixed), -meetings[i].priority, i))
+    first = [not (m.must or m.fixed) for m in meetings]
+    order = sorted(range(len(meetings)), key=lambda i: (first[i], -meetings[i].priority, i))
     for i in order:
         m = meetings[i]
         base = state.breaks(m.a) + state.breaks(m.b)
@@ -207,7 +208,7 @@ def _step(
         elif len(terms) > 1:
             model.AddAtMostOne(terms)
     by_slot: dict[int, list] = {}
-    for (i, s), v in x.items():
+    for (_i, s), v in x.items():
         by_slot.setdefault(s, []).append(v)
     for s, vs in by_slot.items():
         if len(vs) > room[s]:
