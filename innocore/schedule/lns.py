@@ -336,7 +336,8 @@ def schedule_event(
     unplaced = [i for i in range(n) if state.slots[i] is None and state.allowed[i]]
     while True:
         left = deadline - time.perf_counter()
-        if left < 0.2 or (bound is not None and state.weight(range(n)) >= bound and not unplaced):
+        done = bound is not None and state.weight(range(n)) >= bound
+        if left < 0.2 or (done and not any(state.breaks(p) for p in state.mine)):
             break
         free = _neighbourhood(state, rng, target, unplaced)
         better, optimal = _step(state, free, fairness, min(left, step_seconds), step_dtime, rng.randrange(1 << 30))
