@@ -324,7 +324,7 @@ def schedule_event(
     first = fair_start(inst, start if start is not None else greedy(inst), fairness)
     n = len(inst.meetings)
     if start is None:
-        other = compact_start(inst, fairness)
+        other = fair_start(inst, compact_start(inst, fairness), fairness)
         if _State(inst, other).weight(range(n)) > _State(inst, first).weight(range(n)):
             first = other
     state = _State(inst, first)
