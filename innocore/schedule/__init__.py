@@ -1,5 +1,7 @@
 """B2B meeting scheduling on OR-Tools CP-SAT, an independent checker and a greedy baseline.
 
-``solver`` schedules one session (the published benchmark's problem); ``plan`` places requests
-across sessions in several cities and days, with travel. Plain Python; never imports Django.
+``solver`` schedules one session (the published benchmark's problem); ``lns`` schedules a session
+too big for one model (a whole event day) by large-neighbourhood search around CP-SAT; ``event``
+generates such events for the benchmark; ``plan`` places requests across sessions in several
+cities and days, with travel. Plain Python; never imports Django.
 """

@@ -39,7 +39,7 @@ def check(
     busy: dict[int, list[int]] = {p: [] for p in range(1, inst.participants + 1)}
     for i, (m, s) in enumerate(zip(inst.meetings, slots, strict=True)):
         if s is None:
-            if require_all or m.fixed:
+            if require_all or m.fixed or m.must:
                 problems.append(f"meeting {i + 1} ({m.a}-{m.b}) is not scheduled")
             continue
         if not 1 <= s <= inst.slots:

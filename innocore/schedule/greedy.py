@@ -12,7 +12,7 @@ def greedy(inst: Instance) -> list[int | None]:
     slots: list[int | None] = [None] * len(inst.meetings)
     load = [0] * (inst.slots + 1)
     busy: dict[int, set[int]] = {}
-    order = sorted(range(len(inst.meetings)), key=lambda i: (inst.meetings[i].fixed == 0, i))
+    order = sorted(range(len(inst.meetings)), key=lambda i: (inst.meetings[i].fixed == 0, not inst.meetings[i].must, i))
     for i in order:
         m = inst.meetings[i]
         earliest = max((slots[j] for j in m.after if slots[j] is not None), default=0)

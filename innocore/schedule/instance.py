@@ -21,6 +21,7 @@ class Meeting:
     fixed: int = 0  # 0 free, t = must be in slot t (1-based)
     after: frozenset[int] = frozenset()  # meetings (0-based) that must take place strictly before this one
     priority: int = 1
+    must: bool = False  # a must-meet pair: placed in every schedule, like a fixed meeting but in any slot
 
 
 @dataclass

@@ -253,7 +253,7 @@ class _Model:
         self.placed = []
         for i, meeting in enumerate(inst.meetings):
             terms = [x[i, s] for s in self.allowed[i]]
-            if require_all or meeting.fixed:
+            if require_all or meeting.fixed or meeting.must:
                 m.AddExactlyOne(terms)
                 self.placed.append(1)
             else:
