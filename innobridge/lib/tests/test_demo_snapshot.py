@@ -10,7 +10,10 @@ from innobridge.demo.loader import load_demo
 def _state() -> dict:
     state = {}
     for model in testing._models():
-        moving = {f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now", False)}
+        # Timestamps and measured durations differ between any two loads.
+        moving = {
+            f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now", False) or f.name == "seconds"
+        }
         moving |= {f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now_add", False)}
         state[model._meta.label] = {
             pk: {k: v for k, v in row.items() if k not in moving} for pk, row in testing._rows(model).items()
@@ -33,6 +36,8 @@ class DemoSnapshotTests(TestCase):
         replayed = self.loaded(testing.load_demo_snapshot)
         self.assertGreater(sum(len(rows) for rows in real.values()), 1000)
         for label in real:
+            if real[label].keys() != again[label].keys():
+                continue  # rows a load creates only when missing (content types after a flush)
             self.assertEqual(replayed[label].keys(), real[label].keys(), label)
             # Random references (meeting requests, index versions) differ between two real loads too.
             random = {k for pk, row in real[label].items() for k, v in row.items() if again[label][pk][k] != v}
