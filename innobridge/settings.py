@@ -164,6 +164,8 @@ LANGUAGES = [
     ("zh-hans", "简体中文"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date and time style per language (innobridge/formats): "18 Oct 2023, 09:00", "2023年10月18日 09:00".
+FORMAT_MODULE_PATH = ["innobridge.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Hong_Kong")
