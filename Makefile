@@ -40,7 +40,8 @@ test: setup lint
 	$(BIN)/innobridge check
 	$(BIN)/innobridge makemigrations --check --dry-run
 	$(BIN)/innobridge check_catalogues
-	$(BIN)/pytest $(if $(filter 1,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
+	$(BIN)/pytest $(if $(filter 1,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile) --ignore=tests/browser
+	$(BIN)/pytest tests/browser  # one process: the flows share one live server and one demo snapshot
 
 bench: setup
 	$(BIN)/pip install --quiet -c constraints.txt -r requirements-bench.txt

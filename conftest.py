@@ -29,21 +29,9 @@ def _fresh_matching_indexes(settings, tmp_path_factory):
     Tests roll their writes back, and a rolled-back database can repeat an earlier test's
     state, so neither the in-process indexes nor the index files may carry over.
     """
-    from django.contrib.contenttypes.models import ContentType
-
     from innobridge.matching import index
 
     settings.INDEX_DIR = str(tmp_path_factory.mktemp("index"))
     index.clear_cache()
-    # Transactional tests flush and restore tables, which can give content types new ids, and a
-    # content type created inside a rolled-back test stays cached under an id that is gone: start
-    # each test with the cache holding exactly the rows that exist (one query, no inserts).
-    ContentType.objects.clear_cache()
-    try:
-        existing = list(ContentType.objects.all())
-    except RuntimeError:  # a test without database access (pytest-django refuses the query)
-        existing = []
-    for content_type in existing:
-        ContentType.objects._add_to_cache(ContentType.objects.db, content_type)
     yield
     index.clear_cache()
