@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.test import TestCase
 
 from innobridge.accounts.models import Membership
@@ -29,6 +30,9 @@ class SmallWorldTestCase(TestCase):
 
     @classmethod
     def setUpTestData(cls):
+        # Content types cached by an earlier test class may have ids another class's flush or
+        # restore replaced; audit entries written here must point at rows that exist.
+        ContentType.objects.clear_cache()
         china = directory.place_save(slug="cn", kind="country", name_en="China")
         hk = directory.place_save(slug="hk", kind="province", name_en="Hong Kong", parent=china)
         sd = directory.place_save(slug="sd", kind="province", name_en="Shandong", parent=china)
