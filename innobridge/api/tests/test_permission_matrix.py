@@ -600,14 +600,20 @@ class ExposedSlugTests(BaseTestCase):
 
     def test_the_caller_still_sees_the_links_they_may_read(self):
         added = {self.secret_offer.slug, self.partners_offer.slug}
-        public = set(
-            self.agreement.offers.filter(visibility="public", status="published").values_list("slug", flat=True)
-        )
+        from django.contrib.auth.models import AnonymousUser
+
+        from innobridge.matching.selectors import offers_visible
+
+        # Public, published and not expired (an expired offer is shown to nobody but its owners).
+        public = set(offers_visible(AnonymousUser()).filter(agreements=self.agreement).values_list("slug", flat=True))
         r = self.client.get(f"/api/pipeline/agreements/{self.agreement.slug}")
         self.assertEqual(set(r.json()["offers"]), public - added)
         headers = {"Authorization": f"Bearer {self.carol_token}"}
         r = self.client.get(f"/api/pipeline/agreements/{self.agreement.slug}", headers=headers)
-        self.assertEqual(set(r.json()["offers"]), public - added | {self.partners_offer.slug})
+        partners = set(offers_visible(self.carol).filter(agreements=self.agreement).values_list("slug", flat=True))
+        self.assertIn(self.partners_offer.slug, partners)
+        self.assertNotIn(self.secret_offer.slug, partners)
+        self.assertEqual(set(r.json()["offers"]), partners)
         self.client.force_login(self.alice)
         r = self.client.get(f"/api/pipeline/agreements/{self.agreement.slug}")
         self.assertTrue(added <= set(r.json()["offers"]))

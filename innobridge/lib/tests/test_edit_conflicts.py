@@ -92,7 +92,10 @@ class EditConflictTests(BaseTestCase):
         need = matching.need_save(owner=self.i2cool, title="Cooler roofs", status="published")
         person = directory.person_save(name_en="Edit Person")
         directory.position_save(person=person, organisation=self.i2cool, title_en="Engineer")
-        agreement = Agreement.objects.first()
+        # The same agreement on both databases (NULL signing dates sort differently), with a currency
+        # so that the value form's amount alone is a valid change.
+        agreement = Agreement.objects.order_by("pk").first()
+        Agreement.objects.filter(pk=agreement.pk).update(value_currency="HKD")
         milestone = Milestone.objects.create(agreement=agreement, title_en="Pilot", due="2030-01-01")
         leg = TravelLeg.objects.first()
         # url name -> (kwargs, a field to change, two values)
