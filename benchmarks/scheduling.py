@@ -1,20 +1,18 @@
 """B2B scheduling on the published benchmark (Bofill et al., JAIR 2023, see its README): our CP-SAT
 model, checked independently, beside the greedy first-come baseline and the published optimum; then
-the published variants; then a seeded synthetic multi-city plan at scale.
+the published variants; then the generated event-scale family.
 
 BENCH_SCHEDULE selects the parts (comma-separated):
     original    the 20 base instances (default)
     variants    a representative subset of the 120 variants: all 7 variants of tic-12, forumt-14
                 and forum-13 (default)
     allvariants all 120 variants (about an hour: 84 need a solve, 36 are refused by the pre-check)
-    synthetic   300 participants, 3,000 requests, 3 cities x 2 days x 12 slots, with the fairness
-                bound 2 and without it (default)
     event       the generated event-scale family (innocore.schedule.event: 200/500/1,000 participants,
                 2,000/5,000/10,000 requests): first-come, the LNS scheduler and the previous
                 single-model solver, all checked independently (default)
     open        the five variants the issue names as open (forb0007 and prec15 of forum-13crafc and
                 ticf-13crafc, tic-13crafc.fixed040-Forb)
-    all         original + allvariants + synthetic + event + open
+    all         original + allvariants + event + open
 BENCH_SCHEDULE_LIMIT is the time limit per instance in seconds (default 60).
 BENCH_SCHEDULE_PEER=0 leaves out the MaxSAT peer (benchmarks.maxsat_peer, pysat's RC2), which
 otherwise runs on each original right after InnoBridge, in a child process with the same limit.
@@ -30,12 +28,11 @@ import sys
 import time
 
 from benchmarks.common import BENCH_DATA
-from innocore.schedule.check import check, check_plan
+from innocore.schedule.check import check
 from innocore.schedule.event import SIZES, event_instance
 from innocore.schedule.greedy import greedy
 from innocore.schedule.instance import read_dzn
 from innocore.schedule.lns import schedule_event
-from innocore.schedule.plan import greedy_plan, solve_plan, synthetic_plan
 from innocore.schedule.solver import solve
 
 FOLDER = BENCH_DATA / "b2b-scheduling"
@@ -198,52 +195,6 @@ def summarise(name: str, results: list[dict], note: str = "") -> None:
     print(json.dumps(summary), flush=True)
 
 
-def run_synthetic(limit: float, fairness: int | None) -> None:
-    """The fairness bound (every participant at most ``fairness`` breaks) is hard for us; the first-come
-    baseline ignores it, so the run without it (fairness None) is the like-for-like comparison."""
-    plan = synthetic_plan(seed=0)
-    g = greedy_plan(plan)
-    gv = check_plan(plan, g, fairness=None)
-    r = solve_plan(plan, time_limit=limit, fairness=fairness)
-    verdict = check_plan(plan, r.placements, fairness=fairness)
-    weight = sum(q.priority for q in plan.requests)
-    greedy_weight = sum(q.priority for q, p in zip(plan.requests, g, strict=True) if p is not None)
-    print(
-        json.dumps(
-            {
-                "benchmark": "b2b_plan_synthetic",
-                "participants": len(plan.participants),
-                "requests": len(plan.requests),
-                "sessions": len(plan.sessions),
-                "fairness": fairness,
-                "status": r.status,
-                "scheduled": r.scheduled,
-                "scheduled_weight": r.scheduled_weight,
-                "total_weight": weight,
-                "scheduled_bound": r.scheduled_bound,
-                "weight_gap": round((r.scheduled_bound - r.scheduled_weight) / r.scheduled_bound, 4)
-                if r.scheduled_bound
-                else None,
-                "breaks": r.breaks,
-                "breaks_bound": r.bound,
-                "breaks_gap": r.gap,
-                "seconds": round(r.seconds, 1),
-                "valid": verdict.valid,
-                "checked_breaks": verdict.breaks,
-                "max_breaks_per_participant": max(verdict.breaks_by_participant.values(), default=0),
-                "greedy_scheduled": gv.scheduled,
-                "greedy_weight": greedy_weight,
-                "greedy_breaks": gv.breaks,
-                "greedy_max_breaks_per_participant": max(gv.breaks_by_participant.values(), default=0),
-                "greedy_valid": gv.valid,
-                "explanation": r.explanation[:3],
-            },
-            ensure_ascii=False,
-        ),
-        flush=True,
-    )
-
-
 def run_event(limit: float, previous: bool = True) -> None:
     """The event-scale family: first-come, the LNS scheduler (fairness bound 2 for everyone), and
     the previous single-model solver with the same limit; every plan checked independently."""
@@ -305,9 +256,9 @@ def run_event(limit: float, previous: bool = True) -> None:
 
 
 def run() -> list[dict]:
-    parts = set(os.environ.get("BENCH_SCHEDULE", "original,variants,synthetic,event,open").split(","))
+    parts = set(os.environ.get("BENCH_SCHEDULE", "original,variants,event,open").split(","))
     if "all" in parts:
-        parts |= {"original", "allvariants", "synthetic", "event", "open"}
+        parts |= {"original", "allvariants", "event", "open"}
     limit = float(os.environ.get("BENCH_SCHEDULE_LIMIT", "60"))
     burners = Burners(int(os.environ.get("BENCH_SCHEDULE_LOAD", "0")))
     print(json.dumps({"benchmark": "b2b_conditions", "burners": len(burners.procs), "limit": limit, "load": load()}))
@@ -335,9 +286,6 @@ def _run(parts: set[str], limit: float) -> None:
         summarise("b2b_open_variants_summary", run_instances(paths, limit, optima), "the five open variants")
     if "event" in parts:
         run_event(limit, previous=os.environ.get("BENCH_SCHEDULE_PREVIOUS", "1") != "0")
-    if "synthetic" in parts:
-        run_synthetic(limit, 2)
-        run_synthetic(limit, None)
 
 
 if __name__ == "__main__":
