@@ -129,7 +129,7 @@ def run_instances(paths, limit: float, optima: dict[str, int], peer: bool = Fals
                 "published_optimum": optima.get(base) if variant == "original" else None,
                 "greedy_scheduled": g.scheduled,
                 "greedy_breaks": g.breaks,
-                "explanation": r.explanation[:2],
+                "explanation": [str(d) for d in r.explanation[:2]],
                 "steps": [
                     f"<={st['breaks_at_most'] if st['breaks_at_most'] is not None else 'any'}"
                     f"{'' if st['participants'] is None else '/' + str(st['participants'])}"

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 
 from innobridge.directory.models import Organisation, Place
-from innobridge.meetings import services
+from innobridge.meetings import scheduling, services
 from innobridge.meetings.models import MatchmakingSession, Meeting, MeetingRequest, TravelLeg
 from innobridge.programmes.models import Delegation
 
@@ -204,7 +204,7 @@ def load(report) -> None:
         if status in ("declined", "cancelled"):
             MeetingRequest.objects.filter(pk=request.pk).update(status=status)
         report.add("meeting requests")
-    services.session_schedule(session=session, time_limit=10.0)
+    scheduling.session_schedule(session=session, time_limit=10.0)
     _set_outcomes(SESSION_SLUG, QINGDAO_OUTCOMES)
     report.add("matchmaking sessions")
 
@@ -274,6 +274,6 @@ def _load_may_session(report) -> None:
         report.add("matchmaking sessions")
         requests = [(a, b, "any", 2, "accepted") for a, b, _outcome in MAY_MEETINGS]
         _add_requests(session, slugs, requests, report)
-        services.session_schedule(session=session, time_limit=10.0)
+        scheduling.session_schedule(session=session, time_limit=10.0)
         services.session_publish(session=session)
     _set_outcomes(MAY_SESSION_SLUG, [(a, b, outcome) for a, b, outcome in MAY_MEETINGS])

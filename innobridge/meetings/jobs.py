@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.jobs.registry import job_kind
-from innobridge.meetings import services
+from innobridge.meetings import scheduling
 from innobridge.meetings.models import MatchmakingSession
 
 
@@ -15,7 +15,7 @@ def schedule(arguments: dict, progress) -> dict:
     session = MatchmakingSession.objects.get(slug=arguments["session"])
     user = get_user_model().objects.filter(pk=arguments.get("user")).first()
     progress(0, 1, str(session))
-    run_service = services.session_reschedule if arguments.get("reschedule") else services.session_schedule
+    run_service = scheduling.session_reschedule if arguments.get("reschedule") else scheduling.session_schedule
     run = run_service(session=session, user=user, time_limit=arguments["time_limit"])
     progress(1, 1, "")
     return {

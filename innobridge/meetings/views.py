@@ -19,7 +19,7 @@ from innobridge.lib.concurrency import EditConflict, conflict_response, editing
 from innobridge.lib.views import get_or_404
 from innobridge.matching import selectors as matching
 from innobridge.matching.permissions import can_see_owner
-from innobridge.meetings import exports, selectors, services
+from innobridge.meetings import exports, imports, scheduling, selectors, services
 from innobridge.meetings.forms import (
     AnswerForm,
     ImportForm,
@@ -353,14 +353,14 @@ def request_import(request, slug: str):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            report = services.requests_import(
+            report = imports.requests_import(
                 session=session,
                 file_name=upload.name,
                 data=upload.read(),
                 user=request.user,
                 accepted=form.cleaned_data["accepted"],
             )
-        except services.ImportFailed as exc:
+        except imports.ImportFailed as exc:
             errors = exc.errors
         else:
             messages.success(request, _("%(n)d requests imported.") % {"n": len(report.created)})
@@ -376,7 +376,7 @@ def session_action(request, slug: str):
     session = get_object_or_404(MatchmakingSession, slug=slug)
     action = request.POST.get("action")
     form = ScheduleForm(request.POST)
-    limit = form.cleaned_data["time_limit"] if form.is_valid() else services.DEFAULT_TIME_LIMIT
+    limit = form.cleaned_data["time_limit"] if form.is_valid() else scheduling.DEFAULT_TIME_LIMIT
     try:
         if action in ("schedule", "reschedule"):
             # The solver may run for minutes: a background job, whose page shows when it is done.

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from innocore.schedule.diagnostics import Diagnostic, diag
 from innocore.schedule.instance import AFTERNOON, MORNING, Instance
 
 
@@ -17,7 +18,7 @@ class CheckResult:
     scheduled: int
     breaks: int
     breaks_by_participant: dict[int, int] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
 
 
 def count_breaks(slots: list[int]) -> int:
@@ -29,41 +30,39 @@ def count_breaks(slots: list[int]) -> int:
 def check(
     inst: Instance, slots: list[int | None], *, fairness: int | None = None, require_all: bool = False
 ) -> CheckResult:
-    problems: list[str] = []
+    problems: list[Diagnostic] = []
     if len(slots) != len(inst.meetings):
-        return CheckResult(False, 0, 0, problems=[f"{len(slots)} slots for {len(inst.meetings)} meetings"])
+        return CheckResult(False, 0, 0, problems=[diag("wrong_length", given=len(slots), expected=len(inst.meetings))])
     per_slot = Counter(s for s in slots if s is not None)
     for s, n in per_slot.items():
         if n > inst.tables:
-            problems.append(f"slot {s}: {n} meetings for {inst.tables} tables")
+            problems.append(diag("slot_over_tables", slot=s, count=n, tables=inst.tables))
     busy: dict[int, list[int]] = {p: [] for p in range(1, inst.participants + 1)}
     for i, (m, s) in enumerate(zip(inst.meetings, slots, strict=True)):
         if s is None:
             if require_all or m.fixed or m.must:
-                problems.append(f"meeting {i + 1} ({m.a}-{m.b}) is not scheduled")
+                problems.append(diag("not_scheduled", meeting=i))
             continue
         if not 1 <= s <= inst.slots:
-            problems.append(f"meeting {i + 1}: slot {s} out of range")
+            problems.append(diag("slot_out_of_range", meeting=i, slot=s))
         if m.session == MORNING and s > inst.morning_slots:
-            problems.append(f"meeting {i + 1}: morning only, placed in slot {s}")
+            problems.append(diag("morning_only", meeting=i, slot=s))
         if m.session == AFTERNOON and s <= inst.morning_slots:
-            problems.append(f"meeting {i + 1}: afternoon only, placed in slot {s}")
+            problems.append(diag("afternoon_only", meeting=i, slot=s))
         if m.fixed and s != m.fixed:
-            problems.append(f"meeting {i + 1}: fixed to slot {m.fixed}, placed in {s}")
+            problems.append(diag("fixed_moved", meeting=i, fixed=m.fixed, slot=s))
         for p in (m.a, m.b):
             if s in inst.forbidden.get(p, ()):
-                problems.append(f"meeting {i + 1}: participant {p} cannot meet in slot {s}")
+                problems.append(diag("participant_unavailable", meeting=i, participant=p, slot=s))
             busy[p].append(s)
         for j in m.after:
             if slots[j] is None or slots[j] >= s:
-                problems.append(f"meeting {j + 1} must take place before meeting {i + 1}")
+                problems.append(diag("order_broken", before=j, after=i))
     for p, used in busy.items():
         dup = [s for s, n in Counter(used).items() if n > 1]
         if dup:
-            problems.append(f"participant {p} has two meetings in slot(s) {sorted(dup)}")
+            problems.append(diag("participant_double_booked", participant=p, slots=sorted(dup)))
     breaks = {p: count_breaks(used) for p, used in busy.items() if used}
     if fairness is not None and breaks and max(breaks.values()) - min(breaks.values()) > fairness:
-        problems.append(
-            f"breaks differ by {max(breaks.values()) - min(breaks.values())} > {fairness} between participants"
-        )
+        problems.append(diag("unfair_breaks", spread=max(breaks.values()) - min(breaks.values()), fairness=fairness))
     return CheckResult(not problems, sum(1 for s in slots if s is not None), sum(breaks.values()), breaks, problems)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from innocore.schedule.check import count_breaks
+from innocore.schedule.diagnostics import Diagnostic
 from innocore.schedule.greedy import greedy
 from innocore.schedule.instance import AFTERNOON, MORNING, Instance
 
@@ -45,7 +46,7 @@ class EventResult:
     seconds: float
     steps: int = 0
     improving_steps: int = 0
-    explanation: list[str] = field(default_factory=list)
+    explanation: list[Diagnostic] = field(default_factory=list)
 
 
 class _State:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from innocore.schedule.diagnostics import Diagnostic, diag
 from innocore.schedule.instance import ANY, Instance
 
 STATUS = {
@@ -51,31 +52,29 @@ class Result:
     gap: float | None
     seconds: float
     moved: int = 0
-    explanation: list[str] = field(default_factory=list)
+    explanation: list[Diagnostic] = field(default_factory=list)  # why not every request is placed
     lower_bound: int | None = None  # breaks: the sum of the participants' own bounds (before search)
     phase: str = ""  # which phase decided: "precheck", "tight", "linear", "core" or "minimise"
     steps: list[dict] = field(default_factory=list)  # the linear search: total tried, outcome, seconds
 
 
-def explain_overload(inst: Instance) -> list[str]:
-    """Plain reasons why some requests cannot all be placed, checked before solving."""
+def explain_overload(inst: Instance) -> list[Diagnostic]:
+    """Reasons why some requests cannot all be placed, checked before solving."""
     reasons = []
     for p in range(1, inst.participants + 1):
         mine = inst.meetings_of(p)
         free = inst.slots - len(inst.forbidden.get(p, ()))
         if len(mine) > free:
-            reasons.append(f"participant {p} has {len(mine)} requests for {free} available slots")
+            reasons.append(diag("participant_overbooked", participant=p, requests=len(mine), slots=free))
     if len(inst.meetings) > inst.tables * inst.slots:
-        reasons.append(f"{len(inst.meetings)} requests for {inst.tables} tables x {inst.slots} slots")
-    for i, m in enumerate(inst.meetings):
+        reasons.append(diag("over_capacity", requests=len(inst.meetings), tables=inst.tables, slots=inst.slots))
+    for i in range(len(inst.meetings)):
         if not inst.allowed_slots(i):
-            reasons.append(
-                f"meeting {i + 1} ({m.a}-{m.b}) has no slot allowed by its session, fixed slot and forbidden slots"
-            )
+            reasons.append(diag("meeting_no_slot", meeting=i))
     return reasons + _explain_fixed_and_order(inst)
 
 
-def _explain_fixed_and_order(inst: Instance) -> list[str]:
+def _explain_fixed_and_order(inst: Instance) -> list[Diagnostic]:
     """Conflicts among fixed meetings and precedences that make a full schedule impossible."""
     reasons = []
     fixed_load: Counter = Counter()
@@ -87,13 +86,12 @@ def _explain_fixed_and_order(inst: Instance) -> list[str]:
         for p in (m.a, m.b):
             if (p, m.fixed) in seen:
                 reasons.append(
-                    f"participant {p} has two meetings fixed to slot {m.fixed} "
-                    f"(meeting {seen[p, m.fixed] + 1} and meeting {i + 1})"
+                    diag("participant_fixed_twice", participant=p, slot=m.fixed, meetings=[seen[p, m.fixed], i])
                 )
             seen[p, m.fixed] = i
     for s, k in sorted(fixed_load.items()):
         if k > inst.tables:
-            reasons.append(f"{k} meetings are fixed to slot {s} but there are {inst.tables} tables")
+            reasons.append(diag("fixed_over_tables", count=k, slot=s, tables=inst.tables))
     # Earliest / latest slot through the precedence graph; a cycle or an empty range is impossible.
     n = len(inst.meetings)
     allowed = [inst.allowed_slots(i) for i in range(n)]
@@ -120,12 +118,9 @@ def _explain_fixed_and_order(inst: Instance) -> list[str]:
             break
         if any(earliest[i] > latest[i] for i in range(n)):
             break
-    for i, m in enumerate(inst.meetings):
+    for i in range(n):
         if earliest[i] > latest[i]:
-            reasons.append(
-                f"meeting {i + 1} ({m.a}-{m.b}) cannot be placed after the meetings it must follow "
-                f"and before those that must follow it (a cycle or too few slots)"
-            )
+            reasons.append(diag("order_impossible", meeting=i))
     return reasons
 
 
@@ -386,7 +381,7 @@ def _solver(
     return solver
 
 
-CONFLICT = "the fixed meetings, precedences, forbidden slots and fairness bound cannot all hold together"
+CONFLICT = diag("hard_conflict")
 SEARCH_WORKERS = ("no_lp", "max_lp", "quick_restart_no_lp", "default_lp")
 CORE_WORKERS = ("core", "no_lp", "max_lp", "quick_restart_no_lp")
 
@@ -599,12 +594,7 @@ def solve(
     if bound_breaks is not None and breaks <= bound_breaks:
         status = "optimal"
     gap = 0.0 if status == "optimal" else round((objective - bound) / max(1.0, abs(objective)), 4)
-    explanation = (
-        []
-        if placed == n
-        else explain_overload(inst)
-        or [f"{n - placed} request(s) could not be placed without breaking a hard constraint"]
-    )
+    explanation = [] if placed == n else explain_overload(inst) or [diag("unplaceable", count=n - placed)]
     moved_count = sum(1 for i, s in enumerate(previous or []) if s is not None and slots[i] != s)
     return Result(
         slots,

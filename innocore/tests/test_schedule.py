@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from innocore.schedule.check import check, count_breaks
+from innocore.schedule.diagnostics import ENGLISH, Diagnostic, diag
 from innocore.schedule.greedy import greedy
 from innocore.schedule.instance import Instance, InstanceError, Meeting, read_dzn
 from innocore.schedule.solver import CONFLICT, _room, mirror_symmetric, participant_lower_bound, solve, window_starts
@@ -55,7 +56,7 @@ def test_the_solver_finds_a_valid_optimal_schedule(instance):
 
 def test_the_checker_catches_every_kind_of_violation(instance):
     slots = [1, 1, 3, 1, 1]  # participant 1 twice in slot 1, 4 meetings at 2 tables, morning-only in slot 3...
-    problems = " ".join(check(instance, slots, require_all=True).problems)
+    problems = " ".join(str(d) for d in check(instance, slots, require_all=True).problems)
     for expected in [
         "tables",
         "two meetings in slot",
@@ -77,7 +78,8 @@ def test_impossible_requests_are_explained_not_dropped():
     )
     result = solve(crowded, time_limit=5, require_all=True)
     assert result.status == "infeasible"
-    assert any("participant 1 has 3 requests for 2 available slots" in r for r in result.explanation)
+    assert diag("participant_overbooked", participant=1, requests=3, slots=2) in result.explanation
+    assert "participant 1 has 3 requests for 2 available slots" in [str(d) for d in result.explanation]
     partial = solve(crowded, time_limit=5)
     assert partial.scheduled == 2 and partial.explanation
 
@@ -103,11 +105,13 @@ def test_the_greedy_baseline_respects_the_hard_constraints(instance):
 
 def test_the_checker_rejects_fixed_slots_unscheduled_meetings_and_unfair_breaks(instance):
     instance.meetings[0].fixed = 2
-    problems = " ".join(check(instance, [1, 2, None, 3, 4], fairness=0, require_all=True).problems)
+    verdict = check(instance, [1, 2, None, 3, 4], fairness=0, require_all=True)
+    assert diag("not_scheduled", meeting=2) in verdict.problems  # 0-based index; worded 1-based
+    problems = " ".join(str(d) for d in verdict.problems)
     assert "fixed to slot 2, placed in 1" in problems
-    assert "meeting 3 (1-4) is not scheduled" in problems
+    assert "meeting 3 is not scheduled" in problems
     assert "breaks differ by 1 > 0" in problems  # participant 1 meets in slots 1 and 4... 3 has a gap
-    assert "3 slots for 5 meetings" in check(instance, [1, 2, 3]).problems[0]
+    assert str(check(instance, [1, 2, 3]).problems[0]) == "3 slots for 5 meetings"
 
 
 def test_a_participant_whose_free_slots_are_split_has_a_break_of_its_own():
@@ -254,21 +258,21 @@ def test_window_starts_counts_the_gap_free_windows_a_participant_could_fill():
     ("meetings", "expected"),
     [
         # A precedence cycle: 1 before 2 before 1.
-        ([Meeting(1, 2, after=frozenset({1})), Meeting(3, 4, after=frozenset({0}))], "cycle or too few slots"),
+        ([Meeting(1, 2, after=frozenset({1})), Meeting(3, 4, after=frozenset({0}))], "order_impossible"),
         # A chain of three meetings that must follow each other in two slots.
         (
             [Meeting(1, 2), Meeting(3, 4, after=frozenset({0})), Meeting(1, 3, after=frozenset({1}))],
-            "cycle or too few slots",
+            "order_impossible",
         ),
-        ([Meeting(1, 2, fixed=1), Meeting(1, 3, fixed=1)], "participant 1 has two meetings fixed to slot 1"),
-        ([Meeting(1, 2, fixed=1), Meeting(3, 4, fixed=1), Meeting(5, 6, fixed=1)], "3 meetings are fixed to slot 1"),
+        ([Meeting(1, 2, fixed=1), Meeting(1, 3, fixed=1)], "participant_fixed_twice"),
+        ([Meeting(1, 2, fixed=1), Meeting(3, 4, fixed=1), Meeting(5, 6, fixed=1)], "fixed_over_tables"),
     ],
 )
 def test_impossible_variants_are_refused_by_the_pre_check(meetings, expected):
     inst = Instance("bad", participants=6, slots=2, tables=2, morning_slots=2, meetings=meetings)
     result = solve(inst, time_limit=5, require_all=True)
     assert (result.status, result.phase, result.scheduled) == ("infeasible", "precheck", 0)
-    assert any(expected in r for r in result.explanation), result.explanation
+    assert any(d.code == expected for d in result.explanation), result.explanation
 
 
 def test_an_infeasibility_no_simple_rule_sees_is_proven_by_the_solver():
@@ -314,3 +318,16 @@ def test_a_cancellation_moves_nothing_and_a_late_request_few_meetings(instance):
     repaired = solve(late, time_limit=5, previous=first.slots + [None])
     assert repaired.scheduled == 6 and repaired.moved <= 2
     assert check(late, repaired.slots, fairness=2, require_all=True).valid
+
+
+def test_every_diagnostic_is_worded_in_english_and_unknown_codes_are_refused():
+    args = {"participant": 1, "requests": 3, "slots": 2, "tables": 1, "meeting": 0, "meetings": [0, 1], "slot": 1}
+    args |= {"count": 2, "given": 1, "expected": 2, "fixed": 1, "before": 0, "after": 1, "spread": 2, "fairness": 1}
+    for code in ENGLISH:
+        text = str(Diagnostic(code, args))
+        assert "{" not in text and text, code
+    assert str(diag("participant_fixed_twice", participant=2, slot=3, meetings=[0, 4])) == (
+        "participant 2 has two meetings fixed to slot 3 (meetings 1 and 5)"
+    )
+    with pytest.raises(ValueError, match="unknown diagnostic"):
+        diag("made_up")

@@ -41,7 +41,7 @@ def test_first_come_places_must_meet_requests_before_the_others():
 def test_the_checker_refuses_a_plan_without_a_must_meet_request():
     inst = Instance("m", 3, 1, 1, 1, [Meeting(1, 2), Meeting(2, 3, must=True)])
     verdict = check(inst, [1, None])
-    assert not verdict.valid and "is not scheduled" in verdict.problems[0]
+    assert not verdict.valid and verdict.problems[0].as_dict() == {"code": "not_scheduled", "meeting": 1}
 
 
 def test_the_previous_solver_places_must_meet_requests():

@@ -1,6 +1,6 @@
 import json
 
-from innobridge.meetings import services
+from innobridge.meetings import scheduling, services
 from innobridge.meetings.tests.base import MeetingsTestCase
 
 
@@ -12,7 +12,7 @@ class MeetingsApiTests(MeetingsTestCase):
         cls.other = services.request_create(
             session=cls.session, requester=cls.cair, requested=cls.queshua, status="accepted"
         )
-        services.session_schedule(session=cls.session, time_limit=10)
+        scheduling.session_schedule(session=cls.session, time_limit=10)
 
     def sessions(self):
         return [s["slug"] for s in self.client.get("/api/meetings/sessions").json()]

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from innobridge.meetings import services
+from innobridge.meetings import scheduling, services
 from innobridge.meetings.models import Meeting
 from innobridge.meetings.tests.base import MeetingsTestCase
 
@@ -32,7 +32,7 @@ class ExportTests(MeetingsTestCase):
             ),
             services.request_create(session=cls.session, requester=cls.cair, requested=cls.quanshu, status="accepted"),
         ]
-        services.session_schedule(session=cls.session, time_limit=10)
+        scheduling.session_schedule(session=cls.session, time_limit=10)
 
     def test_the_calendar_has_one_event_per_meeting_in_the_session_time_zone(self):
         self.login(self.bob)

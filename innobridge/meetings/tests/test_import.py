@@ -2,7 +2,7 @@ import io
 
 from openpyxl import Workbook
 
-from innobridge.meetings import services
+from innobridge.meetings import imports
 from innobridge.meetings.models import MeetingRequest
 from innobridge.meetings.tests.base import MeetingsTestCase
 
@@ -24,7 +24,7 @@ def xlsx(rows) -> bytes:
 
 class ImportTests(MeetingsTestCase):
     def run_import(self, name, data, **kwargs):
-        return services.requests_import(session=self.session, file_name=name, data=data, user=self.alice, **kwargs)
+        return imports.requests_import(session=self.session, file_name=name, data=data, user=self.alice, **kwargs)
 
     def test_a_csv_with_names_in_any_script_and_aliases_is_imported(self):
         report = self.run_import("requests.csv", GOOD_CSV.encode("utf-8"))
@@ -60,7 +60,7 @@ class ImportTests(MeetingsTestCase):
                 ["CAIR", "i2Cool", "", 1],
             ]
         )
-        with self.assertRaises(services.ImportFailed) as caught:
+        with self.assertRaises(imports.ImportFailed) as caught:
             self.run_import("requests.xlsx", data)
         errors = caught.exception.errors
         self.assertEqual(len(errors), 3)
@@ -71,20 +71,20 @@ class ImportTests(MeetingsTestCase):
 
     def test_a_pair_already_requested_in_the_session_is_an_error(self):
         self.make_request(self.cair, self.i2cool, status="pending")
-        with self.assertRaises(services.ImportFailed) as caught:
+        with self.assertRaises(imports.ImportFailed) as caught:
             self.run_import("r.csv", b"requester,requested\ni2Cool,CAIR\n")
         self.assertIn("Row 2", caught.exception.errors[0])
         self.assertEqual(MeetingRequest.objects.filter(session=self.session).count(), 1)
 
     def test_missing_columns_and_wrong_files_are_explained(self):
-        with self.assertRaises(services.ImportFailed) as caught:
+        with self.assertRaises(imports.ImportFailed) as caught:
             self.run_import("r.csv", b"from organisation,whom\na,b\n")
         self.assertIn("requester", caught.exception.errors[0])
-        with self.assertRaises(services.ImportFailed):
+        with self.assertRaises(imports.ImportFailed):
             self.run_import("r.xlsx", b"not a workbook")
-        with self.assertRaises(services.ImportFailed):
+        with self.assertRaises(imports.ImportFailed):
             self.run_import("r.pdf", b"%PDF")
-        with self.assertRaises(services.ImportFailed):
+        with self.assertRaises(imports.ImportFailed):
             self.run_import("r.csv", b"")
 
     def test_staff_import_through_the_page_and_see_the_errors(self):

@@ -1,6 +1,6 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from innobridge.meetings import services
+from innobridge.meetings import scheduling, services
 from innobridge.meetings.models import Meeting
 from innobridge.meetings.tests.base import MeetingsTestCase
 
@@ -9,7 +9,7 @@ class MeetingOutcomeTests(MeetingsTestCase):
     def setUp(self):
         super().setUp()
         self.accepted_set()
-        services.session_schedule(session=self.session, time_limit=10)
+        scheduling.session_schedule(session=self.session, time_limit=10)
         self.meeting = Meeting.objects.get(request__requester=self.i2cool, request__requested=self.luoxin)
 
     def test_a_side_of_the_meeting_records_a_follow_up(self):
@@ -29,6 +29,6 @@ class MeetingOutcomeTests(MeetingsTestCase):
 
     def test_rescheduling_keeps_the_recorded_outcome(self):
         services.meeting_record_outcome(meeting=self.meeting, outcome="no_follow_up", user=self.alice)
-        services.session_reschedule(session=self.session, time_limit=10)
+        scheduling.session_reschedule(session=self.session, time_limit=10)
         kept = Meeting.objects.get(request=self.meeting.request)
         self.assertEqual(kept.outcome, "no_follow_up")

@@ -1,4 +1,4 @@
-from innobridge.meetings import services
+from innobridge.meetings import scheduling, services
 from innobridge.meetings.models import MatchmakingSession, MeetingRequest
 from innobridge.meetings.tests.base import MeetingsTestCase
 
@@ -13,7 +13,7 @@ class SessionPageTests(MeetingsTestCase):
         cls.theirs = services.request_create(
             session=cls.session, requester=cls.cair, requested=cls.queshua, status="accepted"
         )
-        services.session_schedule(session=cls.session, time_limit=10)
+        scheduling.session_schedule(session=cls.session, time_limit=10)
 
     def url(self, suffix=""):
         return f"/en/meetings/{self.session.slug}/{suffix}"
@@ -145,7 +145,7 @@ class EscapingTests(MeetingsTestCase):
         self.luoxin.name_en = '<script>alert("x")</script>'
         self.luoxin.save()
         services.request_create(session=self.session, requester=self.luoxin, requested=self.i2cool, status="accepted")
-        services.session_schedule(session=self.session, time_limit=10)
+        scheduling.session_schedule(session=self.session, time_limit=10)
         self.login(self.alice)
         for suffix in ("", "schedule/", "agenda/i2cool/"):
             response = self.client.get(f"/en/meetings/{self.session.slug}/{suffix}")

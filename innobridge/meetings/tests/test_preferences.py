@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from innobridge.accounts.tokens import token_create
-from innobridge.meetings import services
+from innobridge.meetings import scheduling, services
+from innobridge.meetings.diagnostics import describe
 from innobridge.meetings.models import Meeting, MeetingPreference, MeetingRequest
 from innobridge.meetings.tests.base import MeetingsTestCase
 
@@ -58,13 +59,13 @@ class SchedulingWithPreferencesTests(MeetingsTestCase):
     def test_do_not_meet_pairs_are_never_scheduled_and_the_run_says_why(self):
         self.accepted_set()
         services.preference_set(session=self.session, organisation=self.queshua, other=self.i2cool, kind="do_not")
-        run = services.session_schedule(session=self.session, time_limit=10)
+        run = scheduling.session_schedule(session=self.session, time_limit=10)
         met = {frozenset((m.request.requester_id, m.request.requested_id)) for m in Meeting.objects.all()}
         self.assertNotIn(frozenset((self.i2cool.pk, self.queshua.pk)), met)
         self.assertEqual((run.requests, run.scheduled), (7, 6))
         self.assertIn(
             f"Not scheduled: {self.i2cool} and {self.queshua}, because one of them does not want to meet the other.",
-            run.explanation,
+            describe(run.explanation),
         )
 
     def test_must_meet_pairs_are_placed_before_others(self):
@@ -77,11 +78,12 @@ class SchedulingWithPreferencesTests(MeetingsTestCase):
             self.make_request(self.i2cool, org, priority=3)
         must = self.make_request(self.i2cool, extra[2], priority=1)
         services.preference_set(session=self.session, organisation=extra[2], other=self.i2cool, kind="must")
-        run = services.session_schedule(session=self.session, time_limit=10)
+        run = scheduling.session_schedule(session=self.session, time_limit=10)
         self.assertTrue(Meeting.objects.filter(request=must).exists())
         self.assertEqual((run.requests, run.scheduled), (7, 6))
-        self.assertTrue(any("Not scheduled (1)" in line for line in run.explanation), run.explanation)
-        self.assertTrue(any("has 7 accepted requests for 6 available slots" in line for line in run.explanation))
+        lines = describe(run.explanation)
+        self.assertTrue(any("Not scheduled (1)" in line for line in lines), lines)
+        self.assertTrue(any("has 7 accepted requests for 6 available slots" in line for line in lines))
 
 
 class ExpiryTests(MeetingsTestCase):

@@ -1,6 +1,6 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from innobridge.meetings import services
+from innobridge.meetings import scheduling, services
 from innobridge.meetings.models import Meeting, MeetingRequest, SessionParticipant
 from innobridge.meetings.tests.base import MeetingsTestCase
 
@@ -64,7 +64,7 @@ class RequestServiceTests(MeetingsTestCase):
 
     def test_cancelling_frees_the_scheduled_meeting(self):
         requests = self.accepted_set()
-        services.session_schedule(session=self.session, time_limit=10)
+        scheduling.session_schedule(session=self.session, time_limit=10)
         self.assertTrue(Meeting.objects.filter(request=requests[0]).exists())
         services.request_cancel(request=requests[0], user=self.bob)
         requests[0].refresh_from_db()

@@ -16,7 +16,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from innobridge.demo.loader import load_demo  # noqa: E402
-from innobridge.meetings import demo, services  # noqa: E402
+from innobridge.meetings import demo, scheduling  # noqa: E402
 from innobridge.meetings.models import MatchmakingSession  # noqa: E402
 
 state = Path(sys.argv[1])
@@ -25,7 +25,7 @@ load_demo(seeds_dir=None)
 session = MatchmakingSession.objects.get(slug=demo.SESSION_SLUG)
 (state / "session").write_text(session.slug)
 
-original = services.audited.bulk_create
+original = scheduling.audited.bulk_create
 
 
 def stalling(model, objs, **kwargs):
@@ -36,6 +36,6 @@ def stalling(model, objs, **kwargs):
     return created
 
 
-services.audited.bulk_create = stalling
-services.session_schedule(session=session, time_limit=10)
+scheduling.audited.bulk_create = stalling
+scheduling.session_schedule(session=session, time_limit=10)
 (state / "finished").write_text("the parent should have killed this process")

@@ -4,7 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from innobridge.meetings import services
+from innobridge.meetings import scheduling
+from innobridge.meetings.diagnostics import describe
 from innobridge.meetings.models import MatchmakingSession
 
 
@@ -13,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="the session's slug")
-        parser.add_argument("--time-limit", type=float, default=services.DEFAULT_TIME_LIMIT, help="seconds")
+        parser.add_argument("--time-limit", type=float, default=scheduling.DEFAULT_TIME_LIMIT, help="seconds")
         parser.add_argument(
             "--reschedule", action="store_true", help="repair the stored schedule, moving as few meetings as possible"
         )
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         session = MatchmakingSession.objects.filter(slug=slug).first()
         if session is None:
             raise CommandError(f"no matchmaking session {slug!r}")
-        action = services.session_reschedule if reschedule else services.session_schedule
+        action = scheduling.session_reschedule if reschedule else scheduling.session_schedule
         run = action(session=session, time_limit=time_limit)
         report = {
             "session": session.slug,
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             "seconds": run.seconds,
             "greedy_scheduled": run.greedy_scheduled,
             "greedy_breaks": run.greedy_breaks,
-            "explanation": run.explanation,
+            "explanation": describe(run.explanation),  # worded in the command's language
+            "diagnostics": run.explanation,  # the codes behind it
         }
         self.stdout.write(json.dumps(report, ensure_ascii=False))

@@ -48,11 +48,11 @@ class Command(BaseCommand):
             "phase": result.phase,
             "seconds": round(result.seconds, 2),
             "valid": verdict.valid if verdict else None,
-            "explanation": result.explanation,
+            "explanation": [str(d) for d in result.explanation],
             "steps": result.steps,
         }
         if verdict and not verdict.valid:
-            report["problems"] = verdict.problems[:20]
+            report["problems"] = [str(d) for d in verdict.problems[:20]]
         if out:
             out.write_text(json.dumps({"slots": result.slots}), encoding="utf-8")
         self.stdout.write(json.dumps(report, ensure_ascii=False))
