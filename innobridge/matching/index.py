@@ -12,6 +12,7 @@ import pickle
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -26,7 +27,7 @@ from innobridge.directory.models import Organisation, Place
 from innobridge.lib import keysearch
 from innobridge.matching.models import IndexVersion, StoredVector, TechnologyNeed, TechnologyOffer
 from innocore.match.dense import Encoder, get_encoder, text_key
-from innocore.match.engine import Document, Matcher, field_terms
+from innocore.match.engine import Document, Matcher, embedding_text, field_terms
 
 _SEP = "\x1f"
 
@@ -91,19 +92,44 @@ def vectors_for(texts: list[str], progress=None) -> np.ndarray | None:
     return np.vstack([np.frombuffer(bytes(stored[k]), dtype=np.float32) for k in keys])
 
 
-def query_vector(text: str) -> np.ndarray | None:
-    """The query-side vector of a text, stored like document vectors so a page viewed twice encodes once."""
+def vector_text(title: str, text: str) -> str:
+    """The one text a record's vectors are computed from (and keyed by): see ``embedding_text``."""
+    return embedding_text(title, text)
+
+
+_QUERY_CACHE_SIZE = 2048
+_query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+_query_lock = threading.Lock()
+
+
+def query_vector(text: str, *, store: bool = False) -> np.ndarray | None:
+    """The query-side vector of a text.
+
+    Read from the stored vectors when a write (``store=True``, used when a record is saved) put it
+    there; otherwise encoded and kept in a bounded per-process cache, so a page view never writes.
+    """
     enc = encoder()
     if enc is None:
         return None
     key = "q:" + text_key(enc.name, text)[2:]
+    with _query_lock:
+        hit = _query_cache.get(key)
+        if hit is not None:
+            _query_cache.move_to_end(key)
+            return hit
     row = StoredVector.objects.filter(key=key).values_list("vector", flat=True).first()
     if row is not None:
-        return np.frombuffer(bytes(row), dtype=np.float32)
-    vec = enc.encode_queries([text])[0].astype(np.float32)
-    StoredVector.objects.bulk_create(
-        [StoredVector(key=key, encoder=enc.name, vector=vec.tobytes())], ignore_conflicts=True
-    )
+        vec = np.frombuffer(bytes(row), dtype=np.float32)
+    else:
+        vec = enc.encode_queries([text])[0].astype(np.float32)
+        if store:
+            StoredVector.objects.bulk_create(
+                [StoredVector(key=key, encoder=enc.name, vector=vec.tobytes())], ignore_conflicts=True
+            )
+    with _query_lock:
+        _query_cache[key] = vec
+        while len(_query_cache) > _QUERY_CACHE_SIZE:
+            _query_cache.popitem(last=False)
     return vec
 
 
@@ -273,7 +299,9 @@ def _apply_changes(source: Source, entry: _Entry, qs, stamp: tuple, started: dat
         return None
     if fresh or removed:
         terms, cache = _terms(fresh, matcher.term_cache_, matcher)
-        vectors = vectors_for([f"{d.title}. {d.text}" for d in fresh]) if fresh and matcher.dense_ is not None else None
+        vectors = (
+            vectors_for([vector_text(d.title, d.text) for d in fresh]) if fresh and matcher.dense_ is not None else None
+        )
         updated = matcher.updated(fresh, removed, vectors=vectors, token_lists=terms)
         updated.term_cache_ = {**matcher.term_cache_, **cache}
         matcher = updated
@@ -337,7 +365,7 @@ def _build(docs: list[Document], term_cache: dict, progress=None) -> Matcher:
     """Fit a matcher, re-tokenising only the texts that changed since the previous index."""
     matcher = Matcher(encoder=encoder())
     terms, cache = _terms(docs, term_cache, matcher, progress)
-    vectors = vectors_for([f"{d.title}. {d.text}" for d in docs], progress) if docs else None
+    vectors = vectors_for([vector_text(d.title, d.text) for d in docs], progress) if docs else None
     matcher.fit(docs, vectors=vectors, token_lists=terms)
     matcher.term_cache_ = cache
     return matcher

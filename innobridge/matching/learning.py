@@ -303,7 +303,7 @@ def ranker_train(*, programme, user=None, progress=None) -> RankerVersion:
     pools = {}
     for i, need in enumerate(TechnologyNeed.objects.filter(slug__in=slugs).prefetch_related("sectors")):
         query = _need_query(need, places)
-        qv = index.query_vector(f"{query.title}. {query.text}")
+        qv = index.query_vector(index.vector_text(query.title, query.text))
         matches = matcher.search(query, top=POOL, query_vector=qv, explain=False)
         judged = {j.doc for j in found if j.query == need.slug}
         missing = [d for d in judged if d not in {m.doc_id for m in matches}]

@@ -192,7 +192,7 @@ def offers_for_need(*, need: TechnologyNeed, user, top: int = 10) -> list[Sugges
         places.keys([need.place_id]),
         exclude=rejected_offer_slugs(need),
     )
-    qv = index.query_vector(f"{query.title}. {query.text}")
+    qv = index.query_vector(index.vector_text(query.title, query.text))
     matcher = index.offer_matcher()
     found = matcher.search(query, top=top * 3, query_vector=qv, explain=False)
     # The learned re-ranker (issue 20): the programme's model re-orders and adds a "learned" contribution.
@@ -236,7 +236,7 @@ def needs_for_offer(*, offer: TechnologyOffer, user, top: int = 10) -> list[Sugg
         places.keys(p.pk for p in offer.target_places.all()),
         exclude=rejected_need_slugs(offer),
     )
-    qv = index.query_vector(f"{query.title}. {query.text}")
+    qv = index.query_vector(index.vector_text(query.title, query.text))
     matcher = index.need_matcher()
     found = matcher.search(query, top=top * 3, query_vector=qv, explain=False)
     # The learned re-ranker (issue 20), as for a need's suggestions.

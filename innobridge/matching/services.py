@@ -101,13 +101,13 @@ def _encode_after_commit(record) -> None:
     """
     if record.status != "published":
         return
-    text = f"{record.title}. {record.matching_text()}"
+    text = index.vector_text(record.title, record.matching_text())
 
     def encode() -> None:
 
         try:
             index.vectors_for([text])
-            index.query_vector(text)
+            index.query_vector(text, store=True)
         except Exception:
             logger.exception("could not pre-encode %s", record.slug)
 
@@ -304,7 +304,7 @@ def batch_suggestions_compute(*, spark, encoder_name: str | None, top: int = 20,
         rejected_needs.setdefault(offer_slug, set()).add(need_slug)
 
     def texts(docs):
-        return [f"{d.title}. {d.text}" for d in docs]  # as index.vectors_for and the pages' query_vector
+        return [index.vector_text(d.title, d.text) for d in docs]
 
     encoded = 0
     vectors = {}

@@ -1,5 +1,6 @@
 from innobridge.lib.models import Visibility
-from innobridge.matching.models import TechnologyNeed
+from innobridge.matching import index, services
+from innobridge.matching.models import StoredVector, TechnologyNeed
 from innobridge.matching.tests.base import MatchingTestCase
 
 
@@ -84,3 +85,30 @@ class PartnerSuggestionTests(MatchingTestCase):
     def test_the_organisation_page_lists_its_published_offers(self):
         self.login(self.carol)
         self.assertContains(self.client.get("/en/organisations/i2cool/"), self.cooling.get_absolute_url())
+
+
+class ReadsDoNotWriteTests(MatchingTestCase):
+    """A page view reads: the query vector of a record is stored when the record is saved, and a page
+    that finds none encodes it in memory without writing to the database (issue 21)."""
+
+    def test_viewing_suggestions_writes_no_query_vector_even_when_none_is_stored(self):
+        if index.encoder() is None:
+            self.skipTest("no sentence encoder installed")
+        self.login(self.carol)
+        self.client.get(f"/en/needs/{self.need.slug}/")  # the index is built (and its document vectors kept)
+        StoredVector.objects.filter(key__startswith="q:").delete()
+        index._query_cache.clear()
+        before = StoredVector.objects.count()
+        first = self.client.get(f"/en/needs/{self.need.slug}/").context["suggestions"]
+        again = self.client.get(f"/en/needs/{self.need.slug}/").context["suggestions"]
+        self.assertEqual(StoredVector.objects.count(), before)
+        self.assertTrue(first)
+        self.assertEqual([s.match.score for s in first], [s.match.score for s in again])
+
+    def test_saving_a_published_record_stores_its_query_vector(self):
+        if index.encoder() is None:
+            self.skipTest("no sentence encoder installed")
+        StoredVector.objects.filter(key__startswith="q:").delete()
+        with self.captureOnCommitCallbacks(execute=True):
+            services.need_save(need=self.need, title=self.need.title + "（修訂）")
+        self.assertTrue(StoredVector.objects.filter(key__startswith="q:").exists())
