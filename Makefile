@@ -11,7 +11,7 @@ PORT ?= 8000
 TEST_WORKERS ?= 2
 export DJANGO_SETTINGS_MODULE := innobridge.settings
 
-.PHONY: run test test-postgres lint bench setup messages clean constraints
+.PHONY: run test test-postgres lint bench setup messages clean constraints tour
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (looked for $(PYTHON))"; exit 1; }
@@ -42,6 +42,11 @@ test: setup lint
 	$(BIN)/innobridge check_catalogues
 	$(BIN)/pytest $(if $(filter 1,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile) --ignore=tests/browser
 	$(BIN)/pytest tests/browser  # one process: the flows share one live server and one demo snapshot
+
+# The README tour's pictures: the browser flows at 1280 px write their tour steps to docs/tour/.
+tour: setup
+	rm -f docs/tour/*.png
+	TOUR_SCREENSHOTS=1 $(BIN)/pytest tests/browser -k 1280px
 
 bench: setup
 	$(BIN)/pip install --quiet -c constraints.txt -r requirements-bench.txt

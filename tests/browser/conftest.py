@@ -9,10 +9,15 @@ far longer than restoring the rows.
 Each flow runs at 1280 and 375 px wide and keeps a screenshot of every step under
 test-artifacts/screenshots/<flow>-<width>-<step>.png; at 375 px every page visited must fit
 the screen without horizontal scrolling.
+
+The README's user tour shows steps of these flows. A step marked ``tour="name"`` also writes
+docs/tour/<name>.png when TOUR_SCREENSHOTS=1 is set (``make tour``): the visible 1280 × 800
+viewport, not the full page, quantised to keep the file small. Only the 1280 px run writes it.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from pathlib import Path
@@ -34,6 +39,26 @@ ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 WIDTHS = [1280, 375]
 PHONE = 375
+TOUR = Path(__file__).resolve().parents[2] / "docs" / "tour"
+TOUR_VIEWPORT = {"width": 1280, "height": 800}
+TOUR_COLOURS = 128  # a palette this size keeps text crisp at well under 250 KB a page
+
+
+def tour_enabled() -> bool:
+    return os.environ.get("TOUR_SCREENSHOTS", "") not in ("", "0")
+
+
+def tour_png(png: bytes) -> bytes:
+    """A palette PNG of the screenshot when Pillow is there (smaller by about 3×), else as taken."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return png
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    image = image.quantize(colors=TOUR_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 @pytest.fixture(scope="session")
@@ -59,13 +84,18 @@ def browser():
 
 @pytest.fixture(scope="session")
 def _demo_snapshot(django_db_setup, django_db_blocker):
-    """The demo programme plus alice, bob and carol, serialised once for every browser test."""
+    """The demo programme, alice, bob and carol, and the README's demo accounts, serialised once.
+
+    The demo accounts (demo-staff, demo-i2cool, demo-luoxin, …) get the test password; the flows
+    the README's tour shows sign in with them, so its pictures show the accounts it names.
+    """
     from django.conf import settings
     from django.contrib.auth.models import User
     from django.core.management import call_command
     from django.db import connection
 
     from innobridge.accounts.models import Membership
+    from innobridge.demo.accounts import demo_accounts_ensure
     from innobridge.demo.loader import load_demo
     from innobridge.directory.models import Organisation
     from innobridge.testing import PASSWORD
@@ -78,6 +108,7 @@ def _demo_snapshot(django_db_setup, django_db_blocker):
         for name, org in (("bob", "i2cool"), ("carol", "zehao-high-purity-metals")):
             user = User.objects.create_user(name, f"{name}@example.org", PASSWORD)
             Membership.objects.create(user=user, organisation=Organisation.objects.get(slug=org))
+        demo_accounts_ensure(password=PASSWORD)
         connection._test_serialized_contents = connection.creation.serialize_db_to_string()
         # Each test restores the snapshot into empty tables, as after a serialised-rollback flush.
         call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
@@ -113,12 +144,19 @@ class Flow:
         assert response is not None and response.ok, f"GET {path}: {response and response.status}"
         return response
 
-    def step(self, label: str) -> None:
-        """Screenshot the page; at phone width, fail if the page scrolls sideways."""
+    def step(self, label: str, *, tour: str = "", focus: str = "") -> None:
+        """Screenshot the page; at phone width, fail if the page scrolls sideways.
+
+        ``tour`` names the README tour picture this step provides (docs/tour/<tour>.png, written
+        only with TOUR_SCREENSHOTS=1 at 1280 px); ``focus`` is a selector scrolled to the top of
+        that picture, for steps whose point is below the first screen.
+        """
         self.steps += 1
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
         path = SCREENSHOTS / f"{self.name}-{self.width}-{self.steps:02d}-{slug}.png"
         self.page.screenshot(path=str(path), full_page=True)
+        if tour and tour_enabled() and self.width == TOUR_VIEWPORT["width"]:
+            self.tour_picture(tour, focus)
         if self.width <= PHONE:
             overflow = self.page.evaluate(
                 """() => {
@@ -137,6 +175,19 @@ class Flow:
                 }"""
             )
             assert overflow is None, f"{self.page.url} scrolls sideways at {self.width} px: {overflow}"
+
+    def tour_picture(self, name: str, focus: str) -> None:
+        """Write docs/tour/<name>.png: what a 1280 × 800 screen shows, then give the page its size back."""
+        page = self.page
+        size = page.viewport_size
+        page.set_viewport_size(TOUR_VIEWPORT)
+        if focus:
+            page.locator(focus).first.evaluate("e => { e.scrollIntoView({block: 'start'}); window.scrollBy(0, -12); }")
+        else:
+            page.evaluate("() => window.scrollTo(0, 0)")
+        TOUR.mkdir(parents=True, exist_ok=True)
+        (TOUR / f"{name}.png").write_bytes(tour_png(page.screenshot(full_page=False)))
+        page.set_viewport_size(size)
 
     def login(self, username: str) -> None:
         from innobridge.testing import PASSWORD

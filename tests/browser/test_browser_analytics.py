@@ -1,4 +1,4 @@
-"""Staff open the analytics: server-rendered SVG charts beside their tables."""
+"""Staff open the analytics and the programme report: server-rendered SVG charts beside their tables."""
 
 import pytest
 
@@ -13,7 +13,7 @@ PAGES = [
 
 def test_analytics(flow):
     page = flow.page
-    flow.login("alice")
+    flow.login("demo-staff")
     with page.expect_navigation():
         page.click("header .account a[href='/en/analytics/']")
     assert page.locator("h1").inner_text() == "Analytics"
@@ -37,3 +37,17 @@ def test_analytics(flow):
     # The network links organisations through the demo's signed agreements and scheduled meetings.
     links = page.locator("main table.data", has=page.locator("caption", has_text="links")).inner_text()
     assert "\tagreements\t" in links and "\tmeetings\t" in links
+
+    # The programme report, linked from the analytics page: key figures, then the pipeline's charts.
+    flow.open("/en/analytics/")
+    with page.expect_navigation():
+        page.click("main a[href='/en/programmes/hkstp-shandong/report/']")
+    assert page.locator("main p.meta").first.inner_text().startswith("Programme report")
+    figures = {}
+    for text in page.locator("main .figures-row > div").all_inner_texts()[:5]:
+        number, label = text.split("\n", 1)
+        figures[label.strip()] = int(number)
+    assert figures["agreements signed"] > 0 and figures["delegations"] >= 2, figures
+    assert figures["reached a pilot"] >= figures["reached deployment"] > 0, figures
+    assert page.locator("main section.report-part svg").count() >= 4
+    flow.step("programme-report", tour="manager-report")

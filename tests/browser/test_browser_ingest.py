@@ -30,7 +30,7 @@ def test_ingest_release(flow, tmp_path):
     assert not Evidence.objects.exists()
     path, published = release_file(tmp_path)
     page = flow.page
-    flow.login("alice")
+    flow.login("demo-staff")
     flow.open("/en/organisations/hkstp/")
     assert "source: press release" not in page.locator("main").inner_text()
 
@@ -62,7 +62,7 @@ def test_ingest_release(flow, tmp_path):
             row.locator("select[name^=decision-]").select_option("accepted")
             accepted.append(row.locator("td strong").inner_text())
     page.select_option("#id_programme", "hkstp-shandong")
-    flow.step("decisions")
+    flow.step("decisions", tour="manager-review")
     with page.expect_navigation():
         page.click("main form.review button[name=commit]")
     assert "Committed:" in page.locator("ul.messages").inner_text(), page.locator("ul.messages").inner_text()

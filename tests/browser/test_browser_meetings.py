@@ -13,7 +13,7 @@ def test_plan_and_schedule(flow):
     from innobridge.meetings.models import Meeting, MeetingRequest, TravelLeg
 
     page = flow.page
-    flow.login("alice")
+    flow.login("demo-staff")
     flow.open(f"/en/delegations/{DELEGATION}/plan/")
     assert page.locator("h1").inner_text().startswith("Delegation plan:")
     assert page.locator("section.day").count() >= 4
@@ -35,7 +35,7 @@ def test_plan_and_schedule(flow):
     assert TravelLeg.objects.filter(delegation__slug=DELEGATION).count() == legs_before + 1
     leg = page.locator("ul.plan li", has_text="Coach to the Hi-tech Zone")
     assert "Jinan → Jinan Hi-tech Zone" in leg.inner_text() and "40 minutes" in leg.inner_text()
-    flow.step("plan-with-leg")
+    flow.step("plan-with-leg", tour="manager-plan")
 
     with page.expect_navigation():
         page.click(f"ul.plan a[href='/en/meetings/{SESSION}/']")
@@ -55,4 +55,4 @@ def test_plan_and_schedule(flow):
     assert grid.locator("thead th").count() == 1 + 6  # slot column and six tables
     assert grid.locator("tbody td:not(.free)").count() == scheduled
     assert page.locator("table.grid tbody td:not(.free)").first.inner_text().strip()
-    flow.step("schedule-grid")
+    flow.step("schedule-grid", tour="manager-schedule", focus="table.grid tbody tr:has(td:not(.free))")
