@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -183,92 +185,90 @@ def rejected_need_slugs(offer: TechnologyOffer) -> frozenset[str]:
     )
 
 
-def offers_for_need(*, need: TechnologyNeed, user, top: int = 10) -> list[Suggestion]:
+@dataclass(frozen=True)
+class _Side:
+    """What differs between suggesting offers for a need and needs for an offer; the rest is shared."""
+
+    place_ids: Callable[[Any], Iterable[int]]  # the record's places, as region keys are computed from
+    rejected: Callable[[Any], frozenset[str]]  # pairs turned down, never suggested again
+    matcher: Callable[[], Any]  # the index of the other side
+    programme: Callable[[Any, Any], Any]  # the programme whose learned model re-ranks
+    visible: Callable[[Any], QuerySet]  # the other side's records the viewer may see
+    model: type
+    related: tuple[str, ...]
+
+
+_OFFERS_FOR_NEED = _Side(
+    place_ids=lambda need: [need.place_id],
+    rejected=rejected_offer_slugs,
+    matcher=lambda: index.offer_matcher(),  # looked up at call time: the index is rebuilt and patched
+    programme=lambda need, places: learning.programme_of_need(need, places),
+    visible=offers_visible,
+    model=TechnologyOffer,
+    related=("owner",),
+)
+_NEEDS_FOR_OFFER = _Side(
+    place_ids=lambda offer: [p.pk for p in offer.target_places.all()],
+    rejected=rejected_need_slugs,
+    matcher=lambda: index.need_matcher(),
+    programme=lambda offer, places: learning.programme_of_offer(offer, places),
+    visible=needs_visible,
+    model=TechnologyNeed,
+    related=("owner", "place"),
+)
+
+
+def _suggest(side: _Side, record: TechnologyNeed | TechnologyOffer, *, user, top: int) -> list[Suggestion]:
+    """Suggestions for ``record`` from the other side: engine, learned re-ranking, visibility, explanation."""
     places = index.PlaceTable.load()
     query = Query(
-        need.title,
-        need.matching_text(),
-        frozenset(s.slug for s in need.sectors.all()),
-        places.keys([need.place_id]),
-        exclude=rejected_offer_slugs(need),
+        record.title,
+        record.matching_text(),
+        frozenset(s.slug for s in record.sectors.all()),
+        places.keys(side.place_ids(record)),
+        exclude=side.rejected(record),
     )
     qv = index.query_vector(index.vector_text(query.title, query.text))
-    matcher = index.offer_matcher()
+    matcher = side.matcher()
     found = matcher.search(query, top=top * 3, query_vector=qv, explain=False)
     # The learned re-ranker (issue 20): the programme's model re-orders and adds a "learned" contribution.
     found, learned = learning.rerank(
         found,
-        programme=learning.programme_of_need(need, places),
+        programme=side.programme(record, places),
         matcher=matcher,
         query=query,
-        query_id=need.slug,
-        query_lang=need.language,
+        query_id=record.slug,
+        query_lang=record.language,
         top=top,
     )
     matches = [m for m in found if m.score >= MIN_SCORE]
     visible = {
-        o.slug: o
-        for o in offers_visible(user)
-        .filter(pk__in=_pks(TechnologyOffer, [m.doc_id for m in matches]))
-        .exclude(owner_id=need.owner_id)
-        .select_related("owner")
+        r.slug: r
+        for r in side.visible(user)
+        .filter(pk__in=_pks(side.model, [m.doc_id for m in matches]))
+        .exclude(owner_id=record.owner_id)
+        .select_related(*side.related)
         .prefetch_related("sectors")
     }
     return _suggestions(
         matches,
         visible,
-        need.title,
-        need.matching_text(),
+        record.title,
+        record.matching_text(),
         top,
-        lambda o: (o.title, o.matching_text()),
+        lambda r: (r.title, r.matching_text()),
         matcher,
         query,
         learned,
     )
+
+
+def offers_for_need(*, need: TechnologyNeed, user, top: int = 10) -> list[Suggestion]:
+    return _suggest(_OFFERS_FOR_NEED, need, user=user, top=top)
 
 
 def needs_for_offer(*, offer: TechnologyOffer, user, top: int = 10) -> list[Suggestion]:
-    places = index.PlaceTable.load()
-    query = Query(
-        offer.title,
-        offer.matching_text(),
-        frozenset(s.slug for s in offer.sectors.all()),
-        places.keys(p.pk for p in offer.target_places.all()),
-        exclude=rejected_need_slugs(offer),
-    )
-    qv = index.query_vector(index.vector_text(query.title, query.text))
-    matcher = index.need_matcher()
-    found = matcher.search(query, top=top * 3, query_vector=qv, explain=False)
-    # The learned re-ranker (issue 20), as for a need's suggestions.
-    found, learned = learning.rerank(
-        found,
-        programme=learning.programme_of_offer(offer, places),
-        matcher=matcher,
-        query=query,
-        query_id=offer.slug,
-        query_lang=offer.language,
-        top=top,
-    )
-    matches = [m for m in found if m.score >= MIN_SCORE]
-    visible = {
-        n.slug: n
-        for n in needs_visible(user)
-        .filter(pk__in=_pks(TechnologyNeed, [m.doc_id for m in matches]))
-        .exclude(owner_id=offer.owner_id)
-        .select_related("owner", "place")
-        .prefetch_related("sectors")
-    }
-    return _suggestions(
-        matches,
-        visible,
-        offer.title,
-        offer.matching_text(),
-        top,
-        lambda n: (n.title, n.matching_text()),
-        matcher,
-        query,
-        learned,
-    )
+    return _suggest(_NEEDS_FOR_OFFER, offer, user=user, top=top)
 
 
 def partners_for_organisation(*, organisation: Organisation, top: int = 8) -> list[Suggestion]:

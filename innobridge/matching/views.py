@@ -89,54 +89,40 @@ def need_list(request):
     )
 
 
+def _detail_context(request, record, suggest) -> dict:
+    """What an offer's page and a need's page share: editing, suggestions, feedback, contact.
+
+    Anonymous visitors get a teaser: no owner, contact, free text or suggestions (which quote free text).
+    """
+    user = request.user
+    editable = can_edit(user, record)
+    org_id = member_organisation_id(user)
+    return {
+        "teaser": sees_teasers(user),
+        "can_edit": editable,
+        "suggestions": suggest() if can_see_suggestions(user) else [],
+        "can_judge": editable,
+        "feedback_form": FeedbackForm(),
+        "can_express_interest": org_id is not None and org_id != record.owner_id,
+        "contact_form": ContactRequestForm(),
+    }
+
+
 def offer_detail(request, slug: str):
     offer = get_or_404(selectors.offer_detail, user=request.user, slug=slug)
-    user = request.user
-    editable = can_edit(user, offer)
-    org_id = member_organisation_id(user)
-    # Anonymous visitors get a teaser: no owner, contact, free text or suggestions (which quote free text).
-    teaser = sees_teasers(user)
-    return render(
+    context = _detail_context(
         request,
-        "matching/offer_detail.html",
-        {
-            "offer": offer,
-            "teaser": teaser,
-            "can_edit": editable,
-            "owner_visible": not teaser and can_see_owner(user, offer),
-            "suggestions": (
-                selectors.needs_for_offer(offer=offer, user=user)
-                if offer.status == "published" and can_see_suggestions(user)
-                else []
-            ),
-            "can_judge": editable,
-            "feedback_form": FeedbackForm(),
-            "can_express_interest": org_id is not None and org_id != offer.owner_id,
-            "contact_form": ContactRequestForm(),
-        },
+        offer,
+        lambda: selectors.needs_for_offer(offer=offer, user=request.user) if offer.status == "published" else [],
     )
+    context |= {"offer": offer, "owner_visible": not context["teaser"] and can_see_owner(request.user, offer)}
+    return render(request, "matching/offer_detail.html", context)
 
 
 def need_detail(request, slug: str):
     need = get_or_404(selectors.need_detail, user=request.user, slug=slug)
-    user = request.user
-    editable = can_edit(user, need)
-    org_id = member_organisation_id(user)
-    teaser = sees_teasers(user)
-    return render(
-        request,
-        "matching/need_detail.html",
-        {
-            "need": need,
-            "teaser": teaser,
-            "can_edit": editable,
-            "suggestions": selectors.offers_for_need(need=need, user=user) if can_see_suggestions(user) else [],
-            "can_judge": editable,
-            "feedback_form": FeedbackForm(),
-            "can_express_interest": org_id is not None and org_id != need.owner_id,
-            "contact_form": ContactRequestForm(),
-        },
-    )
+    context = _detail_context(request, need, lambda: selectors.offers_for_need(need=need, user=request.user))
+    return render(request, "matching/need_detail.html", context | {"need": need})
 
 
 def _owner_for(request, form_owner: str | None) -> Organisation:
