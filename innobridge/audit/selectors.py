@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from innobridge.audit.models import AuditEntry
 from innobridge.audit.signals import tracked_models
@@ -50,11 +52,11 @@ def record_history(*, content_type: ContentType, slug: str) -> tuple[object | No
     return record, entries
 
 
-def readable_changes(entries) -> list[tuple[AuditEntry, list[tuple[str, object, object]]]]:
+def readable_changes(entries: Iterable[AuditEntry]) -> list[tuple[AuditEntry, list[tuple[str, object, object]]]]:
     """Each entry with its (field label, before, after) rows; related records by name, not by key."""
     names: dict[tuple[type, object], str] = {}
 
-    def show(model, field_name, value):
+    def show(model: type[Model], field_name: str, value: object) -> tuple[str, object]:
         try:
             field = model._meta.get_field(field_name)
         except Exception:
@@ -73,10 +75,10 @@ def readable_changes(entries) -> list[tuple[AuditEntry, list[tuple[str, object, 
         shown = [names[(field.related_model, v)] for v in values]
         return label, ", ".join(shown) if isinstance(value, list) else shown[0]
 
-    out = []
+    out: list[tuple[AuditEntry, list[tuple[str, object, object]]]] = []
     for entry in entries:
         model = entry.content_type.model_class()
-        rows = []
+        rows: list[tuple[str, object, object]] = []
         for name, before, after in entry.changes():
             label, shown_before = show(model, name, before) if model else (name, before)
             _label, shown_after = show(model, name, after) if model else (name, after)

@@ -22,6 +22,7 @@ from innobridge.directory import services as directory
 from innobridge.directory.models import Organisation, Person, Place, Sector
 from innobridge.documents.merge import records_merge
 from innobridge.documents.models import Evidence, SourceDocument
+from innobridge.lib.services import NameFields
 from innobridge.matching import services as matching
 from innobridge.matching.models import TechnologyNeed, TechnologyOffer
 from innobridge.matching.services import add_one_year
@@ -34,15 +35,18 @@ EXTENSIONS = ["innobridge.meetings.demo", "innobridge.pipeline.demo", "innobridg
 # Slugs an earlier demo used for a record that another slug also described: a database loaded
 # before the fix gets the duplicate merged into the kept record (links move, nothing dangles).
 RETIRED = {"cas-hkisi-cair": "cas-cair"}
-NAME_KEYS = ("name_zh_hant", "name_zh_hans", "name_en")
 
 
 def _d(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _names(item: dict) -> dict:
-    return {k: item.get(k, "") for k in NAME_KEYS}
+def _names(item: dict) -> NameFields:
+    return {
+        "name_zh_hant": item.get("name_zh_hant", ""),
+        "name_zh_hans": item.get("name_zh_hans", ""),
+        "name_en": item.get("name_en", ""),
+    }
 
 
 # Demo offers were written on this day; their ages are kept relative to it so that a demo

@@ -94,4 +94,10 @@ def resolve(model, name: str, *, organisation: Organisation | None = None) -> tu
     return ("fuzzy", scored[:5]) if scored else ("new", [])
 
 
-MODEL_OF = {"organisation": Organisation, "person": Person, "place": Place, "member": Organisation, "contact": Person}
+MODEL_OF: dict[str, type[Organisation] | type[Person] | type[Place]] = {
+    "organisation": Organisation,
+    "person": Person,
+    "place": Place,
+    "member": Organisation,
+    "contact": Person,
+}

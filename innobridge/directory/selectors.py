@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import overload
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
@@ -17,7 +18,7 @@ MAX_LISTED_IDS = 50_000
 SORT_FIELDS = ("name_en", "name_zh_hant", "slug")
 
 
-class RankedRows(Sequence):
+class RankedRows(Sequence[Organisation]):
     """Search results ranked in memory: counted without a query; slicing fetches only those rows.
 
     Pagination (the pages' and the API's) counts and slices it like a queryset.
@@ -26,20 +27,28 @@ class RankedRows(Sequence):
     def __init__(self, queryset: QuerySet, pks: list[int]):
         self.queryset, self.pks = queryset, pks
 
-    def count(self) -> int:
+    # Counted like a QuerySet (Django's paginator calls count() without an argument), not
+    # Sequence.count(value).
+    def count(self) -> int:  # type: ignore[override]
         return len(self.pks)
 
     def __len__(self) -> int:
         return len(self.pks)
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> Organisation: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Organisation]: ...
+
+    def __getitem__(self, index: int | slice) -> Organisation | list[Organisation]:
         if isinstance(index, slice):
             wanted = self.pks[index]
             rows = {o.pk: o for o in self.queryset.filter(pk__in=wanted)}
             return [rows[pk] for pk in wanted if pk in rows]
         return self[index : index + 1 or None][0]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Organisation]:
         for start in range(0, len(self.pks), 500):
             yield from self[start : start + 500]
 

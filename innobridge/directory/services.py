@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from typing import Any, Unpack, cast
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,13 +14,39 @@ from django.utils.translation import gettext as _
 
 from innobridge.accounts.permissions import is_staff
 from innobridge.directory.models import Alias, KeyFigure, Organisation, PendingAlias, Person, Place, Position, Sector
-from innobridge.lib.services import reindex, save_named
+from innobridge.lib.services import NameFields, reindex, save_named
 from innocore.text import derive_variants, fold, tidy
 
 NAME_FIELDS = ("name_zh_hant", "name_zh_hans", "name_en")
 
 
-def _assign(obj, fields: dict) -> None:
+# The model fields each save service sets as given (keyword arguments; any subset).
+class SectorFields(NameFields, total=False):
+    parent: Sector | None
+    position: int
+
+
+class PlaceFields(NameFields, total=False):
+    kind: str
+    parent: Place | None
+    description: str
+
+
+class OrganisationFields(NameFields, total=False):
+    kind: str
+    parent: Organisation | None
+    website: str
+    description: str
+    founded: int | None
+
+
+class PersonFields(NameFields, total=False):
+    email: str
+    phone: str
+    notes: str
+
+
+def _assign(obj: Sector | Place | Organisation | Person, fields: Mapping[str, Any]) -> None:
     for key, value in fields.items():
         setattr(obj, key, value)
     # A name the user typed replaces a derived one.
@@ -27,13 +55,13 @@ def _assign(obj, fields: dict) -> None:
             setattr(obj, f"name_{script}_derived", False)
 
 
-def sector_save(*, sector: Sector | None = None, **fields) -> Sector:
+def sector_save(*, sector: Sector | None = None, **fields: Unpack[SectorFields]) -> Sector:
     sector = sector or Sector()
     _assign(sector, fields)
     return save_named(sector)
 
 
-def place_save(*, place: Place | None = None, **fields) -> Place:
+def place_save(*, place: Place | None = None, **fields: Unpack[PlaceFields]) -> Place:
     place = place or Place()
     _assign(place, fields)
     return save_named(place)
@@ -46,8 +74,8 @@ def organisation_save(
     sectors: Iterable[Sector] | None = None,
     places: Iterable[Place] | None = None,
     aliases: Sequence[str | tuple[str, str]] | None = None,
-    requested_by=None,
-    **fields,
+    requested_by: User | None = None,
+    **fields: Unpack[OrganisationFields],
 ) -> Organisation:
     """Create or update an organisation with its sectors, places and aliases.
 
@@ -66,7 +94,7 @@ def organisation_save(
 
 
 def organisation_set_aliases(
-    *, organisation: Organisation, aliases: Sequence[str | tuple[str, str]], requested_by=None
+    *, organisation: Organisation, aliases: Sequence[str | tuple[str, str]], requested_by: User | None = None
 ) -> list[PendingAlias]:
     """Replace an organisation's aliases; a new one that names another organisation waits for staff.
 
@@ -78,7 +106,8 @@ def organisation_set_aliases(
 
     wanted: dict[str, str] = {}
     for item in aliases:
-        text, kind = (item, Alias.Kind.SHORT) if isinstance(item, str) else item
+        # cast: a TextChoices member is a str; mypy, without Django's types, takes it for a (value, label) tuple.
+        text, kind = (item, cast(str, Alias.Kind.SHORT)) if isinstance(item, str) else item
         text = tidy(text)
         if text and text not in wanted:
             wanted[text] = kind
@@ -111,7 +140,7 @@ def alias_claims(*, organisation: Organisation, text: str) -> Organisation | Non
 
 
 @transaction.atomic
-def pending_alias_decide(*, pending: PendingAlias, approve: bool, user) -> PendingAlias:
+def pending_alias_decide(*, pending: PendingAlias, approve: bool, user: User) -> PendingAlias:
     """Staff approve (the alias takes effect) or reject an alias that names another organisation."""
     pending = PendingAlias.objects.select_for_update().get(pk=pending.pk)
     if pending.status != PendingAlias.Status.PENDING:
@@ -140,7 +169,7 @@ def organisation_set_figure(
     return figure
 
 
-def person_save(*, person: Person | None = None, **fields) -> Person:
+def person_save(*, person: Person | None = None, **fields: Unpack[PersonFields]) -> Person:
     person = person or Person()
     _assign(person, fields)
     return save_named(person)

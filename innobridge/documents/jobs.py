@@ -8,13 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from innobridge.documents.services import document_ingest, incoming_dir
 from innobridge.jobs.registry import job_kind
+from innocore.ingest.readers import DocumentError
 
 
 @job_kind("documents.ingest_batch", _("Read uploaded documents"))
 def ingest_batch(arguments: dict, progress) -> dict:
     """Ingest each stored upload on its own: one bad file is reported and does not stop the rest."""
-    from innocore.ingest.readers import DocumentError
-
     folder = incoming_dir(arguments["folder"])
     names = arguments["files"]
     created, existing, failed, links = 0, 0, [], []

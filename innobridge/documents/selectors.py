@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
+
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +15,7 @@ from innobridge.documents.models import Evidence, Proposal, SourceDocument
 from innobridge.programmes.models import Agreement, Event, Programme
 
 
-def evidence_for(record) -> list[Evidence]:
+def evidence_for(record: Model) -> list[Evidence]:
     ct = ContentType.objects.get_for_model(type(record))
     return list(
         Evidence.objects.filter(content_type=ct, object_id=record.pk)
@@ -42,7 +46,7 @@ def review_groups(document: SourceDocument) -> list[dict]:
                 "changes": proposal_changes(p) if p.target_slug else [],
             }
         )
-    order = [k.value for k in Proposal.Kind]
+    order = list(Proposal.Kind.values)
     return sorted(groups.values(), key=lambda g: order.index(g["kind"]))
 
 
@@ -84,7 +88,7 @@ def proposal_changes(p: Proposal) -> list[str]:
     return changes
 
 
-def likely_programme(document: SourceDocument):
+def likely_programme(document: SourceDocument) -> Programme | None:
     """The programme to preselect on the review screen: the one the matched events and agreements
     belong to, else the only programme there is, else none (the reviewer chooses)."""
 
@@ -101,7 +105,7 @@ def likely_programme(document: SourceDocument):
     return programmes[0] if len(programmes) == 1 else None
 
 
-def review_examples(*, since=None):
+def review_examples(*, since: datetime | None = None) -> Iterator[dict]:
     """Every reviewed proposal as a labelled example for the extractor: the span, what was read,
     what the reviewer kept (corrected data, or the record merged into) and the decision."""
     rows = (

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import TypedDict, cast
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,22 +23,29 @@ from innobridge.directory.models import Alias, Organisation, Person, Place
 from innobridge.directory.resolution import MODEL_OF, resolve
 from innobridge.documents import titles
 from innobridge.documents.models import Evidence, Proposal, SourceDocument
+from innobridge.jobs.models import Job
 from innobridge.jobs.services import job_enqueue
+from innobridge.lib.services import NameFields
 from innobridge.programmes import services as programmes
-from innobridge.programmes.models import Agreement, Delegation, Event, EventParticipant
+from innobridge.programmes.models import Agreement, Delegation, Event, EventParticipant, Programme
 from innobridge.programmes.resolution import When, match_agreement, match_delegation, match_event, more_precise
 from innocore.ingest.pipeline import analyse
 from innocore.text import detect_script
 
-KIND_OF_FIELD = {
-    "organizations": Proposal.Kind.ORGANISATION,
-    "people": Proposal.Kind.PERSON,
-    "places": Proposal.Kind.PLACE,
-    "events": Proposal.Kind.EVENT,
-    "agreements": Proposal.Kind.AGREEMENT,
-    "contacts": Proposal.Kind.CONTACT,
-}
-PLACE_KINDS = {k.value for k in Place.Kind}
+# TextChoices members are str; mypy, without Django's types, takes them for (value, label) tuples:
+# hence the casts to str here and below.
+KIND_OF_FIELD = cast(
+    dict[str, str],
+    {
+        "organizations": Proposal.Kind.ORGANISATION,
+        "people": Proposal.Kind.PERSON,
+        "places": Proposal.Kind.PLACE,
+        "events": Proposal.Kind.EVENT,
+        "agreements": Proposal.Kind.AGREEMENT,
+        "contacts": Proposal.Kind.CONTACT,
+    },
+)
+PLACE_KINDS = set(Place.Kind.values)
 
 
 @transaction.atomic
@@ -41,7 +54,7 @@ def incoming_dir(key: str) -> Path:
     return Path(settings.MEDIA_ROOT) / "incoming" / key
 
 
-def document_ingest_later(*, uploads, user=None):
+def document_ingest_later(*, uploads: Iterable[UploadedFile], user: User | None = None) -> Job:
     """Store several uploads and read them in a background job; returns the job.
 
     File names are reduced to their last component and made unique, so a crafted name cannot
@@ -63,10 +76,14 @@ def document_ingest_later(*, uploads, user=None):
     return job_enqueue(kind="documents.ingest_batch", arguments={"folder": key, "files": names}, user=user)
 
 
-KIND_OF_RECORD = {"event": Event, "agreement": Agreement, "delegation": Delegation}
+KIND_OF_RECORD: dict[str, type[Event] | type[Agreement] | type[Delegation]] = {
+    "event": Event,
+    "agreement": Agreement,
+    "delegation": Delegation,
+}
 
 
-def document_ingest(*, data: bytes, filename: str, limit: int, user=None) -> tuple[SourceDocument, bool]:
+def document_ingest(*, data: bytes, filename: str, limit: int, user: User | None = None) -> tuple[SourceDocument, bool]:
     """Read and analyse a file; store it with its proposals. The same bytes twice create nothing new.
 
     All or nothing: raises ``DocumentError`` (nothing written) when the file cannot be read, and any
@@ -89,7 +106,7 @@ def document_ingest(*, data: bytes, filename: str, limit: int, user=None) -> tup
     return document, True
 
 
-def _store(result: dict, data: bytes, filename: str, user, stored: list[str]) -> SourceDocument:
+def _store(result: dict, data: bytes, filename: str, user: User | None, stored: list[str]) -> SourceDocument:
     previous = (
         SourceDocument.objects.filter(title=result["title"]).order_by("-created").first() if result["title"] else None
     )
@@ -175,7 +192,9 @@ def _proposals(document: SourceDocument, result: dict) -> list[Proposal]:
     return proposals
 
 
-def _match_activity(kind: str, item: dict, document: SourceDocument, org_named) -> tuple[str, list[dict]]:
+def _match_activity(
+    kind: str, item: dict, document: SourceDocument, org_named: Callable[[str], Organisation | None]
+) -> tuple[str, list[dict]]:
     """Events and agreements already on record that this one reports again (``existing``), or ``new``."""
     when = When.parse(item.get("date"), document.published)
     if kind == Proposal.Kind.AGREEMENT:
@@ -189,7 +208,7 @@ def _match_activity(kind: str, item: dict, document: SourceDocument, org_named) 
         if item.get("kind") == "visit":
             matches = match_delegation(when=when, orgs=orgs, places=places)
         else:
-            kind = EVENT_KINDS.get(item.get("kind"), "meeting")
+            kind = EVENT_KINDS.get(item.get("kind", ""), "meeting")
             matches = match_event(kind=kind, when=when, orgs=orgs, places=places)
     candidates = [m.candidate() for m in matches[:5]]
     return ("existing", candidates) if candidates else ("new", [])
@@ -315,18 +334,23 @@ def checked_day(value: str) -> str:
     return value
 
 
-def _script_field(prefix: str, value: str) -> dict:
-    """{prefix_zh_hant: value} / {prefix_zh_hans: ...} / {prefix_en: ...} by the script the value is in."""
+def _script_of(value: str) -> str:
+    """The field suffix for the script ``value`` is written in: zh_hant, zh_hans or en."""
     script = detect_script(value)
-    suffix = "zh_hant" if script == "zh-Hant" else "zh_hans" if script in ("zh-Hans", "zh") else "en"
-    return {f"{prefix}_{suffix}": value}
+    return "zh_hant" if script == "zh-Hant" else "zh_hans" if script in ("zh-Hans", "zh") else "en"
 
 
-def _name_fields(name: str) -> dict:
-    return _script_field("name", name)
+def _name_fields(name: str) -> NameFields:
+    """{name_zh_hant: name} / {name_zh_hans: ...} / {name_en: ...} by the script the name is in."""
+    script = _script_of(name)
+    if script == "zh_hant":
+        return {"name_zh_hant": name}
+    if script == "zh_hans":
+        return {"name_zh_hans": name}
+    return {"name_en": name}
 
 
-def _evidence(document: SourceDocument, record, proposal: Proposal, field: str = "") -> Evidence:
+def _evidence(document: SourceDocument, record: Model, proposal: Proposal, field: str = "") -> Evidence:
     return Evidence(
         document=document,
         content_type=ContentType.objects.get_for_model(type(record)),
@@ -393,7 +417,7 @@ def _names_after(proposals: list[Proposal]) -> set[str]:
 
 
 @transaction.atomic
-def document_commit(*, document: SourceDocument, programme=None) -> dict:
+def document_commit(*, document: SourceDocument, programme: Programme | None = None) -> dict:
     """Apply every accepted or merged proposal of ``document``: all of them, or nothing on any error.
 
     A proposal merged into an existing record *updates* it (a more precise date or place, new
@@ -421,22 +445,21 @@ def document_commit(*, document: SourceDocument, programme=None) -> dict:
             child.parent = parent
             child.save(update_fields=["parent", "last_updated"])
     for p in [p for p in proposals if p.kind == "place"]:
-        place = _apply_simple(
-            p, Place, counts, kind=p.data.get("kind") if p.data.get("kind") in PLACE_KINDS else Place.Kind.SITE
-        )
+        kind = p.data["kind"] if p.data.get("kind") in PLACE_KINDS else cast(str, Place.Kind.SITE)
+        place = _apply_place(p, counts, kind=kind)
         evidence.append(_evidence(document, place, p))
     for p in [p for p in proposals if p.kind in ("person", "contact")]:
-        person = _apply_simple(p, Person, counts)
+        person = _apply_person(p, counts)
         org_name = p.data.get("organization")
-        org = (orgs_by_name.get(org_name) or _org_for(org_name, {})) if org_name else None
+        employer = (orgs_by_name.get(org_name) or _org_for(org_name, {})) if org_name else None
         if p.kind == "contact":
             fields = [f for f in ("email", "phone") if p.data.get(f) and not getattr(person, f)]
             for f in fields:
                 setattr(person, f, p.data[f][:80])
             if fields:
                 person.save(update_fields=[*fields, "last_updated"])
-        if org and p.data.get("title"):
-            directory.position_save(person=person, organisation=org, **_title_fields(p.data["title"]))
+        if employer and p.data.get("title"):
+            directory.position_save(person=person, organisation=employer, **_title_fields(p.data["title"]))
         evidence.append(_evidence(document, person, p))
     activities = [p for p in proposals if p.kind in ("event", "agreement")]
     undated = [p for p in activities if p.kind == "event" and not p.target_slug and not p.data.get("date")]
@@ -469,7 +492,7 @@ class Counts:
         self.created: dict[str, int] = {}
         self.updated: dict[str, int] = {}
 
-    def add(self, which: str, record) -> None:
+    def add(self, which: str, record: Model) -> None:
         bucket = self.created if which == "created" else self.updated
         kind = type(record)._meta.model_name
         bucket[kind] = bucket.get(kind, 0) + 1
@@ -478,8 +501,20 @@ class Counts:
         return {"created": dict(self.created), "updated": dict(self.updated)}
 
 
-def _title_fields(title: str) -> dict:
-    return _script_field("title", title)
+class TitleFields(TypedDict, total=False):
+    title_zh_hant: str
+    title_zh_hans: str
+    title_en: str
+
+
+def _title_fields(title: str) -> TitleFields:
+    """{title_zh_hant: title} / {title_zh_hans: ...} / {title_en: ...} by the script the title is in."""
+    script = _script_of(title)
+    if script == "zh_hant":
+        return {"title_zh_hant": title}
+    if script == "zh_hans":
+        return {"title_zh_hans": title}
+    return {"title_en": title}
 
 
 def _apply_organisation(p: Proposal, counts: Counts) -> Organisation:
@@ -497,19 +532,23 @@ def _apply_organisation(p: Proposal, counts: Counts) -> Organisation:
     return org
 
 
-def _apply_simple(p: Proposal, model, counts: Counts, **extra):
+def _apply_person(p: Proposal, counts: Counts) -> Person:
     if p.target_slug:
-        return model.objects.get(slug=p.target_slug)
-    record = (
-        directory.person_save(**_name_fields(p.data["name"]))
-        if model is Person
-        else directory.place_save(**_name_fields(p.data["name"]), **extra)
-    )
-    counts.add("created", record)
-    return record
+        return Person.objects.get(slug=p.target_slug)
+    person = directory.person_save(**_name_fields(p.data["name"]))
+    counts.add("created", person)
+    return person
 
 
-def _day(value: str | None) -> tuple:
+def _apply_place(p: Proposal, counts: Counts, *, kind: str) -> Place:
+    if p.target_slug:
+        return Place.objects.get(slug=p.target_slug)
+    place = directory.place_save(**_name_fields(p.data["name"]), kind=kind)
+    counts.add("created", place)
+    return place
+
+
+def _day(value: str | None) -> tuple[datetime.date | None, bool]:
     """(date, approximate) from 'YYYY-MM-DD' or 'YYYY-MM'; (None, True) when the text gives no date."""
     from datetime import date
 
@@ -520,7 +559,7 @@ def _day(value: str | None) -> tuple:
     return None, True
 
 
-def _org_for(name: str, orgs_by_name: dict):
+def _org_for(name: str, orgs_by_name: Mapping[str, Organisation]) -> Organisation | None:
     if name in orgs_by_name:
         return orgs_by_name[name]
     match, candidates = resolve(Organisation, name)
@@ -538,14 +577,20 @@ EVENT_KINDS = {
 }
 
 
-def _target(p: Proposal):
+def _target(p: Proposal) -> Event | Agreement | Delegation:
     """The record a proposal was merged into: the model comes from the chosen candidate."""
     model = next((c.get("model") for c in p.candidates if c.get("slug") == p.target_slug), None)
     model = model or ("agreement" if p.kind == "agreement" else "event")
     return KIND_OF_RECORD[model].objects.get(slug=p.target_slug)
 
 
-def _apply_event(p: Proposal, document: SourceDocument, programme, orgs_by_name: dict, counts: Counts):
+def _apply_event(
+    p: Proposal,
+    document: SourceDocument,
+    programme: Programme | None,
+    orgs_by_name: Mapping[str, Organisation],
+    counts: Counts,
+) -> Event | Agreement | Delegation:
 
     day, approximate = _day(p.data.get("date"))
     places = [pl for pl in (_place_named(n) for n in p.data.get("places", [])) if pl]
@@ -582,7 +627,9 @@ def _apply_event(p: Proposal, document: SourceDocument, programme, orgs_by_name:
     return event
 
 
-def _update_event(event: Event, day, approximate: bool, place: Place | None, orgs: list[Organisation]) -> bool:
+def _update_event(
+    event: Event, day: datetime.date | None, approximate: bool, place: Place | None, orgs: list[Organisation]
+) -> bool:
     """What a new report adds to a recorded event: a day for an approximate date, a place inside
     the recorded one, organisations not yet listed. Returns whether anything changed."""
     changed = []
@@ -605,9 +652,16 @@ def _short_names(orgs: list[Organisation], language: str) -> list[str]:
     return [titles.short_name(o.name_for(language)) for o in orgs]
 
 
-def _apply_agreement(p: Proposal, document, programme, orgs_by_name, signing_events: list, counts: Counts):
+def _apply_agreement(
+    p: Proposal,
+    document: SourceDocument,
+    programme: Programme | None,
+    orgs_by_name: Mapping[str, Organisation],
+    signing_events: list[Event],
+    counts: Counts,
+) -> Agreement:
 
-    parties = []
+    parties: list[tuple[Organisation, str, Person | None]] = []
     for name in p.data.get("parties", []):
         org = _org_for(name, orgs_by_name)
         if org and org.pk not in {o.pk for o, _r, _s in parties}:

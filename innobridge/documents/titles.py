@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from innobridge.lib.services import NameFields
 from innocore.text import to_simplified
 
 MAX_NAMES = 3
@@ -106,6 +107,10 @@ def agreement_title(kind: str, parties: list[str], language: str) -> str:
     return _compose(_label(AGREEMENT_LABEL, kind, language), _join(parties, language), language)
 
 
-def name_field(language: str, value: str) -> dict:
+def name_field(language: str, value: str) -> NameFields:
     """The name field of the document's language; the other scripts are derived when saved."""
-    return {{"zh-Hant": "name_zh_hant", "zh-Hans": "name_zh_hans"}.get(language, "name_en"): value}
+    if language == "zh-Hant":
+        return {"name_zh_hant": value}
+    if language == "zh-Hans":
+        return {"name_zh_hans": value}
+    return {"name_en": value}

@@ -20,6 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone, translation
@@ -47,7 +48,7 @@ def job_file_path(name: str) -> Path:
     return Path(settings.MEDIA_ROOT) / FILE_DIR / f"{name}.xlsx"
 
 
-def job_enqueue(*, kind: str, arguments: dict | None = None, user=None) -> Job:
+def job_enqueue(*, kind: str, arguments: dict | None = None, user: User | AnonymousUser | None = None) -> Job:
     if kind not in KINDS:
         raise ValidationError(_("Unknown job kind: %(kind)s") % {"kind": kind})
     job = Job.objects.create(kind=kind, arguments=arguments or {}, created_by=user if user and user.pk else None)

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TypedDict, TypeVar
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from innobridge.lib.models import TrilingualNameModel
 
+Named = TypeVar("Named", bound=TrilingualNameModel)
 
-def save_named(obj: TrilingualNameModel) -> TrilingualNameModel:
+
+class NameFields(TypedDict, total=False):
+    """The fields of a TrilingualNameModel (and its slug) that a save service sets as given."""
+
+    name_zh_hant: str
+    name_zh_hans: str
+    name_en: str
+    name_zh_hant_derived: bool
+    name_zh_hans_derived: bool
+    slug: str
+
+
+def save_named(obj: Named) -> Named:
     """Derive missing name forms, give a slug, validate, save and index the record.
 
     The search key includes related aliases, so it is computed once the row exists.

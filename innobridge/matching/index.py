@@ -13,6 +13,7 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from innobridge.directory.models import Organisation, Place
@@ -193,11 +194,11 @@ class Source:
     """Where an index's documents come from."""
 
     name: str
-    queryset: object  # callable returning the live rows' queryset
-    documents: object  # callable(rows queryset) -> list[Document]
-    changed: object  # callable(since datetime) -> queryset of rows that may have changed
-    stamp_extra: object = None  # callable() -> tuple: other rows the documents depend on (updated in place)
-    rebuild_extra: object = None  # callable() -> tuple: rows whose change calls for a full rebuild
+    queryset: Callable[[], QuerySet]  # the live rows
+    documents: Callable[[QuerySet], list[Document]]  # rows -> their documents
+    changed: Callable[[datetime], QuerySet]  # since -> rows that may have changed
+    stamp_extra: Callable[[], tuple] | None = None  # other rows the documents depend on (updated in place)
+    rebuild_extra: Callable[[], tuple] | None = None  # rows whose change calls for a full rebuild
     # A document changes only when its own row's last_updated does (true for offers and needs,
     # not for organisation profiles, which include their offers' titles).
     tracks_rows: bool = False

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -23,7 +24,8 @@ from innobridge.matching.models import (
     TechnologyOffer,
 )
 from innobridge.matching.permissions import visible_q
-from innocore.match.engine import Match, Query, highlight
+from innocore.match.engine import Match, Matcher, Query, highlight
+from innocore.match.rerank import Reranked
 from innocore.text import fold
 
 MIN_SCORE = 10.0
@@ -44,15 +46,23 @@ class Suggestion:
     query_text_pieces: list = field(default_factory=list)
 
 
-def offers_visible(user) -> QuerySet[TechnologyOffer]:
+def offers_visible(user: User | AnonymousUser) -> QuerySet[TechnologyOffer]:
     return TechnologyOffer.objects.filter(visible_q(user, expiring=True))
 
 
-def needs_visible(user) -> QuerySet[TechnologyNeed]:
+def needs_visible(user: User | AnonymousUser) -> QuerySet[TechnologyNeed]:
     return TechnologyNeed.objects.filter(visible_q(user))
 
 
-def _search(qs, q: str, *, user, name: str, live_queryset, not_live: Q):
+def _search(
+    qs: QuerySet,
+    q: str,
+    *,
+    user: User | AnonymousUser,
+    name: str,
+    live_queryset: Callable[[], QuerySet],
+    not_live: Q,
+) -> QuerySet:
     """Records of ``qs`` whose search key holds every folded term of ``q``, in any script.
 
     Live records are looked up in the process's in-memory copy of their keys (see
@@ -82,7 +92,13 @@ def _search(qs, q: str, *, user, name: str, live_queryset, not_live: Q):
 
 
 def offer_list(
-    *, user, q: str = "", sector: str = "", direction: str = "", min_trl: int | None = None, mine: bool = False
+    *,
+    user: User | AnonymousUser,
+    q: str = "",
+    sector: str = "",
+    direction: str = "",
+    min_trl: int | None = None,
+    mine: bool = False,
 ) -> QuerySet[TechnologyOffer]:
     qs = offers_visible(user).select_related("owner").prefetch_related("sectors")
     today = timezone.localdate()
@@ -103,7 +119,9 @@ def offer_list(
     return qs.order_by("-published_on", "-created")
 
 
-def need_list(*, user, q: str = "", sector: str = "", place: str = "", mine: bool = False) -> QuerySet[TechnologyNeed]:
+def need_list(
+    *, user: User | AnonymousUser, q: str = "", sector: str = "", place: str = "", mine: bool = False
+) -> QuerySet[TechnologyNeed]:
     qs = needs_visible(user).select_related("owner", "place").prefetch_related("sectors")
     not_live = ~Q(status=TechnologyNeed.Status.PUBLISHED)
     qs = _search(qs, q, user=user, name="needs", live_queryset=index.needs_queryset, not_live=not_live)
@@ -119,7 +137,7 @@ def need_list(*, user, q: str = "", sector: str = "", place: str = "", mine: boo
     return qs.order_by("-created")
 
 
-def offer_detail(*, user, slug: str) -> TechnologyOffer:
+def offer_detail(*, user: User | AnonymousUser, slug: str) -> TechnologyOffer:
     return (
         offers_visible(user)
         .select_related("owner", "contact")
@@ -128,12 +146,12 @@ def offer_detail(*, user, slug: str) -> TechnologyOffer:
     )
 
 
-def need_detail(*, user, slug: str) -> TechnologyNeed:
+def need_detail(*, user: User | AnonymousUser, slug: str) -> TechnologyNeed:
     return needs_visible(user).select_related("owner", "place").prefetch_related("sectors").get(slug=slug)
 
 
 def _pieces(match: Match, query_title: str, query_text: str, doc_title: str, doc_text: str, s: Suggestion) -> None:
-    def spans(side: str, name: str):
+    def spans(side: str, name: str) -> list[tuple[int, int]]:
         return [(sp.start, sp.end) for t in match.terms for sp in getattr(t, side) if sp.field == name]
 
     s.title_pieces = highlight(doc_title, spans("doc_spans", "title"))
@@ -159,7 +177,7 @@ def snippet(text: str, spans: list[tuple[int, int]], width: int = 220) -> list[t
     return pieces
 
 
-def _pks(model, slugs: list[str]) -> list[int]:
+def _pks(model: type[TechnologyOffer] | type[TechnologyNeed], slugs: list[str]) -> list[int]:
     """Row ids for slugs, looked up on their own.
 
     Filtering a visibility condition (an OR over status and owner) by ``slug IN (...)`` lets SQLite
@@ -218,7 +236,9 @@ _NEEDS_FOR_OFFER = _Side(
 )
 
 
-def _suggest(side: _Side, record: TechnologyNeed | TechnologyOffer, *, user, top: int) -> list[Suggestion]:
+def _suggest(
+    side: _Side, record: TechnologyNeed | TechnologyOffer, *, user: User | AnonymousUser, top: int
+) -> list[Suggestion]:
     """Suggestions for ``record`` from the other side: engine, learned re-ranking, visibility, explanation."""
     places = index.PlaceTable.load()
     query = Query(
@@ -263,11 +283,11 @@ def _suggest(side: _Side, record: TechnologyNeed | TechnologyOffer, *, user, top
     )
 
 
-def offers_for_need(*, need: TechnologyNeed, user, top: int = 10) -> list[Suggestion]:
+def offers_for_need(*, need: TechnologyNeed, user: User | AnonymousUser, top: int = 10) -> list[Suggestion]:
     return _suggest(_OFFERS_FOR_NEED, need, user=user, top=top)
 
 
-def needs_for_offer(*, offer: TechnologyOffer, user, top: int = 10) -> list[Suggestion]:
+def needs_for_offer(*, offer: TechnologyOffer, user: User | AnonymousUser, top: int = 10) -> list[Suggestion]:
     return _suggest(_NEEDS_FOR_OFFER, offer, user=user, top=top)
 
 
@@ -276,7 +296,7 @@ def partners_for_organisation(*, organisation: Organisation, top: int = 8) -> li
     query = Query(profile.title, profile.text, profile.sectors, exclude=frozenset({organisation.slug}))
     matches = [m for m in index.organisation_matcher().search(query, top=top * 2) if m.score >= MIN_SCORE]
     orgs = {o.slug: o for o in Organisation.objects.filter(slug__in=[m.doc_id for m in matches])}
-    out = []
+    out: list[Suggestion] = []
     for m in matches:
         if m.doc_id in orgs and len(out) < top:
             out.append(Suggestion(orgs[m.doc_id], m, len(out) + 1))
@@ -284,7 +304,15 @@ def partners_for_organisation(*, organisation: Organisation, top: int = 8) -> li
 
 
 def _suggestions(
-    matches, records, q_title, q_text, top, texts, matcher=None, query=None, learned=None
+    matches: list[Match],
+    records: Mapping[str, Any],
+    q_title: str,
+    q_text: str,
+    top: int,
+    texts: Callable[[Any], tuple[str, str]],
+    matcher: Matcher | None = None,
+    query: Query | None = None,
+    learned: Mapping[str, Reranked] | None = None,
 ) -> list[Suggestion]:
     """The first ``top`` matches the viewer may see, explained (only those: explaining costs)."""
     out: list[Suggestion] = []
@@ -292,7 +320,7 @@ def _suggestions(
         record = records.get(m.doc_id)
         if record is None:
             continue
-        if matcher is not None and not m.terms:
+        if matcher is not None and query is not None and not m.terms:
             m.terms = matcher.explain_terms(query, matcher.documents_[matcher.index_of_[m.doc_id]])
         s = Suggestion(record, m, len(out) + 1, learning.learned_phrase((learned or {}).get(m.doc_id)))
         _pieces(m, q_title, q_text, *texts(record), s)
@@ -302,7 +330,7 @@ def _suggestions(
     return out
 
 
-def contact_requests_for(*, user) -> QuerySet[ContactRequest]:
+def contact_requests_for(*, user: User | AnonymousUser) -> QuerySet[ContactRequest]:
     qs = ContactRequest.objects.select_related("requester", "recipient", "offer", "need")
     if is_staff(user):
         return qs
@@ -312,7 +340,7 @@ def contact_requests_for(*, user) -> QuerySet[ContactRequest]:
     return qs.filter(Q(requester_id=org_id) | Q(recipient_id=org_id))
 
 
-def batch_suggestions(*, kind: str, record) -> list[tuple[str, float, dict]] | None:
+def batch_suggestions(*, kind: str, record: TechnologyOffer | TechnologyNeed) -> list[tuple[str, float, dict]] | None:
     """The nightly batch's ``(suggested slug, score, contributions)`` for ``record`` (a need or an
     offer), best first; None when the batch has not seen the record as it is now (it was edited
     or published after the batch started), so the caller asks the online engine instead.

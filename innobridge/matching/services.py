@@ -6,14 +6,17 @@ import logging
 import uuid
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from innobridge.audit import bulk as audited
-from innobridge.directory.models import Organisation, Place, Sector
+from innobridge.directory.models import Organisation, Person, Place, Sector
 from innobridge.matching import index, learning
 from innobridge.matching.models import (
     BatchSuggestion,
@@ -28,11 +31,48 @@ from innobridge.matching.models import (
 from innobridge.matching.selectors import MIN_SCORE
 from innocore.match.batch import BatchQuery, BatchResult, batch_match, encode
 from innocore.match.dense import get_encoder, text_key
-from innocore.match.engine import Query
+from innocore.match.engine import Document, Query
 from innocore.text import detect_script, fold
+
+if TYPE_CHECKING:
+    import numpy as np
+    from pyspark.sql import SparkSession
 
 OFFER_LIFETIME_DAYS = 365
 logger = logging.getLogger(__name__)
+
+
+# The model fields offer_save and need_save set as given (keyword arguments; any subset).
+class OfferFields(TypedDict, total=False):
+    owner: Organisation
+    title: str
+    summary: str
+    description: str
+    scenarios: str
+    language: str
+    visibility: str
+    trl: int | None
+    ip_status: str
+    direction: str
+    status: str
+    published_on: date | None
+    expires_on: date | None
+    contact: Person | None
+    anonymous: bool
+
+
+class NeedFields(TypedDict, total=False):
+    owner: Organisation
+    title: str
+    description: str
+    language: str
+    visibility: str
+    place: Place | None
+    budget_min: Decimal | None
+    budget_max: Decimal | None
+    currency: str
+    deadline: date | None
+    status: str
 
 
 def _language_of(*texts: str) -> str:
@@ -40,7 +80,7 @@ def _language_of(*texts: str) -> str:
     return script if script in ("zh-Hant", "zh-Hans", "en") else ("zh-Hans" if script == "zh" else "")
 
 
-def _prepare(record, prefix: str, *texts: str) -> None:
+def _prepare(record: TechnologyOffer | TechnologyNeed, prefix: str, *texts: str) -> None:
     if not record.slug:
         record.slug = new_public_key(prefix)
     if not record.language:
@@ -62,7 +102,7 @@ def offer_save(
     sectors: Iterable[Sector] | None = None,
     target_places: Iterable[Place] | None = None,
     today: date | None = None,
-    **fields,
+    **fields: Unpack[OfferFields],
 ) -> TechnologyOffer:
     """Create or update an offer. Publishing stamps the date; a published offer expires after 12 months."""
     offer = offer or TechnologyOffer()
@@ -93,7 +133,7 @@ def offer_renew(*, offer: TechnologyOffer, today: date | None = None) -> Technol
     return offer
 
 
-def _encode_after_commit(record) -> None:
+def _encode_after_commit(record: TechnologyOffer | TechnologyNeed) -> None:
     """Encode a published record once it is committed, so the next page view need not wait.
 
     Its vector as a document (for the index) and as a query (for its own suggestions) are
@@ -136,7 +176,7 @@ def offers_expire(*, today: date | None = None) -> int:
 
 @transaction.atomic
 def need_save(
-    *, need: TechnologyNeed | None = None, sectors: Iterable[Sector] | None = None, **fields
+    *, need: TechnologyNeed | None = None, sectors: Iterable[Sector] | None = None, **fields: Unpack[NeedFields]
 ) -> TechnologyNeed:
     need = need or TechnologyNeed()
     for key, value in fields.items():
@@ -162,7 +202,7 @@ def feedback_record(
     note: str = "",
     rank: int | None = None,
     score: float | None = None,
-    user=None,
+    user: User | None = None,
 ) -> MatchFeedback:
     """Store (or replace) one side's verdict on a pair. Rejecting needs a reason."""
     if verdict == MatchFeedback.Verdict.NOT_RELEVANT and not reason:
@@ -190,7 +230,7 @@ def contact_request_create(
     offer: TechnologyOffer | None = None,
     need: TechnologyNeed | None = None,
     message: str = "",
-    user=None,
+    user: User | None = None,
 ) -> ContactRequest:
     """Express interest in an offer or a need; one open request per organisation and record.
 
@@ -232,7 +272,9 @@ def contact_request_create(
 
 
 @transaction.atomic
-def contact_request_answer(*, request: ContactRequest, accept: bool, answer: str = "", user=None) -> ContactRequest:
+def contact_request_answer(
+    *, request: ContactRequest, accept: bool, answer: str = "", user: User | None = None
+) -> ContactRequest:
     """Accept or decline a pending request, once: the row is locked, so of parallel answers one wins."""
     request = ContactRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != ContactRequest.Status.PENDING:
@@ -253,7 +295,9 @@ def _judged(need: TechnologyNeed) -> None:
     learning.maybe_retrain(programme=learning.programme_of_need(need))
 
 
-def _stored_or_encoded(spark, texts: list[str], *, encoder_name: str, side: str):
+def _stored_or_encoded(
+    spark: SparkSession, texts: list[str], *, encoder_name: str, side: str
+) -> tuple[np.ndarray | None, int]:
     """Vectors of ``texts`` from StoredVector, encoding on Spark only the texts not stored yet
     (new or edited records), and storing those. Query-side vectors are keyed as the pages key them."""
     import numpy as np
@@ -271,6 +315,7 @@ def _stored_or_encoded(spark, texts: list[str], *, encoder_name: str, side: str)
         fresh, _ = encode(
             spark, [("", texts[i]) for i in missing], encoder_name=encoder_name, side=side, with_terms=False
         )
+        assert fresh is not None  # an encoder is named
         rows = []
         for i, vec in zip(missing, fresh, strict=True):
             stored[keys[i]] = vec.astype(np.float32).tobytes()
@@ -280,7 +325,9 @@ def _stored_or_encoded(spark, texts: list[str], *, encoder_name: str, side: str)
     return vectors, len(missing)
 
 
-def batch_suggestions_compute(*, spark, encoder_name: str | None, top: int = 20, block: int = 256, method="hybrid"):
+def batch_suggestions_compute(
+    *, spark: SparkSession, encoder_name: str | None, top: int = 20, block: int = 256, method: str = "hybrid"
+) -> dict[str, Any]:
     """Suggestions for every published need (offers) and offer (needs), computed on Spark with the
     online engine's scoring, replacing the previous batch's rows in one transaction.
 
@@ -303,7 +350,7 @@ def batch_suggestions_compute(*, spark, encoder_name: str | None, top: int = 20,
         rejected_offers.setdefault(need_slug, set()).add(offer_slug)
         rejected_needs.setdefault(offer_slug, set()).add(need_slug)
 
-    def texts(docs):
+    def texts(docs: list[Document]) -> list[str]:
         return [index.vector_text(d.title, d.text) for d in docs]
 
     encoded = 0

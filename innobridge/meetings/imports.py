@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from innobridge.directory.models import Organisation
 from innobridge.directory.resolution import resolve
 from innobridge.meetings.models import MatchmakingSession, MeetingRequest
-from innobridge.meetings.services import ACTIVE, pair_q, request_create
+from innobridge.meetings.services import ACTIVE, Preference, Source, Status, pair_q, request_create
 
 
 class ImportFailed(ValidationError):
@@ -30,20 +31,20 @@ HEADERS = {
     "preference": {"session preference", "preference", "session", "時段", "时段"},
     "priority": {"priority", "優先級", "优先级"},
 }
-PREFERENCE_WORDS = {
-    "": MeetingRequest.Preference.ANY,
-    "any": MeetingRequest.Preference.ANY,
-    "3": MeetingRequest.Preference.ANY,
-    "任何": MeetingRequest.Preference.ANY,
-    "不限": MeetingRequest.Preference.ANY,
-    "morning": MeetingRequest.Preference.MORNING,
-    "am": MeetingRequest.Preference.MORNING,
-    "1": MeetingRequest.Preference.MORNING,
-    "上午": MeetingRequest.Preference.MORNING,
-    "afternoon": MeetingRequest.Preference.AFTERNOON,
-    "pm": MeetingRequest.Preference.AFTERNOON,
-    "2": MeetingRequest.Preference.AFTERNOON,
-    "下午": MeetingRequest.Preference.AFTERNOON,
+PREFERENCE_WORDS: dict[str, str] = {
+    "": Preference.ANY,
+    "any": Preference.ANY,
+    "3": Preference.ANY,
+    "任何": Preference.ANY,
+    "不限": Preference.ANY,
+    "morning": Preference.MORNING,
+    "am": Preference.MORNING,
+    "1": Preference.MORNING,
+    "上午": Preference.MORNING,
+    "afternoon": Preference.AFTERNOON,
+    "pm": Preference.AFTERNOON,
+    "2": Preference.AFTERNOON,
+    "下午": Preference.AFTERNOON,
 }
 
 
@@ -109,7 +110,7 @@ class ImportReport:
 
 
 def requests_import(
-    *, session: MatchmakingSession, file_name: str, data: bytes, user, accepted: bool = False
+    *, session: MatchmakingSession, file_name: str, data: bytes, user: User | None, accepted: bool = False
 ) -> ImportReport:
     """Requests from a CSV or XLSX sheet (requester, requested, session preference, priority).
 
@@ -129,7 +130,7 @@ def requests_import(
             ]
         )
     errors: list[str] = []
-    parsed = []
+    parsed: list[tuple[Organisation, Organisation, str, int]] = []
     cache: dict = {}
     seen: dict[frozenset, int] = {}
 
@@ -177,14 +178,14 @@ def requests_import(
                     problems.append(_("this pair already has a request in the session"))
         if problems:
             errors.append(_("Row %(row)d: %(problems)s.") % {"row": number, "problems": "; ".join(problems)})
-        else:
+        elif a is not None and b is not None and preference is not None:  # always so without problems
             parsed.append((a, b, preference, priority))
     if not parsed and not errors:
         errors.append(_("The file has a header but no request rows."))
     if errors:
         raise ImportFailed(errors)
     report = ImportReport()
-    status = MeetingRequest.Status.ACCEPTED if accepted else MeetingRequest.Status.PENDING
+    status = Status.ACCEPTED if accepted else Status.PENDING
     with transaction.atomic():
         for a, b, preference, priority in parsed:
             report.created.append(
@@ -194,7 +195,7 @@ def requests_import(
                     requested=b,
                     preference=preference,
                     priority=priority,
-                    source=MeetingRequest.Source.IMPORT,
+                    source=Source.IMPORT,
                     status=status,
                     user=user,
                 )

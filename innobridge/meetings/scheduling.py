@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from innobridge.audit import bulk as audited
@@ -31,6 +32,7 @@ PREFERENCE_TO_SESSION = {
     MeetingRequest.Preference.ANY: sched.ANY,
 }
 DEFAULT_TIME_LIMIT = 20.0
+Kind: Any = ScheduleRun.Kind  # without Django's types, mypy reads a TextChoices member as a tuple
 
 
 @dataclass
@@ -205,7 +207,12 @@ def _not_scheduled(requests: list[MeetingRequest]) -> dict[str, Any]:
 
 
 def _run(
-    *, session: MatchmakingSession, user, time_limit: float, kind: str, previous_by_request: dict | None
+    *,
+    session: MatchmakingSession,
+    user: User | None,
+    time_limit: float,
+    kind: str,
+    previous_by_request: dict[int, tuple[int, int]] | None,
 ) -> ScheduleRun:
     built = build_instance(session)
     total = len(built.requests) + len(built.excluded)
@@ -295,15 +302,15 @@ def _run(
     return run
 
 
-def session_schedule(*, session: MatchmakingSession, user=None, time_limit: float = DEFAULT_TIME_LIMIT) -> ScheduleRun:
+def session_schedule(
+    *, session: MatchmakingSession, user: User | None = None, time_limit: float = DEFAULT_TIME_LIMIT
+) -> ScheduleRun:
     """Schedule every accepted request from scratch: as many as fit (by priority), then fewest breaks."""
-    return _run(
-        session=session, user=user, time_limit=time_limit, kind=ScheduleRun.Kind.SCHEDULE, previous_by_request=None
-    )
+    return _run(session=session, user=user, time_limit=time_limit, kind=Kind.SCHEDULE, previous_by_request=None)
 
 
 def session_reschedule(
-    *, session: MatchmakingSession, user=None, time_limit: float = DEFAULT_TIME_LIMIT
+    *, session: MatchmakingSession, user: User | None = None, time_limit: float = DEFAULT_TIME_LIMIT
 ) -> ScheduleRun:
     """Repair the stored schedule after cancellations or late requests, moving as few meetings as possible."""
     previous = {m.request_id: (m.slot, m.table) for m in Meeting.objects.filter(session=session)}
@@ -313,6 +320,6 @@ def session_reschedule(
         session=session,
         user=user,
         time_limit=time_limit,
-        kind=ScheduleRun.Kind.RESCHEDULE,
+        kind=Kind.RESCHEDULE,
         previous_by_request=previous,
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Q, QuerySet
 
 from innobridge.accounts.permissions import is_staff, member_organisation_id
@@ -16,6 +18,7 @@ from innobridge.meetings.models import (
     MeetingPreference,
     MeetingRequest,
     ScheduleRun,
+    SessionParticipant,
     TravelLeg,
 )
 from innobridge.meetings.permissions import TAKES_REQUESTS, can_see_travel, sessions_q
@@ -23,11 +26,11 @@ from innobridge.programmes.models import Delegation
 from innobridge.programmes.selectors import events_for_delegation
 
 
-def sessions_visible(user) -> QuerySet[MatchmakingSession]:
+def sessions_visible(user: User | AnonymousUser) -> QuerySet[MatchmakingSession]:
     return MatchmakingSession.objects.filter(sessions_q(user)).distinct()
 
 
-def session_list(*, user) -> QuerySet[MatchmakingSession]:
+def session_list(*, user: User | AnonymousUser) -> QuerySet[MatchmakingSession]:
     return (
         sessions_visible(user)
         .select_related("place", "delegation", "event")
@@ -39,11 +42,11 @@ def session_list(*, user) -> QuerySet[MatchmakingSession]:
     )
 
 
-def session_detail(*, user, slug: str) -> MatchmakingSession:
+def session_detail(*, user: User | AnonymousUser, slug: str) -> MatchmakingSession:
     return sessions_visible(user).select_related("place", "delegation", "event").get(slug=slug)
 
 
-def open_sessions_for(*, user) -> list[MatchmakingSession]:
+def open_sessions_for(*, user: User | AnonymousUser) -> list[MatchmakingSession]:
     """Sessions the user's organisation takes part in that take requests now."""
     org_id = member_organisation_id(user)
     if org_id is None:
@@ -56,7 +59,7 @@ def open_sessions_for(*, user) -> list[MatchmakingSession]:
     )
 
 
-def requests_for(*, user, session: MatchmakingSession) -> QuerySet[MeetingRequest]:
+def requests_for(*, user: User | AnonymousUser, session: MatchmakingSession) -> QuerySet[MeetingRequest]:
     qs = session.requests.select_related("requester", "requested", "meeting", "offer", "need").order_by(
         "status", "-priority", "created", "pk"
     )
@@ -68,7 +71,7 @@ def requests_for(*, user, session: MatchmakingSession) -> QuerySet[MeetingReques
     return qs.filter(Q(requester_id=org_id) | Q(requested_id=org_id))
 
 
-def requests_of_user(*, user) -> QuerySet[MeetingRequest]:
+def requests_of_user(*, user: User | AnonymousUser) -> QuerySet[MeetingRequest]:
     """Every request of the user's organisation, across sessions (staff: all)."""
     qs = MeetingRequest.objects.select_related("session", "requester", "requested", "meeting")
     if is_staff(user):
@@ -150,21 +153,25 @@ class Agenda:
 
 
 def _agenda(
-    organisation: Organisation, times: list[SlotTime], meetings: list[Meeting], unavailable, unscheduled
+    organisation: Organisation,
+    times: list[SlotTime],
+    meetings: list[Meeting],
+    unavailable: Collection[int],
+    unscheduled: Iterable[MeetingRequest],
 ) -> Agenda:
-    by_slot = {}
+    by_slot: dict[int, Meeting] = {}
     for m in meetings:
         r = m.request
         if organisation.pk in (r.requester_id, r.requested_id):
             by_slot[m.slot] = m
     items = []
     for st in times:
-        m = by_slot.get(st.number)
+        held = by_slot.get(st.number)
         other = None
-        if m:
-            r = m.request
+        if held:
+            r = held.request
             other = r.requested if r.requester_id == organisation.pk else r.requester
-        items.append(AgendaItem(st, m, other, m.table if m else None, st.number in unavailable))
+        items.append(AgendaItem(st, held, other, held.table if held else None, st.number in unavailable))
     mine = [r for r in unscheduled if organisation.pk in (r.requester_id, r.requested_id)]
     return Agenda(organisation, items, mine)
 
@@ -190,7 +197,7 @@ def agendas(session: MatchmakingSession) -> list[Agenda]:
     ]
 
 
-def participants_of(session: MatchmakingSession):
+def participants_of(session: MatchmakingSession) -> QuerySet[SessionParticipant]:
     return session.participants.select_related("organisation").order_by("organisation__name_en", "organisation__slug")
 
 
@@ -221,7 +228,7 @@ class Plan:
     travel_shown: bool = True
 
 
-def delegation_plan(*, user, delegation: Delegation) -> Plan:
+def delegation_plan(*, user: User | AnonymousUser, delegation: Delegation) -> Plan:
     """The itinerary by day and city: stops, travel legs, visible events and visible sessions."""
     stops = list(delegation.stops.select_related("place").order_by("order"))
     events = list(events_for_delegation(user=user, delegation=delegation))
@@ -270,7 +277,7 @@ def delegation_plan(*, user, delegation: Delegation) -> Plan:
     return Plan(delegation, stops, [days[d] for d in sorted(days)], undated, travel_shown)
 
 
-def preference_rows(*, session, organisation) -> list[tuple]:
+def preference_rows(*, session: MatchmakingSession, organisation: Organisation) -> list[tuple]:
     """The other participants of ``session``, each with ``organisation``'s preference about it ("" if none)
     and whether it marked ``organisation`` as do-not-meet (then they will not be scheduled together)."""
 

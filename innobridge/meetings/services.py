@@ -7,8 +7,10 @@ Scheduling a session is ``innobridge.meetings.scheduling``; importing requests f
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypedDict, Unpack
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -16,7 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from innobridge.audit import bulk as audited
-from innobridge.directory.models import Organisation
+from innobridge.directory.models import Organisation, Place
+from innobridge.lib.services import NameFields
+from innobridge.matching.models import TechnologyNeed, TechnologyOffer
 from innobridge.meetings.models import (
     MatchmakingSession,
     Meeting,
@@ -26,15 +30,55 @@ from innobridge.meetings.models import (
     TravelLeg,
 )
 from innobridge.meetings.permissions import TAKES_REQUESTS, can_answer, can_cancel, can_state_preference
+from innobridge.programmes.models import Delegation, Event
 
 ACTIVE = (MeetingRequest.Status.PENDING, MeetingRequest.Status.ACCEPTED)
+# Without Django's types, mypy reads a TextChoices member as its (value, label) tuple.
+Preference: Any = MeetingRequest.Preference
+Source: Any = MeetingRequest.Source
+Status: Any = MeetingRequest.Status
+
+
+class SessionFields(NameFields, total=False):
+    """The fields of a matchmaking session that ``session_save`` sets as given."""
+
+    delegation: Delegation | None
+    event: Event | None
+    place: Place
+    venue: str
+    date: date
+    start_time: time
+    slot_minutes: int
+    slots: int
+    morning_slots: int
+    lunch_minutes: int
+    tables: int
+    fairness: int | None
+    request_expiry_hours: int | None
+    time_zone: str
+    status: str
+    visibility: str
+
+
+class TravelLegFields(TypedDict, total=False):
+    """The fields of a travel leg that ``travel_leg_save`` sets as given."""
+
+    delegation: Delegation
+    from_place: Place
+    to_place: Place
+    depart: datetime
+    minutes: int
+    mode: str
+    note: str
 
 
 # Sessions and participants -------------------------------------------------------------------------
 
 
 @transaction.atomic
-def session_save(*, session: MatchmakingSession | None = None, user=None, **fields) -> MatchmakingSession:
+def session_save(
+    *, session: MatchmakingSession | None = None, user: User | None = None, **fields: Unpack[SessionFields]
+) -> MatchmakingSession:
     session = session or MatchmakingSession(created_by=user)
     for key, value in fields.items():
         setattr(session, key, value)
@@ -90,15 +134,15 @@ def request_create(
     requester: Organisation,
     requested: Organisation,
     priority: int = 2,
-    preference: str = MeetingRequest.Preference.ANY,
-    source: str = MeetingRequest.Source.PARTICIPANT,
-    offer=None,
-    need=None,
+    preference: str = Preference.ANY,
+    source: str = Source.PARTICIPANT,
+    offer: TechnologyOffer | None = None,
+    need: TechnologyNeed | None = None,
     fixed_slot: int | None = None,
     after: Sequence[MeetingRequest] = (),
     note: str = "",
-    status: str = MeetingRequest.Status.PENDING,
-    user=None,
+    status: str = Status.PENDING,
+    user: User | None = None,
 ) -> MeetingRequest:
     """A request between two organisations; both become participants of the session.
 
@@ -181,7 +225,7 @@ def _check_free_slots(session: MatchmakingSession, organisation: Organisation) -
         )
 
 
-def requests_expire(*, session: MatchmakingSession | None = None, now=None) -> int:
+def requests_expire(*, session: MatchmakingSession | None = None, now: datetime | None = None) -> int:
     """Pending requests older than their session's expiry lapse as *expired*, freeing both sides' slots.
 
     Sessions without an expiry keep their requests pending. Returns how many expired.
@@ -201,7 +245,7 @@ def requests_expire(*, session: MatchmakingSession | None = None, now=None) -> i
     return expired
 
 
-def request_answer(*, request: MeetingRequest, accept: bool, user, answer: str = "") -> MeetingRequest:
+def request_answer(*, request: MeetingRequest, accept: bool, user: User, answer: str = "") -> MeetingRequest:
     """The requested side (its members, or staff) accepts or declines; only a pending request can be answered."""
     if not can_answer(user, request):
         raise PermissionDenied(_("Only the requested organisation or staff can answer this request."))
@@ -218,7 +262,7 @@ def request_answer(*, request: MeetingRequest, accept: bool, user, answer: str =
     return request
 
 
-def request_cancel(*, request: MeetingRequest, user) -> MeetingRequest:
+def request_cancel(*, request: MeetingRequest, user: User) -> MeetingRequest:
     """Either side or staff cancels; a scheduled meeting is freed (reschedule to close the gap)."""
     if not can_cancel(user, request):
         raise PermissionDenied(_("Only the two organisations or staff can cancel this request."))
@@ -236,7 +280,7 @@ def request_cancel(*, request: MeetingRequest, user) -> MeetingRequest:
 
 
 def preference_set(
-    *, session: MatchmakingSession, organisation: Organisation, other: Organisation, kind: str, user=None
+    *, session: MatchmakingSession, organisation: Organisation, other: Organisation, kind: str, user: User | None = None
 ) -> MeetingPreference | None:
     """Record ``organisation``'s wish about meeting ``other`` in ``session``; an empty ``kind`` removes it.
 
@@ -284,7 +328,7 @@ def session_publish(*, session: MatchmakingSession, publish: bool = True) -> Mat
     return session
 
 
-def meeting_record_outcome(*, meeting: Meeting, outcome: str, note: str = "", user=None) -> Meeting:
+def meeting_record_outcome(*, meeting: Meeting, outcome: str, note: str = "", user: User | None = None) -> Meeting:
     """What came of a meeting that took place: the funnel's *follow-up* stage counts ``follow_up``.
 
     Either side of the meeting or staff may record it; an unknown outcome is refused and changes nothing.
@@ -303,7 +347,7 @@ def meeting_record_outcome(*, meeting: Meeting, outcome: str, note: str = "", us
 # Travel legs ---------------------------------------------------------------------------------------
 
 
-def travel_leg_save(*, leg: TravelLeg | None = None, **fields) -> TravelLeg:
+def travel_leg_save(*, leg: TravelLeg | None = None, **fields: Unpack[TravelLegFields]) -> TravelLeg:
     leg = leg or TravelLeg()
     for key, value in fields.items():
         setattr(leg, key, value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from innobridge.pipeline.models import Milestone, Notification, StatusChange
@@ -25,11 +26,11 @@ def milestone_detail(*, agreement: Agreement, reference: str) -> Milestone:
     return Milestone.objects.select_related("agreement").get(agreement=agreement, reference=reference)
 
 
-def notifications_for(*, user) -> QuerySet[Notification]:
+def notifications_for(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).select_related("milestone__agreement").order_by("-created", "-pk")
 
 
-def unread_count(*, user) -> int:
+def unread_count(*, user: User | AnonymousUser) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(user=user, read__isnull=True).count()

@@ -12,8 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -23,13 +25,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from innobridge.audit import bulk as audited
+from innobridge.directory.models import Person
 from innobridge.documents.models import SourceDocument
 from innobridge.matching.models import TechnologyNeed, TechnologyOffer
 from innobridge.pipeline.models import Milestone, Notification, StatusChange
 from innobridge.programmes.models import Agreement, Currency
 
 logger = logging.getLogger(__name__)
-S = Agreement.Status
+# Any: TextChoices members are str, but mypy, without Django's types, takes them for (value, label) tuples.
+S: Any = Agreement.Status
 PIPELINE = [S.DRAFT, S.SIGNED, S.IN_EXECUTION, S.PILOT, S.DEPLOYED, S.SCALED]
 ENDINGS = [S.LAPSED, S.TERMINATED]
 OPEN = [S.DRAFT, S.SIGNED, S.IN_EXECUTION, S.PILOT, S.DEPLOYED]
@@ -47,7 +51,7 @@ def allowed_transitions(status: str) -> list[str]:
 
 @transaction.atomic
 def agreement_change_status(
-    *, agreement: Agreement, to_status: str, user=None, on: date | None = None, note: str = ""
+    *, agreement: Agreement, to_status: str, user: User | None = None, on: date | None = None, note: str = ""
 ) -> StatusChange:
     """Move an agreement to ``to_status`` if the pipeline allows it from where it is now."""
     today = timezone.localdate()
@@ -109,13 +113,27 @@ def agreement_set_pipeline(
     return agreement
 
 
+class MilestoneFields(TypedDict, total=False):
+    """The model fields milestone_save sets as given (keyword arguments; any subset)."""
+
+    title_zh_hant: str
+    title_zh_hans: str
+    title_en: str
+    due: date
+    status: str
+    done_on: date | None
+    owner: User | None
+    owner_person: Person | None
+    note: str
+
+
 @transaction.atomic
 def milestone_save(
     *,
     milestone: Milestone | None = None,
     agreement: Agreement | None = None,
     evidence: Iterable[SourceDocument] | None = None,
-    **fields,
+    **fields: Unpack[MilestoneFields],
 ) -> Milestone:
     """Create or update a milestone; ``done`` needs a date, and a title is needed in some language."""
     milestone = milestone or Milestone(agreement=agreement)
@@ -256,7 +274,7 @@ def _send(email: str, items: list[Reminder], today: date) -> bool:
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=False) > 0
 
 
-def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
+def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
     qs = Notification.objects.filter(user=user, read__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))

@@ -172,7 +172,7 @@ def match_agreement(*, when: When, parties: Iterable[Organisation], kind: str = 
 
 
 def match_delegation(
-    *, when: When, orgs: Iterable[Organisation], places: Iterable[Place], programme=None
+    *, when: When, orgs: Iterable[Organisation], places: Iterable[Place | None], programme=None
 ) -> list[Match]:
     """A recorded delegation trip that a reported visit describes: same visiting side, dates, destination."""
     wanted = _org_ids(orgs)

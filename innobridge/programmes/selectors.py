@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, Q, QuerySet
 
 from innobridge.accounts.permissions import member_organisation_id, visible_levels
+from innobridge.directory.models import Organisation, Person, Place
 from innobridge.programmes.models import (
     Agreement,
     AgreementParty,
@@ -18,7 +20,7 @@ from innobridge.programmes.models import (
 )
 
 
-def _visible(user, owner_lookups: list[str]) -> Q:
+def _visible(user: User | AnonymousUser, owner_lookups: list[str]) -> Q:
     """Records at a level the user may read, plus any record their organisation takes part in."""
     condition = Q(visibility__in=visible_levels(user))
     org_id = member_organisation_id(user)
@@ -28,17 +30,17 @@ def _visible(user, owner_lookups: list[str]) -> Q:
     return condition
 
 
-def delegations_visible(user) -> QuerySet[Delegation]:
+def delegations_visible(user: User | AnonymousUser) -> QuerySet[Delegation]:
     return Delegation.objects.filter(
         _visible(user, ["visiting_id", "hosting_id", "delegationmember__organisation_id"])
     ).distinct()
 
 
-def events_visible(user) -> QuerySet[Event]:
+def events_visible(user: User | AnonymousUser) -> QuerySet[Event]:
     return Event.objects.filter(_visible(user, ["participants__organisation_id"])).distinct()
 
 
-def agreements_visible(user) -> QuerySet[Agreement]:
+def agreements_visible(user: User | AnonymousUser) -> QuerySet[Agreement]:
     return Agreement.objects.filter(_visible(user, ["parties__organisation_id"])).distinct()
 
 
@@ -50,13 +52,13 @@ def programme_detail(*, slug: str) -> Programme:
     return Programme.objects.select_related("operator", "region").prefetch_related("partners", "sectors").get(slug=slug)
 
 
-def delegation_list(*, user) -> QuerySet[Delegation]:
+def delegation_list(*, user: User | AnonymousUser) -> QuerySet[Delegation]:
     return (
         delegations_visible(user).select_related("programme", "visiting", "hosting", "destination").order_by("-start")
     )
 
 
-def delegation_detail(*, user, slug: str) -> Delegation:
+def delegation_detail(*, user: User | AnonymousUser, slug: str) -> Delegation:
     return (
         delegations_visible(user)
         .select_related("programme", "visiting", "hosting", "destination")
@@ -69,7 +71,7 @@ def delegation_detail(*, user, slug: str) -> Delegation:
     )
 
 
-def events_for_delegation(*, user, delegation: Delegation) -> QuerySet[Event]:
+def events_for_delegation(*, user: User | AnonymousUser, delegation: Delegation) -> QuerySet[Event]:
     return (
         events_visible(user)
         .filter(delegation=delegation)
@@ -81,11 +83,11 @@ def events_for_delegation(*, user, delegation: Delegation) -> QuerySet[Event]:
     )
 
 
-def event_list(*, user) -> QuerySet[Event]:
+def event_list(*, user: User | AnonymousUser) -> QuerySet[Event]:
     return events_visible(user).select_related("place", "delegation").order_by("-date", "slug")
 
 
-def event_detail(*, user, slug: str) -> Event:
+def event_detail(*, user: User | AnonymousUser, slug: str) -> Event:
     return (
         events_visible(user)
         .select_related("place", "delegation", "programme")
@@ -97,11 +99,11 @@ def event_detail(*, user, slug: str) -> Event:
     )
 
 
-def upcoming_events(*, user, today: date, limit: int = 5) -> QuerySet[Event]:
+def upcoming_events(*, user: User | AnonymousUser, today: date, limit: int = 5) -> QuerySet[Event]:
     return events_visible(user).filter(date__gte=today).select_related("place").order_by("date")[:limit]
 
 
-def agreement_list(*, user) -> QuerySet[Agreement]:
+def agreement_list(*, user: User | AnonymousUser) -> QuerySet[Agreement]:
     return (
         agreements_visible(user)
         .select_related("signed_at", "programme")
@@ -110,7 +112,7 @@ def agreement_list(*, user) -> QuerySet[Agreement]:
     )
 
 
-def agreement_detail(*, user, slug: str) -> Agreement:
+def agreement_detail(*, user: User | AnonymousUser, slug: str) -> Agreement:
     return (
         agreements_visible(user)
         .select_related("signed_at", "programme", "delegation", "signing_event")
@@ -123,7 +125,7 @@ def agreement_detail(*, user, slug: str) -> Agreement:
     )
 
 
-def delegations_for_organisation(*, user, organisation) -> QuerySet[Delegation]:
+def delegations_for_organisation(*, user: User | AnonymousUser, organisation: Organisation) -> QuerySet[Delegation]:
     return (
         delegations_visible(user)
         .filter(Q(visiting=organisation) | Q(hosting=organisation) | Q(delegationmember__organisation=organisation))
@@ -132,23 +134,23 @@ def delegations_for_organisation(*, user, organisation) -> QuerySet[Delegation]:
     )
 
 
-def delegations_led(*, user, person) -> QuerySet[Delegation]:
+def delegations_led(*, user: User | AnonymousUser, person: Person) -> QuerySet[Delegation]:
     return delegations_visible(user).filter(leaders__person=person).order_by("-start")
 
 
-def events_for_organisation(*, user, organisation) -> QuerySet[Event]:
+def events_for_organisation(*, user: User | AnonymousUser, organisation: Organisation) -> QuerySet[Event]:
     return (
         events_visible(user).filter(participants__organisation=organisation).select_related("place").order_by("-date")
     )
 
 
-def events_for_person(*, user, person) -> QuerySet[Event]:
+def events_for_person(*, user: User | AnonymousUser, person: Person) -> QuerySet[Event]:
     return events_visible(user).filter(participants__person=person).select_related("place").order_by("-date")
 
 
-def events_at_place(*, user, place) -> QuerySet[Event]:
+def events_at_place(*, user: User | AnonymousUser, place: Place) -> QuerySet[Event]:
     return events_visible(user).filter(place=place).order_by("-date")
 
 
-def agreements_for_organisation(*, user, organisation) -> QuerySet[Agreement]:
+def agreements_for_organisation(*, user: User | AnonymousUser, organisation: Organisation) -> QuerySet[Agreement]:
     return agreements_visible(user).filter(parties__organisation=organisation).order_by("-signed_on")

@@ -6,8 +6,11 @@ parties) as a whole inside one transaction, so a failed save leaves nothing half
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
+from typing import Any, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from innobridge.audit import bulk as audited
 from innobridge.directory.models import Organisation, Person, Place, Sector
-from innobridge.lib.services import save_named
+from innobridge.lib.services import NameFields, save_named
 from innobridge.programmes.models import (
     Agreement,
     AgreementParty,
@@ -29,7 +32,53 @@ from innobridge.programmes.models import (
 )
 
 
-def _assign(obj, fields: dict) -> None:
+# The model fields each save service sets as given (keyword arguments; any subset).
+class ProgrammeFields(NameFields, total=False):
+    operator: Organisation
+    region: Place
+    started: date | None
+    description: str
+
+
+class DelegationFields(NameFields, total=False):
+    programme: Programme
+    visiting: Organisation
+    hosting: Organisation
+    destination: Place
+    start: date
+    end: date
+    dates_approximate: bool
+    purpose: str
+    visibility: str
+
+
+class EventFields(NameFields, total=False):
+    kind: str
+    programme: Programme
+    delegation: Delegation | None
+    date: datetime.date  # spelled out: a bare `date` here would name this field
+    date_approximate: bool
+    place: Place | None
+    description: str
+    visibility: str
+
+
+class AgreementFields(NameFields, total=False):
+    kind: str
+    status: str
+    programme: Programme
+    delegation: Delegation | None
+    signing_event: Event | None
+    signed_on: date | None
+    signed_on_approximate: bool
+    signed_at: Place | None
+    scope: str
+    visibility: str
+    value_amount: Decimal | None
+    value_currency: str
+
+
+def _assign(obj: Programme | Delegation | Event | Agreement, fields: Mapping[str, Any]) -> None:
     for key, value in fields.items():
         setattr(obj, key, value)
 
@@ -40,7 +89,7 @@ def programme_save(
     programme: Programme | None = None,
     partners: Iterable[Organisation] | None = None,
     sectors: Iterable[Sector] | None = None,
-    **fields,
+    **fields: Unpack[ProgrammeFields],
 ) -> Programme:
     programme = programme or Programme()
     _assign(programme, fields)
@@ -59,7 +108,7 @@ def delegation_save(
     stops: Sequence[tuple[Place, date | None, date | None]] | None = None,
     leaders: Sequence[Person] | None = None,
     members: Sequence[tuple[Organisation, str]] | None = None,
-    **fields,
+    **fields: Unpack[DelegationFields],
 ) -> Delegation:
     """Create or update a delegation; ``stops`` are cities in travel order with arrival and departure."""
     delegation = delegation or Delegation()
@@ -96,7 +145,7 @@ def event_save(
     *,
     event: Event | None = None,
     participants: Sequence[tuple[Organisation, Person | None, str]] | None = None,
-    **fields,
+    **fields: Unpack[EventFields],
 ) -> Event:
     event = event or Event()
     _assign(event, fields)
@@ -117,7 +166,7 @@ def agreement_save(
     parties: Sequence[tuple[Organisation, str, Person | None]] | None = None,
     witnesses: Iterable[Person] | None = None,
     sectors: Iterable[Sector] | None = None,
-    **fields,
+    **fields: Unpack[AgreementFields],
 ) -> Agreement:
     """Create or update an agreement. An agreement binds at least two distinct parties."""
     agreement = agreement or Agreement()

@@ -61,7 +61,7 @@ def column_chart(
     step = nice_step(max(max(values) for _n, values in series))
     top_value = step * math.ceil(max(max(values) for _n, values in series) / step)
     body = []
-    x = left
+    x: float = left
     for k, (name, _values) in enumerate(series):
         colour = PALETTE[k % len(PALETTE)]
         body.append(f'<rect x="{x:.1f}" y="4" width="10" height="10" fill="{colour}"/>')

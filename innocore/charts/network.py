@@ -105,7 +105,7 @@ def network_chart(
     plot_w, plot_h = width - 2 * margin - label_room, height - legend_h - 2 * margin
     xy = np.column_stack([x0 + pos[:, 0] * plot_w, y0 + pos[:, 1] * plot_h])
     body: list[str] = []
-    x = margin
+    x: float = margin
     for gi, group in enumerate(groups):
         name = group_labels.get(group, group)
         body.append(f'<circle cx="{x + 5}" cy="10" r="5" fill="{PALETTE[gi % len(PALETTE)]}"/>')

@@ -349,7 +349,8 @@ def _dateline_value(m: re.Match) -> tuple[str, str]:
         return groups.get(key) or groups.get("x" + key)
 
     place = (get("place") or "").strip()
-    month = int(get("m")) if get("m") else MONTHS.get((get("mn") or "").lower(), 0)
-    if not month or not get("y") or not get("d"):
+    number, year, day = get("m"), get("y"), get("d")
+    month = int(number) if number else MONTHS.get((get("mn") or "").lower(), 0)
+    if not month or not year or not day:
         return place, ""
-    return place, f"{int(get('y')):04d}-{month:02d}-{int(get('d')):02d}"
+    return place, f"{int(year):04d}-{month:02d}-{int(day):02d}"

@@ -275,7 +275,7 @@ def _agreements_in_sentence(ctx: Context, s: int, e: int) -> list[dict]:
                 left = _group_before(ctx, s, c)
                 parties = left + right
                 # 甲局局長與乙市副市長簽署: a signatory without a stated organisation still makes a side.
-                two_sides = (ctx.orgs_in(clause_start, c) or ctx.people_in(clause_start, c)) and (
+                two_sides = bool(ctx.orgs_in(clause_start, c) or ctx.people_in(clause_start, c)) and bool(
                     ctx.orgs_in(right_start, v) or ctx.people_in(right_start, v)
                 )
         parties = list(dict.fromkeys(p for p in parties if p))
@@ -412,7 +412,8 @@ def _list_agreements(ctx: Context) -> list[dict]:
 def find_events(ctx: Context, places: list[dict]) -> tuple[list[dict], list[dict]]:
     text = ctx.text
     published = ctx.published
-    events, agreements = [], []
+    events: list[dict] = []
+    agreements: list[dict] = []
     # The story's current date: an undated event happens when the one told before it did.
     current = published
     last_stated = None
@@ -530,7 +531,9 @@ _ONE_PER_DAY = ("visit", "matchmaking", "launch")
 def _dedupe(items: list[dict]) -> list[dict]:
     """One event per activity: the same kind, participants, places and date once; and one visit, matchmaking
     session or launch per date, with the participants and places of every sentence that tells it."""
-    seen, out, by_day = set(), [], {}
+    seen: set[tuple] = set()
+    out: list[dict] = []
+    by_day: dict[tuple[str, str | None], dict] = {}
     for item in items:
         k = (item["kind"], tuple(item["participants"]), tuple(item["places"]), item["date"])
         if k in seen:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from innocore.ingest.clean import CleanDocument
+from innocore.ingest.clean import CleanDocument, Paragraph
 from innocore.ingest.events import Context, find_events
 from innocore.ingest.lexicon import Lexicon, find_government_units, find_names, find_signing_regions, lexicon
 from innocore.ingest.orgs import (
@@ -43,7 +43,7 @@ def extract(doc: CleanDocument, known: dict | None = None) -> dict:
     lex = lexicon(known)
     members = [m for m in _members(doc) if not lex.is_rejected(m["name"])]
     listed = [
-        Found(m["name"], *m["evidence"], {"kind": kind_of(m["name"]), "boundary": "hard"})
+        Found(m["name"], m["evidence"][0], m["evidence"][1], {"kind": kind_of(m["name"]), "boundary": "hard"})
         for m in members
         if text[m["evidence"][0] : m["evidence"][1]] == m["name"]
     ]
@@ -193,7 +193,7 @@ def _occurrences(text: str, word: str) -> list[int]:
 def _every_occurrence(found: list[Found], names: set[str], text: str) -> list[Found]:
     """A CJK name seen once with clean edges (「港魯智能製造聯合創新中心」) is a mention wherever it is written, so
     that a short form declared after a later occurrence is not lost."""
-    extra = []
+    extra: list[Found] = []
     for name in names:
         if len(name) < 4 or not re.search(f"[{CJK}]", name):
             continue
@@ -325,9 +325,9 @@ def _is_org_line(t: str) -> bool:
     return any(f.endswith(s) for s, _k in ORG_SUFFIXES) or (bool(t.split()) and t.split()[-1] in EN_ORG_WORDS)
 
 
-def _member_items(paragraphs: list) -> list[tuple[object, object]]:
+def _member_items(paragraphs: list[Paragraph]) -> list[tuple[Paragraph, Paragraph | None]]:
     """(paragraph, intro) of every item of a list: bulleted items, and short name-only lines under a heading."""
-    items = []
+    items: list[tuple[Paragraph, Paragraph | None]] = []
     for i, p in enumerate(paragraphs):
         if p.kind == "list":
             intro = next((q for q in reversed(paragraphs[:i]) if q.kind != "list"), None)

@@ -10,6 +10,7 @@ rejected string is never proposed. Pure data in, data out: nothing here reads a 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -116,7 +117,7 @@ def lexicon(known: dict | None = None) -> Lexicon:
     return lex
 
 
-def find_names(names: dict[str, object], text: str, folded: str) -> list[tuple[int, int, str]]:
+def find_names(names: Mapping[str, object], text: str, folded: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of every occurrence of the names, longest first where they overlap; Chinese names
     matched on the folded text (any script), Latin names case-sensitively between word boundaries."""
     cjk = {_folded_name(n): n for n in names if re.search(f"[{CJK}]", n) and len(n) >= MIN_CJK}

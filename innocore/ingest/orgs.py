@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from innocore.ingest.boundary import _CJK_CHAR, AND_NAMES, CJK, left_boundary, strip_leading
@@ -172,8 +173,8 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
             continue
         # A longer suffix continues here (…研究院 then 院长 is handled above; 集团 then 有限公司 is one suffix).
         # 晟川新能（香港）有限公司: a place in brackets inside the name.
-        inner = re.search(rf"[{CJK}][（(][{CJK}]{{2,4}}[）)]$", folded[max(0, m.start() - 8) : m.start()])
-        start, why = left_boundary(folded, m.start() - (len(inner.group()) - 1 if inner else 0))
+        bracket = re.search(rf"[{CJK}][（(][{CJK}]{{2,4}}[）)]$", folded[max(0, m.start() - 8) : m.start()])
+        start, why = left_boundary(folded, m.start() - (len(bracket.group()) - 1 if bracket else 0))
         # 發展和改革委員會, 工業和信息化廳: a conjunction inside a department's name.
         for phrase in AND_NAMES:
             i = folded.rfind(phrase, max(0, start - len(phrase)), m.start())
@@ -211,14 +212,15 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
         # A quoted slogan (「走在前、开新局」) is no name: no list marks inside, no word that only ends like one.
         if re.search("[、，,。；;！!]", inner) or _NOT_A_BODY.search(inner):
             continue
-        if _SUFFIX_RE.search(inner) and _SUFFIX_RE.search(inner).end() == len(inner):
+        suffix = _SUFFIX_RE.search(inner)
+        if suffix and suffix.end() == len(inner):
             out.append(Found(m.group(1), m.start(1), m.end(1), {"kind": kind_of(m.group(1)), "boundary": "hard"}))
     # 香港特別行政區政府創新科技及工業局: a government followed by its bureau is one name.
     for f in list(out):
         if fold(f.text).endswith("政府"):
-            m = re.match(f"([{CJK}]{{2,10}}?(?:局|署|处|办公室))(?!长)", folded[f.end :])
-            if m and not m.group(1).startswith("副") and not re.search("与|和|、|的", m.group(1)):
-                e = f.end + m.end(1)
+            bureau = re.match(f"([{CJK}]{{2,10}}?(?:局|署|处|办公室))(?!长)", folded[f.end :])
+            if bureau and not bureau.group(1).startswith("副") and not re.search("与|和|、|的", bureau.group(1)):
+                e = f.end + bureau.end(1)
                 out.append(Found(text[f.start : e], f.start, e, {"kind": "government", "boundary": "hard"}))
     # A development zone that declares a short form and signs is acting as an organisation (its committee).
     for m in re.finditer(f"[{CJK}]{{2,14}}?(?:开发区|高新区|新区|示范区)(?=[（(])", folded):
@@ -228,10 +230,10 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
             out.append(Found(text[start : m.end()], start, m.end(), {"kind": "industrial_zone", "boundary": why}))
     # Coordinated departments: 山東省科技廳及商務廳 -> also 山東省商務廳.
     for f in list(out):
-        m = re.match(f"(?:及|和|与|、)([{CJK}]{{2,4}}(?:厅|局))(?!长)", folded[f.end :])
+        other = re.match(f"(?:及|和|与|、)([{CJK}]{{2,4}}(?:厅|局))(?!长)", folded[f.end :])
         prefix = re.match(f"[{CJK}]{{1,4}}?[省市]", folded[f.start : f.end])
-        if m and prefix and fold(f.text).endswith(("厅", "局")):
-            s, e = f.end + m.start(1), f.end + m.end(1)
+        if other and prefix and fold(f.text).endswith(("厅", "局")):
+            s, e = f.end + other.start(1), f.end + other.end(1)
             name = text[f.start : f.start + prefix.end()] + text[s:e]
             out.append(Found(name, s, e, {"kind": "government", "boundary": "hard", "coordinated": True}))
     return out
@@ -320,15 +322,15 @@ def _en_candidates(text: str) -> list[Found]:
             out.append(Found(name, m.end(1) - len(name), m.end(1), {"kind": "government", "boundary": "hard"}))
     # "University College London": a college or university followed by its city.
     for f in list(out):
-        m = re.match(r"\s([A-Z][a-z]+)\b", text[f.end :])
-        if m and f.text.endswith(("College", "University")) and _is_world_city(m.group(1)):
-            e = f.end + m.end()
+        city = re.match(r"\s([A-Z][a-z]+)\b", text[f.end :])
+        if city and f.text.endswith(("College", "University")) and _is_world_city(city.group(1)):
+            e = f.end + city.end()
             out.append(Found(text[f.start : e], f.start, e, {"kind": "university", "boundary": "hard"}))
     # Campus names: "Harbin Institute of Technology, Weihai".
     for f in list(out):
-        m = re.match(r",\s+([A-Z][a-z]+)(?=[,.)]|\s+where)", text[f.end :])
-        if m and re.search(r"University|Institute", f.text):
-            e = f.end + m.end()
+        campus = re.match(r",\s+([A-Z][a-z]+)(?=[,.)]|\s+where)", text[f.end :])
+        if campus and re.search(r"University|Institute", f.text):
+            e = f.end + campus.end()
             out.append(Found(text[f.start : e], f.start, e, {"kind": f.extra["kind"], "boundary": "hard"}))
     # "Invest Hong Kong (InvestHK)": a capitalised name that declares an acronym is an organisation.
     for m in re.finditer(r"((?:[A-Z][\w'’\-–]*\s+){1,5}[A-Z][\w'’\-–]*)\s+\(([A-Z][A-Za-z]{1,12})\)", text):
@@ -460,7 +462,7 @@ def _overlaps(a: Found, b: Found) -> bool:
 
 
 def find_organisations(
-    text: str, folded: str, extra: list[Found] = (), known: list[Found] = (), rejected=None
+    text: str, folded: str, extra: Sequence[Found] = (), known: Sequence[Found] = (), rejected=None
 ) -> list[Found]:
     """Every organisation mention, longest first where mentions overlap, with short prefixes snapped away:
     a name glued to the verb before it (接見科技園公司) becomes the name seen elsewhere (科技園公司).
@@ -499,7 +501,7 @@ def find_organisations(
 _PLACE_PREFIX = re.compile(r"(?:国家|中国|中央|国务院|中共|中华人民共和国)$|^[省市区县](?:委|政府)?$")
 
 
-def _gives_way(c: Found, known: list[Found], first: int, spans: set, folded: str) -> bool:
+def _gives_way(c: Found, known: Sequence[Found], first: int, spans: set, folded: str) -> bool:
     """Whether candidate ``c`` is a wrong cut of a known name: inside it, crossing it, or the known name with
     words before it that are not a place (他感谢山东省政府 for 山东省政府; 上海临港集团 keeps 上海).
     ``known`` is sorted, ``known[first]`` is the first one ending after ``c`` starts, ``spans`` are theirs."""
@@ -528,7 +530,7 @@ def snap_to_known(found: list[Found], known: set[str], text: str) -> list[Found]
     """A mention whose left edge was not set by punctuation, and which ends with a name seen elsewhere with a
     clean edge, is that name: 回訪香港科技園公司 -> 香港科技園公司, 代理綠匯能源科技有限公司 -> 綠匯能源科技有限公司.
     A mention that declares a short form right after it (X（Y）) is a full name and is kept."""
-    out = []
+    out: list[Found] = []
     latin_names = {f.text for f in found if not _CJK_CHAR.search(f.text)}
     for f in found:
         # "…Bureau of Commerce and Hong Kong Science and Technology Parks Corporation": a name cut at "and"

@@ -228,8 +228,9 @@ def _chinese(text, folded, mentions, organisations, add) -> None:
         t0 = m.start("title")
         d0, stop = _descriptor_start(folded, mentions, t0)
         org, title_start = None, t0
-        if stop == "org":
-            org = _org_ending_at(mentions, d0)[1]
+        ending = _org_ending_at(mentions, d0) if stop == "org" else None  # "org": one ends at d0
+        if ending is not None:
+            org = ending[1]
             title_start = t0 if d0 == t0 - 1 else d0
         else:
             frag_start = max(text.rfind(c, 0, t0) for c in "，,。、（(：:；;「」“”\n ") + 1
@@ -264,14 +265,21 @@ def _chinese(text, folded, mentions, organisations, add) -> None:
         rf"(?P<title>{TITLE_CORE})(?P<name>[{CJK}]{{1,5}}[·‧・][{CJK}]{{1,6}}?)(?=[{_AFTER_NAME}]|$)", folded
     ):
         d0, stop = _descriptor_start(folded, mentions, m.start("title"))
-        org = _org_ending_at(mentions, d0)[1] if stop == "org" else None
+        ending = _org_ending_at(mentions, d0) if stop == "org" else None
+        org = ending[1] if ending else None
         add(text[m.start("name") : m.end("name")], text[m.start("title") : m.end("title")], org, m.start(), m.end())
     # ORG(的)NAME TITLE: 泰安市科學技術局鄒寧遠局長, the title after the name.
     after = re.compile(rf"的?(?P<name>[{CJK}]{{2,3}}?)(?P<title>{TITLE_CORE})(?=[{_AFTER_NAME}]|$)")
     for s, e, full in mentions:
-        m = after.match(folded, e)
-        if m and m.group("name")[0] in SURNAMES and not re.search(f"[{_AFTER_NAME}的]", m.group("name")):
-            add(text[m.start("name") : m.end("name")], text[m.start("title") : m.end("title")], full, s, m.end())
+        hit = after.match(folded, e)
+        if hit and hit.group("name")[0] in SURNAMES and not re.search(f"[{_AFTER_NAME}的]", hit.group("name")):
+            add(
+                text[hit.start("name") : hit.end("name")],
+                text[hit.start("title") : hit.end("title")],
+                full,
+                s,
+                hit.end(),
+            )
     # NAME，ORG TITLE，
     for m in re.finditer(rf"(?P<name>[{CJK}]{{2,3}})[，,](?P<rest>[{CJK}]{{3,30}}?{TITLE_CORE})[，,]", folded):
         if m.group("name")[0] not in SURNAMES:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -200,7 +201,8 @@ _VISIT = re.compile(r"参观|到访|访问|考察|visited|toured|tour of|visit t
 
 def _names_index() -> tuple[dict[str, tuple[int, str]], re.Pattern, re.Pattern]:
     index: dict[str, tuple[int, str]] = {}
-    cjk, en = [], []
+    cjk: list[str] = []
+    en: list[str] = []
     for i, (kind, names) in enumerate(GAZETTEER):
         for n in names:
             index[n] = (i, kind)
@@ -221,9 +223,9 @@ def find_places(
     blocked: list[tuple[int, int]],
     universities: list[tuple[str, int, int]],
     *,
-    exact_blocked: list[tuple[int, int]] = (),
-    zone_committees: list[str] = (),
-    known: list[tuple[int, int, str, str]] = (),
+    exact_blocked: Sequence[tuple[int, int]] = (),
+    zone_committees: Sequence[str] = (),
+    known: Sequence[tuple[int, int, str, str]] = (),
 ) -> list[dict]:
     """Places in order of first mention, each ``{"name", "kind", "evidence"}``.
 
@@ -254,8 +256,8 @@ def find_places(
     for m in _CJK_PLACES.finditer(folded):
         if folded.startswith(("时间", "内地", "驻"), m.end()):
             continue  # 北京时间: a time zone; 中国内地: the Mainland; 中国驻…大使: a mission's title
-        key, kind = _INDEX[m.group()]
-        mentions.append((m.start(), m.end(), kind, key))
+        entry_id, kind = _INDEX[m.group()]
+        mentions.append((m.start(), m.end(), kind, entry_id))
     for m in _EN_PLACES.finditer(text):
         word = m.group()
         entry = _INDEX.get(word) or (_INDEX_LOWER.get(word.lower()) if word.isupper() else None)
@@ -366,8 +368,8 @@ def _trim(folded: str, start: int, end: int) -> int:
         start = m.end()
     start = strip_leading(folded, start, end)
     first = _CJK_PLACES.match(folded, start)
-    if first and first.end() < end and _CJK_PLACES.match(folded, first.end()):
-        second = _CJK_PLACES.match(folded, first.end())
+    second = _CJK_PLACES.match(folded, first.end()) if first and first.end() < end else None
+    if first and second:
         if _INDEX[second.group()][0] != _INDEX[first.group()][0]:
             start = first.end()
     return start

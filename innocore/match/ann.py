@@ -40,25 +40,26 @@ class DenseIndex:
         n = len(self.vectors_)
         self.exact_ = n <= self.exact_limit
         self.means_ = None
+        group_of: np.ndarray | None = None  # set together with means_
         if groups is not None and n:
-            groups = np.asarray(groups, dtype=np.int64)
-            size = int(groups.max()) + 1
+            group_of = np.asarray(groups, dtype=np.int64)
+            size = int(group_of.max()) + 1
             sums = np.zeros((size, self.vectors_.shape[1]), dtype=np.float64)
             for start in range(0, n, 65_536):  # in batches: no copy of a whole group
-                chunk, labels = self.vectors_[start : start + 65_536], groups[start : start + 65_536]
+                chunk, labels = self.vectors_[start : start + 65_536], group_of[start : start + 65_536]
                 sums += np.eye(size, dtype=np.float32)[labels].T @ chunk
-            counts = np.bincount(groups, minlength=size)
+            counts = np.bincount(group_of, minlength=size)
             self.means_ = (sums / np.maximum(counts, 1)[:, None]).astype(np.float32)
         if self.exact_:
-            if self.means_ is not None:
-                self.vectors_ = self.vectors_ - self.means_[groups]
+            if self.means_ is not None and group_of is not None:
+                self.vectors_ = self.vectors_ - self.means_[group_of]
             return self
         k = self.n_lists or int(max(64, round(np.sqrt(n))))
         rng = np.random.default_rng(self.seed)
         picked = rng.choice(n, size=min(n, self.train_size), replace=False)
         sample = self.vectors_[picked]
-        if self.means_ is not None:
-            sample -= self.means_[groups[picked]]
+        if self.means_ is not None and group_of is not None:
+            sample -= self.means_[group_of[picked]]
             sample /= np.maximum(np.linalg.norm(sample, axis=1, keepdims=True), 1e-12)
         centroids = sample[rng.choice(len(sample), size=k, replace=False)].copy()
         for _ in range(self.iterations):
@@ -68,16 +69,16 @@ class DenseIndex:
                 if len(members):
                     v = members.sum(axis=0)
                     centroids[c] = v / max(np.linalg.norm(v), 1e-12)
-        shift = None if self.means_ is None else (self.means_, groups)
+        shift = None if self.means_ is None or group_of is None else (self.means_, group_of)
         assign = _nearest(self.vectors_, centroids, shift=shift)
         order = np.argsort(assign, kind="stable")
         self.ids_ = order
         # Keep one copy only, sorted by list (and centred in place, in batches, so the peak stays
         # at input plus one copy); positions map document indices into it.
         self.vectors_ = self.vectors_[order]
-        if self.means_ is not None:
+        if self.means_ is not None and group_of is not None:
             for start in range(0, n, 65_536):
-                self.vectors_[start : start + 65_536] -= self.means_[groups[order[start : start + 65_536]]]
+                self.vectors_[start : start + 65_536] -= self.means_[group_of[order[start : start + 65_536]]]
         self.position_ = np.empty(n, dtype=np.int64)
         self.position_[order] = np.arange(n)
         self.offsets_ = np.searchsorted(assign[order], np.arange(k + 1))

@@ -49,7 +49,7 @@ class BatchResult:
     """Top-k per query id, in the queries' order, and what the run cost."""
 
     matches: dict[str, list[tuple[str, float, dict[str, float]]]]
-    master: str
+    master: str | None  # as pyspark types SparkContext.master
     app_id: str
     timings: dict[str, float] = field(default_factory=dict)
     # Pairs scored: every query is scored against every corpus document (BM25 and cosine).

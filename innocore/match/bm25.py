@@ -22,6 +22,10 @@ class BM25:
     (a title term counts twice) without building a separate index per field.
     """
 
+    # Set by fit; declared here because fit reads them from ``reference`` before setting its own.
+    vocab_: dict[str, int]
+    n_docs_: int
+
     def __init__(self, k1: float = 1.2, b: float = 0.75):
         self.k1 = k1
         self.b = b

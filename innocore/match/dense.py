@@ -21,7 +21,7 @@ spellings of the same text get the same vector (and the same ranking).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Protocol
 
@@ -33,6 +33,8 @@ from innocore.text import fold
 class Encoder(Protocol):
     name: str
     dim: int
+    # (score of unrelated texts, median score of a translation pair): see the module docstring.
+    calibration: tuple[float, float]
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -115,9 +117,10 @@ class EnsembleEncoder:
         spans = [m.calibration[1] - m.calibration[0] for m in self.members]
         raw = [s / span for s, span in zip(shares, spans, strict=True)]
         self.weights = [r / sum(raw) for r in raw]
-        self.calibration = tuple(
+        low, high = (
             round(sum(w * m.calibration[k] for w, m in zip(self.weights, self.members, strict=True)), 6) for k in (0, 1)
         )
+        self.calibration = (low, high)
         # The name keys stored vectors: it changes whenever the joined vectors would.
         self.name = "+".join(f"{m.name}*{w:.3f}" for m, w in zip(self.members, self.weights, strict=True))
         self.dim = sum(m.dim for m in self.members)
@@ -133,7 +136,7 @@ class EnsembleEncoder:
         return self._join([m.encode_documents(texts) for m in self.members])
 
 
-ENCODERS = {"use": USEEncoder, "e5": E5Encoder}
+ENCODERS: dict[str, Callable[[], Encoder]] = {"use": USEEncoder, "e5": E5Encoder}
 # The scale the matcher's semantic floor and ceiling are written on: plain USE cosines.
 REFERENCE_CALIBRATION = (0.056, 0.724)
 # Calibrated share of each member in an ensemble named without shares ("use+e5"); chosen on the

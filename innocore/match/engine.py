@@ -106,7 +106,7 @@ class Match:
     contributions: dict[str, float]
     terms: list[TermMatch] = field(default_factory=list)
     shared_sectors: list[str] = field(default_factory=list)
-    raw: dict[str, float] = field(default_factory=dict)
+    raw: dict[str, float | None] = field(default_factory=dict)  # "cosine" is None without vectors
 
 
 class Matcher:
@@ -192,7 +192,7 @@ class Matcher:
             if self.encoder is None:
                 raise ValueError("this matcher has a dense index: give the new documents' vectors")
             vectors = self.encoder.encode_documents([embedding_text(d.title, d.text) for d in documents])
-        terms = (
+        terms: list[Sequence[tuple[str, float]]] = (
             list(token_lists) if token_lists is not None else [self.weighted_terms(d.title, d.text) for d in documents]
         )
         gone = set(removed) | {d.id for d in documents}
@@ -254,6 +254,7 @@ class Matcher:
 
     def _nearest(self, qv: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The k nearest live documents of both segments, best first."""
+        assert self.dense_ is not None, "called only when the matcher has a dense index"
         idx, sims = self.dense_.search(qv, k + self.n_dead_)
         if self.n_dead_:
             live = ~self.dead_[idx]
@@ -270,8 +271,10 @@ class Matcher:
         out = np.empty(len(rows), dtype=np.float32)
         main = rows < self.n_main_
         if main.any():
+            assert self.dense_ is not None, "called only when the matcher has a dense index"
             out[main] = self.dense_.similarity(rows[main], qv)
         if (~main).any():
+            assert self.delta_.vectors is not None, "delta rows of a dense matcher have vectors"
             out[~main] = self.delta_.vectors[rows[~main] - self.n_main_] @ qv
         return out
 
@@ -304,13 +307,14 @@ class Matcher:
         want = top + len(excluded)
 
         if method == "dense":
+            assert qv is not None  # checked above
             idx, sims = self._nearest(qv, want)
             keep = [(int(i), float(s)) for i, s in zip(idx, sims, strict=True) if int(i) not in excluded][:top]
             return [self._single(method, i, s, query, explain) for i, s in keep]
         lexical = self._lexical(q_terms)
         if method == "bm25":
-            idx = [int(i) for i in top_k(lexical, want) if lexical[i] > 0 and int(i) not in excluded][:top]
-            return [self._single(method, i, float(lexical[i]), query, explain) for i in idx]
+            hits = [int(i) for i in top_k(lexical, want) if lexical[i] > 0 and int(i) not in excluded][:top]
+            return [self._single(method, i, float(lexical[i]), query, explain) for i in hits]
 
         pool = {int(i) for i in top_k(lexical, self.candidates) if lexical[i] > 0}
         if qv is not None:
@@ -319,6 +323,7 @@ class Matcher:
         if not pool:
             return []
         pool_list = sorted(pool)
+        cosines: np.ndarray | list[None]
         if qv is not None:
             scale, shift = self._cosine_scale()
             cosines = self._similarity(pool_list, qv) * scale + shift
@@ -331,7 +336,7 @@ class Matcher:
             for i, c in zip(pool_list, cosines, strict=True)
         ]
         # Ties in the shown (rounded) score are broken by the exact one, then by id.
-        scored.sort(key=lambda m: (-m.score, -m.raw["fused"], m.doc_id))
+        scored.sort(key=lambda m: (-m.score, -(m.raw["fused"] or 0.0), m.doc_id))
         best = scored[:top]
         if explain:
             for m in best:

@@ -159,7 +159,7 @@ def run_eval(
         lines += [f"{q.id} Q0 {m.doc_id} {rank} {m.score:.4f} {method}" for rank, m in enumerate(found, start=1)]
     if run_path:
         Path(run_path).write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
-    result = summarise(runs, qrels, 10) if qrels else {"queries": len(queries)}
+    result: dict[str, float | str] = {**summarise(runs, qrels, 10)} if qrels else {"queries": len(queries)}
     result.update(
         {
             "index_s": round(index_s, 3),

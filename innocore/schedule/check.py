@@ -6,6 +6,7 @@ Deliberately written without the solver's model so that it can catch the model's
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from innocore.schedule.diagnostics import Diagnostic, diag
@@ -28,15 +29,15 @@ def count_breaks(slots: list[int]) -> int:
 
 
 def check(
-    inst: Instance, slots: list[int | None], *, fairness: int | None = None, require_all: bool = False
+    inst: Instance, slots: Sequence[int | None], *, fairness: int | None = None, require_all: bool = False
 ) -> CheckResult:
     problems: list[Diagnostic] = []
     if len(slots) != len(inst.meetings):
         return CheckResult(False, 0, 0, problems=[diag("wrong_length", given=len(slots), expected=len(inst.meetings))])
     per_slot = Counter(s for s in slots if s is not None)
-    for s, n in per_slot.items():
+    for slot, n in per_slot.items():
         if n > inst.tables:
-            problems.append(diag("slot_over_tables", slot=s, count=n, tables=inst.tables))
+            problems.append(diag("slot_over_tables", slot=slot, count=n, tables=inst.tables))
     busy: dict[int, list[int]] = {p: [] for p in range(1, inst.participants + 1)}
     for i, (m, s) in enumerate(zip(inst.meetings, slots, strict=True)):
         if s is None:
@@ -56,7 +57,8 @@ def check(
                 problems.append(diag("participant_unavailable", meeting=i, participant=p, slot=s))
             busy[p].append(s)
         for j in m.after:
-            if slots[j] is None or slots[j] >= s:
+            before = slots[j]
+            if before is None or before >= s:
                 problems.append(diag("order_broken", before=j, after=i))
     for p, used in busy.items():
         dup = [s for s, n in Counter(used).items() if n > 1]

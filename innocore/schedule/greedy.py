@@ -15,7 +15,7 @@ def greedy(inst: Instance) -> list[int | None]:
     order = sorted(range(len(inst.meetings)), key=lambda i: (inst.meetings[i].fixed == 0, not inst.meetings[i].must, i))
     for i in order:
         m = inst.meetings[i]
-        earliest = max((slots[j] for j in m.after if slots[j] is not None), default=0)
+        earliest = max((s for j in m.after if (s := slots[j]) is not None), default=0)
         for s in inst.allowed_slots(i):
             if s <= earliest or load[s] >= inst.tables:
                 continue

@@ -23,6 +23,7 @@ import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -61,7 +62,7 @@ class _State:
             self.mine[m.b].append(i)
         self.load: Counter = Counter()
         self.busy: dict[int, dict[int, int]] = {p: {} for p in self.mine}
-        self.slots = [None] * len(slots)
+        self.slots: list[int | None] = [None] * len(slots)
         for i, s in enumerate(slots):
             self.place(i, s)
 
@@ -150,29 +151,29 @@ def weight_bound(inst: Instance, time_limit: float, seed: int = 0) -> int | None
     model = cp_model.CpModel()
     n, T, half = len(inst.meetings), inst.slots, inst.morning_slots
     allowed = [inst.allowed_slots(i) for i in range(n)]
-    y = [model.NewBoolVar(f"y{i}") if allowed[i] else 0 for i in range(n)]
+    y = [model.new_bool_var(f"y{i}") if allowed[i] else 0 for i in range(n)]
     for i, m in enumerate(inst.meetings):
         if m.must or m.fixed:
-            model.Add(y[i] == 1)
+            model.add(y[i] == 1)
     mine: dict[int, list[int]] = {}
     for i, m in enumerate(inst.meetings):
         mine.setdefault(m.a, []).append(i)
         mine.setdefault(m.b, []).append(i)
     for p, meetings in mine.items():
         free = set(range(1, T + 1)) - inst.forbidden.get(p, frozenset())
-        model.Add(sum(y[i] for i in meetings) <= len(free))
+        model.add(sum(y[i] for i in meetings) <= len(free))
         am = sum(1 for s in free if s <= half)
         for session, room in ((MORNING, am), (AFTERNOON, len(free) - am)):
-            model.Add(sum(y[i] for i in meetings if inst.meetings[i].session == session) <= room)
+            model.add(sum(y[i] for i in meetings if inst.meetings[i].session == session) <= room)
         for s in range(1, T + 1):
             # Meetings that can only take place in the same single slot meet one at a time.
             alone = [y[i] for i in meetings if allowed[i] == [s]]
             if len(alone) > 1:
-                model.Add(sum(alone) <= 1)
-    model.Add(sum(y) <= inst.tables * T)
+                model.add(sum(alone) <= 1)
+    model.add(sum(y) <= inst.tables * T)
     for session, room in ((MORNING, half), (AFTERNOON, T - half)):
-        model.Add(sum(y[i] for i in range(n) if inst.meetings[i].session == session) <= inst.tables * room)
-    model.Maximize(sum(m.priority * y[i] for i, m in enumerate(inst.meetings)))
+        model.add(sum(y[i] for i in range(n) if inst.meetings[i].session == session) <= inst.tables * room)
+    model.maximize(sum(m.priority * y[i] for i, m in enumerate(inst.meetings)))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)
     solver.parameters.num_workers = 1
@@ -193,8 +194,9 @@ def _step(
     fixed_busy = {p: {s for s, i in state.busy[p].items() if i not in free} for p in touched}
     room = {s: inst.tables - state.load[s] for s in range(1, T + 1)}
     for i in free:
-        if state.slots[i] is not None:
-            room[state.slots[i]] += 1
+        was = state.slots[i]
+        if was is not None:
+            room[was] += 1
     model = cp_model.CpModel()
     x: dict[tuple[int, int], cp_model.IntVar] = {}
     for i in sorted(free):
@@ -202,18 +204,18 @@ def _step(
         terms = []
         for s in state.allowed[i]:
             if room[s] > 0 and s not in fixed_busy[m.a] and s not in fixed_busy[m.b]:
-                x[i, s] = v = model.NewBoolVar("")
+                x[i, s] = v = model.new_bool_var("")
                 terms.append(v)
         if m.must or m.fixed:
-            model.AddExactlyOne(terms)
+            model.add_exactly_one(terms)
         elif len(terms) > 1:
-            model.AddAtMostOne(terms)
+            model.add_at_most_one(terms)
     by_slot: dict[int, list] = {}
     for (_i, s), v in x.items():
         by_slot.setdefault(s, []).append(v)
     for s, vs in by_slot.items():
         if len(vs) > room[s]:
-            model.Add(sum(vs) <= room[s])
+            model.add(sum(vs) <= room[s])
     breaks = []
     for p in sorted(touched):
         mine = [i for i in state.mine[p] if i in free]
@@ -226,7 +228,7 @@ def _step(
                 used.append(1)
             elif vs:
                 if len(vs) > 1:
-                    model.AddAtMostOne(vs)
+                    model.add_at_most_one(vs)
                 used.append(sum(vs))
             else:
                 used.append(0)
@@ -238,24 +240,25 @@ def _step(
             if isinstance(cur, int) and isinstance(prev, int):
                 starts.append(int(cur == 1 and prev == 0))
             elif not (isinstance(cur, int) and cur == 0):
-                b = model.NewBoolVar("")
-                model.Add(b >= cur - prev)
+                b = model.new_bool_var("")
+                model.add(b >= cur - prev)
                 starts.append(b)
             prev = cur
+        anyone: Any
         if fixed_busy[p]:
             anyone = 1
         else:
-            anyone = model.NewBoolVar("")
-            model.Add(anyone <= sum(own))
+            anyone = model.new_bool_var("")
+            model.add(anyone <= sum(own))
         count = sum(starts) - anyone  # at least the true number of breaks; equal when minimised
         if fairness is not None:
-            model.Add(count <= fairness)
+            model.add(count <= fairness)
         breaks.append(count)
     big = len(touched) * T + 1
     placed = sum(meetings[i].priority * v for (i, s), v in x.items())
-    model.Maximize(big * placed - sum(breaks))
+    model.maximize(big * placed - sum(breaks))
     for (i, s), v in x.items():
-        model.AddHint(v, state.slots[i] == s)
+        model.add_hint(v, state.slots[i] == s)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, wall)
     solver.parameters.max_deterministic_time = dtime
@@ -269,16 +272,16 @@ def _step(
     old = {i: state.slots[i] for i in free}
     for i in free:
         state.place(i, None)
-    for i, s in new.items():
-        state.place(i, s)
+    for i, slot in new.items():
+        state.place(i, slot)
     after = (state.weight(free), -sum(state.breaks(p) for p in touched))
     fair = fairness is None or all(state.breaks(p) <= fairness for p in touched)
     if after > before and fair:
         return True, code == cp_model.OPTIMAL
     for i in free:
         state.place(i, None)
-    for i, s in old.items():
-        state.place(i, s)
+    for i, slot in old.items():
+        state.place(i, slot)
     return False, code == cp_model.OPTIMAL
 
 

@@ -27,6 +27,7 @@ import math
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -158,7 +159,7 @@ def participant_lower_bound(inst: Instance, participant: int) -> int:
     return 2
 
 
-def add_breaks(m: cp_model.CpModel, used: list, tag: str) -> tuple[list, cp_model.IntVar]:
+def add_breaks(m: cp_model.CpModel, used: list[Any], tag: str) -> tuple[list, cp_model.IntVar]:
     """Order literals and break-start literals of one participant's slots.
 
     ``used[s]`` is the literal "busy in slot s" (None: never busy). Returns the break-start literals
@@ -166,7 +167,8 @@ def add_breaks(m: cp_model.CpModel, used: list, tag: str) -> tuple[list, cp_mode
     """
     T = len(used)
     # pre[s]: a meeting at or before s; post[s]: a meeting at or after s (index 0 .. T-1).
-    pre, post = [None] * T, [None] * T
+    pre: list[Any] = [None] * T
+    post: list[Any] = [None] * T
     for s in range(T):
         prev = pre[s - 1] if s else None
         if prev is None and used[s] is None:
@@ -176,10 +178,10 @@ def add_breaks(m: cp_model.CpModel, used: list, tag: str) -> tuple[list, cp_mode
         elif used[s] is None:
             pre[s] = prev
         else:
-            v = m.NewBoolVar(f"pre{tag}_{s}")
-            m.AddBoolOr([prev, used[s]]).OnlyEnforceIf(v)
-            m.AddImplication(prev, v)
-            m.AddImplication(used[s], v)
+            v = m.new_bool_var(f"pre{tag}_{s}")
+            m.add_bool_or([prev, used[s]]).OnlyEnforceIf(v)
+            m.add_implication(prev, v)
+            m.add_implication(used[s], v)
             pre[s] = v
     for s in reversed(range(T)):
         nxt = post[s + 1] if s + 1 < T else None
@@ -190,39 +192,39 @@ def add_breaks(m: cp_model.CpModel, used: list, tag: str) -> tuple[list, cp_mode
         elif used[s] is None:
             post[s] = nxt
         else:
-            v = m.NewBoolVar(f"post{tag}_{s}")
-            m.AddBoolOr([nxt, used[s]]).OnlyEnforceIf(v)
-            m.AddImplication(nxt, v)
-            m.AddImplication(used[s], v)
+            v = m.new_bool_var(f"post{tag}_{s}")
+            m.add_bool_or([nxt, used[s]]).OnlyEnforceIf(v)
+            m.add_implication(nxt, v)
+            m.add_implication(used[s], v)
             post[s] = v
     breaks = []
-    free = m.NewBoolVar(f"nobreak{tag}")
+    free = m.new_bool_var(f"nobreak{tag}")
     for s in range(1, T - 1):
         # A break starts at s: busy at s-1, idle at s, a meeting after s.
         if used[s - 1] is None or post[s + 1] is None:
             continue
-        b = m.NewBoolVar(f"brk{tag}_{s}")
-        m.AddImplication(b, used[s - 1])
-        m.AddImplication(b, post[s + 1])
+        b = m.new_bool_var(f"brk{tag}_{s}")
+        m.add_implication(b, used[s - 1])
+        m.add_implication(b, post[s + 1])
         if used[s] is not None:
-            m.AddImplication(b, used[s].Not())
-            m.AddBoolOr([used[s - 1].Not(), used[s], post[s + 1].Not(), b])
+            m.add_implication(b, used[s].Not())
+            m.add_bool_or([used[s - 1].Not(), used[s], post[s + 1].Not(), b])
         else:
-            m.AddBoolOr([used[s - 1].Not(), post[s + 1].Not(), b])
-        m.AddImplication(b, free.Not())
+            m.add_bool_or([used[s - 1].Not(), post[s + 1].Not(), b])
+        m.add_implication(b, free.Not())
         breaks.append(b)
     # Redundant: without a break, every slot between the first and the last meeting is busy.
     for s in range(1, T - 1):
         if pre[s - 1] is None or post[s + 1] is None:
             continue
         if used[s] is None:
-            m.AddBoolOr([free.Not(), pre[s - 1].Not(), post[s + 1].Not()])
+            m.add_bool_or([free.Not(), pre[s - 1].Not(), post[s + 1].Not()])
         else:
-            m.AddBoolOr([free.Not(), pre[s - 1].Not(), post[s + 1].Not(), used[s]])
+            m.add_bool_or([free.Not(), pre[s - 1].Not(), post[s + 1].Not(), used[s]])
     if breaks:
-        m.AddBoolOr(breaks + [free])
+        m.add_bool_or(breaks + [free])
     else:
-        m.Add(free == 1)
+        m.add(free == 1)
     return breaks, free
 
 
@@ -244,30 +246,30 @@ class _Model:
         m = self.model = cp_model.CpModel()
         n, T = len(inst.meetings), inst.slots
         self.allowed = [inst.allowed_slots(i) for i in range(n)]
-        x = self.x = {(i, s): m.NewBoolVar(f"x{i}_{s}") for i in range(n) for s in self.allowed[i]}
-        self.placed = []
+        x = self.x = {(i, s): m.new_bool_var(f"x{i}_{s}") for i in range(n) for s in self.allowed[i]}
+        self.placed: list[Any] = []  # 1 where the meeting must be placed, else its Boolean
         for i, meeting in enumerate(inst.meetings):
             terms = [x[i, s] for s in self.allowed[i]]
             if require_all or meeting.fixed or meeting.must:
-                m.AddExactlyOne(terms)
+                m.add_exactly_one(terms)
                 self.placed.append(1)
             else:
-                p = m.NewBoolVar(f"placed{i}")
-                m.Add(sum(terms) == p)
-                self.placed.append(p)
+                placed = m.new_bool_var(f"placed{i}")
+                m.add(sum(terms) == placed)
+                self.placed.append(placed)
         for s in range(1, T + 1):
             here = [x[i, s] for i in range(n) if (i, s) in x]
             if len(here) > inst.tables:
-                m.Add(sum(here) <= inst.tables)
+                m.add(sum(here) <= inst.tables)
         for i, meeting in enumerate(inst.meetings):
             for j in meeting.after:
                 # x[i, s] needs j placed strictly before s.
                 for s in self.allowed[i]:
                     before = [x[j, t] for t in self.allowed[j] if t < s]
                     if before:
-                        m.AddBoolOr(before).OnlyEnforceIf(x[i, s])
+                        m.add_bool_or(before).OnlyEnforceIf(x[i, s])
                     else:
-                        m.Add(x[i, s] == 0)
+                        m.add(x[i, s] == 0)
         self.breaks: dict[int, list] = {}
         self.free: dict[int, cp_model.IntVar] = {}
         self.used: dict[int, list] = {}
@@ -275,7 +277,7 @@ class _Model:
             mine = inst.meetings_of(p)
             if not mine:
                 continue
-            used = []
+            used: list[Any] = []  # per slot: the participant's busy literal, None where it cannot meet
             for s in range(1, T + 1):
                 terms = [x[i, s] for i in mine if (i, s) in x]
                 if not terms:
@@ -284,33 +286,33 @@ class _Model:
                 if len(terms) == 1:
                     used.append(terms[0])
                     continue
-                u = m.NewBoolVar(f"u{p}_{s}")
-                m.Add(sum(terms) == u)
+                u = m.new_bool_var(f"u{p}_{s}")
+                m.add(sum(terms) == u)
                 used.append(u)
             self.used[p] = used
             if require_all:
                 # Implied (Bofill et al.): a participant is busy in exactly as many slots as it has meetings.
-                m.Add(sum(u for u in used if u is not None) == len(mine))
+                m.add(sum(u for u in used if u is not None) == len(mine))
             if len(mine) < 2 or not count_breaks:
                 self.breaks[p] = []
                 continue
             self.breaks[p], self.free[p] = add_breaks(m, used, str(p))
             cap = None if caps is None else caps.get(p)
             if cap is not None:
-                m.Add(sum(self.breaks[p]) <= cap)
+                m.add(sum(self.breaks[p]) <= cap)
             if require_all and not lower.get(p) and len(mine) <= T and cap is not None:
                 self._window(p, mine, used, T, None if cap == 0 else self.free[p])
             if require_all and lower.get(p):
-                m.Add(sum(self.breaks[p]) >= lower[p])
+                m.add(sum(self.breaks[p]) >= lower[p])
         # Implied: at most two participants per meeting table in a slot.
         for s in range(T):
             busy = [u[s] for u in self.used.values() if u[s] is not None]
             if len(busy) > 2 * inst.tables:
-                m.Add(sum(busy) <= 2 * inst.tables)
+                m.add(sum(busy) <= 2 * inst.tables)
         counts = {p: sum(b) if b else 0 for p, b in self.breaks.items()}
         self.total = sum(sum(b) for b in self.breaks.values())
         if total_floor:
-            m.Add(self.total >= total_floor)
+            m.add(self.total >= total_floor)
         if fairness is not None and counts:
             # A participant with one meeting placed for sure has no break, so the minimum is 0.
             zero = any(
@@ -320,12 +322,12 @@ class _Model:
             if zero:
                 for b in self.breaks.values():
                     if len(b) > fairness:
-                        m.Add(sum(b) <= fairness)
+                        m.add(sum(b) <= fairness)
             else:
-                hi, lo = m.NewIntVar(0, T, "hi"), m.NewIntVar(0, T, "lo")
-                m.AddMaxEquality(hi, list(counts.values()))
-                m.AddMinEquality(lo, list(counts.values()))
-                m.Add(hi - lo <= fairness)
+                hi, lo = m.new_int_var(0, T, "hi"), m.new_int_var(0, T, "lo")
+                m.add_max_equality(hi, list(counts.values()))
+                m.add_min_equality(lo, list(counts.values()))
+                m.add(hi - lo <= fairness)
 
     def _window(self, p: int, mine: list[int], used: list, T: int, when=None) -> None:
         """Redundant for a participant without breaks: its k meetings fill one window of k slots exactly.
@@ -333,14 +335,14 @@ class _Model:
         ``when`` (the participant's "no break" literal) makes it conditional; None means always.
         """
         m, k = self.model, len(mine)
-        starts = {f: m.NewBoolVar(f"win{p}_{f}") for f in range(1, T - k + 2)}
+        starts = {f: m.new_bool_var(f"win{p}_{f}") for f in range(1, T - k + 2)}
         for f, v in starts.items():
             if any(used[s - 1] is None for s in range(f, f + k)) or not _window_fits(self.inst, mine, [(f, f + k - 1)]):
-                m.Add(v == 0)
-        m.AddExactlyOne(list(starts.values()) + ([] if when is None else [when.Not()]))
+                m.add(v == 0)
+        m.add_exactly_one(list(starts.values()) + ([] if when is None else [when.Not()]))
         for s in range(1, T + 1):
             if used[s - 1] is not None:
-                same = m.Add(used[s - 1] == sum(v for f, v in starts.items() if f <= s <= f + k - 1))
+                same = m.add(used[s - 1] == sum(v for f, v in starts.items() if f <= s <= f + k - 1))
                 if when is not None:
                     same.OnlyEnforceIf(when)
 
@@ -352,7 +354,7 @@ class _Model:
 
     def hint(self, slots: list[int | None]) -> None:
         for (i, s), v in self.x.items():
-            self.model.AddHint(v, slots[i] == s)
+            self.model.add_hint(v, slots[i] == s)
 
 
 def _solver(
@@ -405,7 +407,7 @@ def _first_half(mod: _Model) -> None:
     T = mod.inst.slots
     for s in range(1, T + 1):
         if 2 * s > T + 1 and (0, s) in mod.x:
-            mod.model.Add(mod.x[0, s] == 0)
+            mod.model.add(mod.x[0, s] == 0)
 
 
 def window_starts(inst: Instance, participant: int) -> int:
@@ -463,7 +465,7 @@ def _ladder(
             caps = {p: lower[p] + (min(extra, room.get(p, 0)) if chosen is None or p in chosen else 0) for p in lower}
             mod = _Model(inst, require_all=True, fairness=fairness, lower=lower, caps=caps)
             if extra:
-                mod.model.Add(mod.total <= floor + extra)
+                mod.model.add(mod.total <= floor + extra)
         if mirror:
             _first_half(mod)
         solver = _solver(limit, workers, seed, search=True)
@@ -515,6 +517,7 @@ def _ladder(
             left = deadline - time.perf_counter()
             code, plain, plain_solver = attempt(None, None, left) if left > 0 else (cp_model.UNKNOWN, None, None)
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                assert plain is not None  # attempt() returns its model whenever it solved
                 incumbent = plain.slots_from(plain_solver)
             if code == cp_model.INFEASIBLE:
                 phase = "tight" if extra == 0 else "linear"
@@ -572,10 +575,10 @@ def solve(
         stay = [full.x[i, s] for i, s in enumerate(previous) if s is not None and (i, s) in full.x]
         moves = len(stay) - sum(stay)
         scale = len(previous) + 1
-        model.Minimize(unscheduled * big * scale * weight + moves * big + full.total)
+        model.minimize(unscheduled * big * scale * weight + moves * big + full.total)
         full.hint(previous)
     else:
-        model.Minimize(unscheduled * big * weight + full.total)
+        model.minimize(unscheduled * big * weight + full.total)
     solver = _solver(left(), workers, seed)
     code = solver.Solve(model)
     status = STATUS.get(code, "unknown")
@@ -639,7 +642,7 @@ def _descend(
     mod = _Model(inst, require_all=True, fairness=fairness, lower=lower, caps=caps, total_floor=floor)
     if mirror_symmetric(inst):
         _first_half(mod)
-    mod.model.Minimize(mod.total)
+    mod.model.minimize(mod.total)
     if hint:
         mod.hint(hint)
     solver = _solver(time_limit, workers, seed, core=True)
@@ -678,18 +681,18 @@ def _minimise_counts(
     model = cp_model.CpModel()
     n, T = len(inst.meetings), inst.slots
     allowed = [inst.allowed_slots(i) for i in range(n)]
-    x = {(i, s): model.NewBoolVar(f"x{i}_{s}") for i in range(n) for s in allowed[i]}
+    x = {(i, s): model.new_bool_var(f"x{i}_{s}") for i in range(n) for s in allowed[i]}
     for i in range(n):
-        model.AddExactlyOne(x[i, s] for s in allowed[i])
+        model.add_exactly_one(x[i, s] for s in allowed[i])
     for s in range(1, T + 1):
         here = [x[i, s] for i in range(n) if (i, s) in x]
         if len(here) > inst.tables:
-            model.Add(sum(here) <= inst.tables)
+            model.add(sum(here) <= inst.tables)
     slot_of = [sum(s * x[i, s] for s in allowed[i]) for i in range(n)]
     for i, m in enumerate(inst.meetings):
         for j in m.after:
-            model.Add(slot_of[j] < slot_of[i])
-    counts = []
+            model.add(slot_of[j] < slot_of[i])
+    counts: list[Any] = []
     for p in range(1, inst.participants + 1):
         mine = inst.meetings_of(p)
         if not mine:
@@ -700,41 +703,41 @@ def _minimise_counts(
         used = []
         for s in range(1, T + 1):
             terms = [x[i, s] for i in mine if (i, s) in x]
-            u = model.NewBoolVar(f"u{p}_{s}")
-            model.Add(sum(terms) == u) if terms else model.Add(u == 0)
+            u = model.new_bool_var(f"u{p}_{s}")
+            model.add(sum(terms) == u) if terms else model.add(u == 0)
             used.append(u)
         # Breaks = blocks of consecutive meetings - 1; a block starts where a used slot follows an idle one.
         starts = [used[0]]
         for k in range(1, T):
-            b = model.NewBoolVar(f"s{p}_{k}")
-            model.AddBoolAnd([used[k], used[k - 1].Not()]).OnlyEnforceIf(b)
-            model.AddBoolOr([used[k].Not(), used[k - 1]]).OnlyEnforceIf(b.Not())
+            b = model.new_bool_var(f"s{p}_{k}")
+            model.add_bool_and([used[k], used[k - 1].Not()]).OnlyEnforceIf(b)
+            model.add_bool_or([used[k].Not(), used[k - 1]]).OnlyEnforceIf(b.Not())
             starts.append(b)
-        count = model.NewIntVar(lower.get(p, 0), T, f"breaks{p}")
-        model.Add(count == sum(starts) - 1)
+        count = model.new_int_var(lower.get(p, 0), T, f"breaks{p}")
+        model.add(count == sum(starts) - 1)
         # Redundant window: meetings lie in [first, first + k + idle - 1]; without a break idle = 0.
         k = len(mine)
         if k <= T:
-            first = model.NewIntVar(1, T - k + 1, f"first{p}")
-            idle = model.NewIntVar(0, T - k, f"idle{p}")
-            model.Add(idle <= (T - k) * count)
-            model.Add(count <= idle)
+            first = model.new_int_var(1, T - k + 1, f"first{p}")
+            idle = model.new_int_var(0, T - k, f"idle{p}")
+            model.add(idle <= (T - k) * count)
+            model.add(count <= idle)
             for (i, s), lit in x.items():
                 if i in mine:
-                    model.Add(first <= s).OnlyEnforceIf(lit)
-                    model.Add(first + k - 1 + idle >= s).OnlyEnforceIf(lit)
+                    model.add(first <= s).OnlyEnforceIf(lit)
+                    model.add(first + k - 1 + idle >= s).OnlyEnforceIf(lit)
         counts.append(count)
     total = sum(counts)
-    model.Add(total >= floor)
+    model.add(total >= floor)
     if fairness is not None and counts:
-        hi, lo = model.NewIntVar(0, T, "hi"), model.NewIntVar(0, T, "lo")
-        model.AddMaxEquality(hi, counts)
-        model.AddMinEquality(lo, counts)
-        model.Add(hi - lo <= fairness)
-    model.Minimize(total)
+        hi, lo = model.new_int_var(0, T, "hi"), model.new_int_var(0, T, "lo")
+        model.add_max_equality(hi, counts)
+        model.add_min_equality(lo, counts)
+        model.add(hi - lo <= fairness)
+    model.minimize(total)
     if hint:
         for (i, s), lit in x.items():
-            model.AddHint(lit, hint[i] == s)
+            model.add_hint(lit, hint[i] == s)
     solver = _solver(time_limit, workers, seed)
     code = solver.Solve(model)
     status = STATUS.get(code, "unknown")
@@ -746,7 +749,7 @@ def _minimise_counts(
         return Result(
             [None] * n, status, 0, None, None, None, elapsed, explanation=reasons, lower_bound=floor, phase="minimise"
         )
-    slots = [next(s for s in allowed[i] if solver.BooleanValue(x[i, s])) for i in range(n)]
+    slots: list[int | None] = [next(s for s in allowed[i] if solver.BooleanValue(x[i, s])) for i in range(n)]
     breaks = round(solver.ObjectiveValue())
     bound = max(float(floor), solver.BestObjectiveBound())
     if breaks <= bound:

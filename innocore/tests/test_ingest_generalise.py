@@ -189,7 +189,7 @@ def test_real_corpus_checks_the_manifest_hash_and_counts_missing(tmp_path):
     good, bad = "甲乙科技有限公司今日到訪。".encode(), "內容".encode()
     (tmp_path / "texts" / "rr001.txt").write_bytes(good)
     (tmp_path / "texts" / "rr002.txt").write_bytes(bad)
-    gold = {k: [] for k in ("organizations", "people", "places", "events", "agreements", "contacts")}
+    gold: dict[str, list] = {k: [] for k in ("organizations", "people", "places", "events", "agreements", "contacts")}
     gold["delegation_members"] = []
     for i in ("rr001", "rr002", "rr003"):
         (tmp_path / "gold" / f"{i}.gold.json").write_text(json.dumps(gold))

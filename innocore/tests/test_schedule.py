@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -225,7 +226,7 @@ def test_the_fairness_bound_caps_each_participant_only_when_someone_surely_has_n
 
 
 def test_the_mirror_symmetry_is_used_only_where_reversing_the_day_keeps_every_rule():
-    base = dict(participants=3, slots=4, tables=2, morning_slots=4)
+    base: dict[str, Any] = dict(participants=3, slots=4, tables=2, morning_slots=4)
     assert mirror_symmetric(Instance("plain", meetings=[Meeting(1, 2), Meeting(2, 3)], **base))
     assert mirror_symmetric(Instance("both ends", meetings=[Meeting(1, 2)], forbidden={1: frozenset({1, 4})}, **base))
     assert not mirror_symmetric(Instance("one end", meetings=[Meeting(1, 2)], forbidden={1: frozenset({1})}, **base))
@@ -233,7 +234,7 @@ def test_the_mirror_symmetry_is_used_only_where_reversing_the_day_keeps_every_ru
     assert not mirror_symmetric(
         Instance("order", meetings=[Meeting(1, 2), Meeting(2, 3, after=frozenset({0}))], **base)
     )
-    split = dict(base, morning_slots=2)
+    split: dict[str, Any] = dict(base, morning_slots=2)
     assert not mirror_symmetric(Instance("morning", meetings=[Meeting(1, 2, session=1)], **split))
     assert mirror_symmetric(Instance("any session", meetings=[Meeting(1, 2)], **split))
 

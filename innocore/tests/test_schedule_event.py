@@ -68,7 +68,7 @@ def test_the_search_never_loses_weight_stays_fair_and_below_the_bound(event):
     assert verdict.valid, verdict.problems
     assert max(verdict.breaks_by_participant.values()) == r.max_breaks <= 2
     assert (r.weight, r.breaks, r.scheduled) == (weight(event, r.slots), verdict.breaks, verdict.scheduled)
-    assert r.start_weight <= r.weight <= r.weight_bound
+    assert r.weight_bound is not None and r.start_weight <= r.weight <= r.weight_bound
 
 
 def test_the_weight_bound_is_exact_when_capacity_is_the_only_limit():
