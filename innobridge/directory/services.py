@@ -8,13 +8,12 @@ from typing import Any, Unpack, cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from innobridge.accounts.permissions import is_staff
 from innobridge.directory.models import Alias, KeyFigure, Organisation, PendingAlias, Person, Place, Position, Sector
-from innobridge.lib.services import NameFields, reindex, save_named
+from innobridge.lib.services import NameFields, atomic, reindex, save_named
 from innocore.text import derive_variants, fold, tidy
 
 NAME_FIELDS = ("name_zh_hant", "name_zh_hans", "name_en")
@@ -67,7 +66,7 @@ def place_save(*, place: Place | None = None, **fields: Unpack[PlaceFields]) -> 
     return save_named(place)
 
 
-@transaction.atomic
+@atomic
 def organisation_save(
     *,
     organisation: Organisation | None = None,
@@ -139,7 +138,7 @@ def alias_claims(*, organisation: Organisation, text: str) -> Organisation | Non
     return Organisation.objects.exclude(pk=organisation.pk).filter(search_key__contains=key).order_by("pk").first()
 
 
-@transaction.atomic
+@atomic
 def pending_alias_decide(*, pending: PendingAlias, approve: bool, user: User) -> PendingAlias:
     """Staff approve (the alias takes effect) or reject an alias that names another organisation."""
     pending = PendingAlias.objects.select_for_update().get(pk=pending.pk)

@@ -25,7 +25,7 @@ from innobridge.documents import titles
 from innobridge.documents.models import Evidence, Proposal, SourceDocument
 from innobridge.jobs.models import Job
 from innobridge.jobs.services import job_enqueue
-from innobridge.lib.services import NameFields
+from innobridge.lib.services import NameFields, atomic
 from innobridge.programmes import services as programmes
 from innobridge.programmes.models import Agreement, Delegation, Event, EventParticipant, Programme
 from innobridge.programmes.resolution import When, match_agreement, match_delegation, match_event, more_precise
@@ -48,7 +48,7 @@ KIND_OF_FIELD = cast(
 PLACE_KINDS = set(Place.Kind.values)
 
 
-@transaction.atomic
+@atomic
 def incoming_dir(key: str) -> Path:
     """Where a batch upload's files wait for their background job (``documents.ingest_batch``)."""
     return Path(settings.MEDIA_ROOT) / "incoming" / key
@@ -364,7 +364,7 @@ def _evidence(document: SourceDocument, record: Model, proposal: Proposal, field
 ACCEPT_POLICIES = ("all", "confident", "matched", "new", "none")
 
 
-@transaction.atomic
+@atomic
 def document_accept(*, document: SourceDocument, policy: str) -> dict:
     """Decide the pending proposals of ``document`` in bulk; returns how many got each decision.
 
@@ -416,7 +416,7 @@ def _names_after(proposals: list[Proposal]) -> set[str]:
     return known
 
 
-@transaction.atomic
+@atomic
 def document_commit(*, document: SourceDocument, programme: Programme | None = None) -> dict:
     """Apply every accepted or merged proposal of ``document``: all of them, or nothing on any error.
 
@@ -526,7 +526,7 @@ def _apply_organisation(p: Proposal, counts: Counts) -> Organisation:
             directory.organisation_set_aliases(organisation=org, aliases=sorted(known) + new_aliases)
             counts.add("updated", org)
         return org
-    kind = p.data.get("kind") if p.data.get("kind") in Organisation.Kind.values else Organisation.Kind.ENTERPRISE
+    kind = p.data["kind"] if p.data.get("kind") in Organisation.Kind.values else cast(str, Organisation.Kind.ENTERPRISE)
     org = directory.organisation_save(kind=kind, aliases=p.data.get("aliases", []), **_name_fields(p.data["name"]))
     counts.add("created", org)
     return org
@@ -607,6 +607,8 @@ def _apply_event(
         if isinstance(record, Event) and _update_event(record, day, approximate, place, orgs):
             counts.add("updated", record)
         return record
+    # document_commit refused the commit earlier without a programme or with an undated new event.
+    assert programme is not None and day is not None
     kind = EVENT_KINDS.get(p.data.get("kind"), "meeting")
     event = programmes.event_save(
         programme=programme,
@@ -690,6 +692,7 @@ def _apply_agreement(
         signing_events[0] if len(signing_events) == 1 else None,
     )
     kind = p.data.get("kind") if p.data.get("kind") in ("mou", "cooperation", "framework", "licence") else "other"
+    assert programme is not None  # document_commit refused the commit earlier without one
     agreement = programmes.agreement_save(
         programme=programme,
         kind=kind,

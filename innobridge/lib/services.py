@@ -1,15 +1,19 @@
-"""Helpers for service functions that save named records."""
+"""Helpers for service functions: saving named records, a typed ``atomic``."""
 
 from __future__ import annotations
 
-from typing import TypedDict, TypeVar
+from collections.abc import Callable
+from typing import ParamSpec, TypedDict, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from innobridge.lib.models import TrilingualNameModel
 
 Named = TypeVar("Named", bound=TrilingualNameModel)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class NameFields(TypedDict, total=False):
@@ -42,3 +46,9 @@ def save_named(obj: Named) -> Named:
 def reindex(obj: TrilingualNameModel) -> None:
     obj.refresh_search_key()
     type(obj)._default_manager.filter(pk=obj.pk).update(search_key=obj.search_key)
+
+
+def atomic(func: Callable[P, R]) -> Callable[P, R]:
+    """``transaction.atomic`` as a decorator that keeps the function's signature for mypy (Django's
+    own is untyped here, so calls to a decorated service would not be checked)."""
+    return transaction.atomic(func)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from innobridge.audit import bulk as audited
 from innobridge.directory.models import Organisation, Person, Place, Sector
+from innobridge.lib.services import atomic
 from innobridge.matching import index, learning
 from innobridge.matching.models import (
     BatchSuggestion,
@@ -95,7 +96,7 @@ def add_one_year(day: date) -> date:
         return day.replace(year=day.year + 1, day=28)
 
 
-@transaction.atomic
+@atomic
 def offer_save(
     *,
     offer: TechnologyOffer | None = None,
@@ -174,7 +175,7 @@ def offers_expire(*, today: date | None = None) -> int:
     return expired
 
 
-@transaction.atomic
+@atomic
 def need_save(
     *, need: TechnologyNeed | None = None, sectors: Iterable[Sector] | None = None, **fields: Unpack[NeedFields]
 ) -> TechnologyNeed:
@@ -271,7 +272,7 @@ def contact_request_create(
     return request
 
 
-@transaction.atomic
+@atomic
 def contact_request_answer(
     *, request: ContactRequest, accept: bool, answer: str = "", user: User | None = None
 ) -> ContactRequest:

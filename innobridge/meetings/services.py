@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from innobridge.audit import bulk as audited
 from innobridge.directory.models import Organisation, Place
-from innobridge.lib.services import NameFields
+from innobridge.lib.services import NameFields, atomic
 from innobridge.matching.models import TechnologyNeed, TechnologyOffer
 from innobridge.meetings.models import (
     MatchmakingSession,
@@ -75,7 +75,7 @@ class TravelLegFields(TypedDict, total=False):
 # Sessions and participants -------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic
 def session_save(
     *, session: MatchmakingSession | None = None, user: User | None = None, **fields: Unpack[SessionFields]
 ) -> MatchmakingSession:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, TypedDict, Unpack
+from typing import Any, TypedDict, Unpack, cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -27,6 +27,7 @@ from django.utils.translation import override
 from innobridge.audit import bulk as audited
 from innobridge.directory.models import Person
 from innobridge.documents.models import SourceDocument
+from innobridge.lib.services import atomic
 from innobridge.matching.models import TechnologyNeed, TechnologyOffer
 from innobridge.pipeline.models import Milestone, Notification, StatusChange
 from innobridge.programmes.models import Agreement, Currency
@@ -49,7 +50,7 @@ def allowed_transitions(status: str) -> list[str]:
     return list(TRANSITIONS.get(status, []))
 
 
-@transaction.atomic
+@atomic
 def agreement_change_status(
     *, agreement: Agreement, to_status: str, user: User | None = None, on: date | None = None, note: str = ""
 ) -> StatusChange:
@@ -86,7 +87,7 @@ def agreement_change_status(
     return change
 
 
-@transaction.atomic
+@atomic
 def agreement_set_pipeline(
     *,
     agreement: Agreement,
@@ -127,7 +128,7 @@ class MilestoneFields(TypedDict, total=False):
     note: str
 
 
-@transaction.atomic
+@atomic
 def milestone_save(
     *,
     milestone: Milestone | None = None,
@@ -155,7 +156,9 @@ def milestone_save(
 
 
 def milestone_complete(*, milestone: Milestone, on: date | None = None) -> Milestone:
-    return milestone_save(milestone=milestone, status=Milestone.Status.DONE, done_on=on or timezone.localdate())
+    return milestone_save(
+        milestone=milestone, status=cast(str, Milestone.Status.DONE), done_on=on or timezone.localdate()
+    )
 
 
 @dataclass

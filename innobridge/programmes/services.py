@@ -13,12 +13,11 @@ from decimal import Decimal
 from typing import Any, Unpack
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from innobridge.audit import bulk as audited
 from innobridge.directory.models import Organisation, Person, Place, Sector
-from innobridge.lib.services import NameFields, save_named
+from innobridge.lib.services import NameFields, atomic, save_named
 from innobridge.programmes.models import (
     Agreement,
     AgreementParty,
@@ -83,7 +82,7 @@ def _assign(obj: Programme | Delegation | Event | Agreement, fields: Mapping[str
         setattr(obj, key, value)
 
 
-@transaction.atomic
+@atomic
 def programme_save(
     *,
     programme: Programme | None = None,
@@ -101,7 +100,7 @@ def programme_save(
     return programme
 
 
-@transaction.atomic
+@atomic
 def delegation_save(
     *,
     delegation: Delegation | None = None,
@@ -140,7 +139,7 @@ def delegation_save(
     return delegation
 
 
-@transaction.atomic
+@atomic
 def event_save(
     *,
     event: Event | None = None,
@@ -159,7 +158,7 @@ def event_save(
     return event
 
 
-@transaction.atomic
+@atomic
 def agreement_save(
     *,
     agreement: Agreement | None = None,
