@@ -50,7 +50,7 @@ def test_need_and_interest(flow):
     }
     score = parts.pop("Score")
     assert score == float(first.locator(".score").inner_text()) > 0
-    assert "Shared terms (BM25)" in parts and "Meaning (multilingual embedding)" in parts
+    assert "Words in common" in parts and "Similar meaning" in parts
     assert sum(parts.values()) == pytest.approx(score, abs=0.15)  # the parts add up to the score shown
     terms = first.locator("span.term").all_inner_texts()
     assert terms and any("維護" in t or "维护" in t for t in terms), terms

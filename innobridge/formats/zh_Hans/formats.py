@@ -6,3 +6,6 @@ MONTH_DAY_FORMAT = "n月j日"
 SHORT_DATE_FORMAT = "Y-m-d"
 SHORT_DATETIME_FORMAT = "Y-m-d H:i"
 FIRST_DAY_OF_WEEK = 1
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3  # 1,500,000: the grouping of Hong Kong and mainland business documents

@@ -112,3 +112,26 @@ class ReadsDoNotWriteTests(MatchingTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             services.need_save(need=self.need, title=self.need.title + "（修訂）")
         self.assertTrue(StoredVector.objects.filter(key__startswith="q:").exists())
+
+
+class PlainWordsTests(MatchingTestCase):
+    """Explanations in plain words, sectors by name, amounts with grouped digits (issue 17)."""
+
+    def setUp(self):
+        super().setUp()
+        self.login(self.carol)
+
+    def test_the_score_is_explained_in_words_and_the_shared_sector_by_its_name(self):
+        green = self.need.sectors.get()
+        for lang, words in (("en", "Words in common"), ("zh-hant", "共同詞語"), ("zh-hans", "共同词语")):
+            page = self.client.get(f"/{lang}/needs/{self.need.slug}/").content.decode()
+            self.assertIn(words, page)
+            self.assertNotIn("BM25", page)
+        page = self.client.get(f"/en/needs/{self.need.slug}/").content.decode()
+        self.assertIn(f"<strong>Same sector:</strong> {green.name_en}", page)
+        self.assertNotIn(f"</strong> {green.slug}<", page)
+
+    def test_a_budget_is_shown_with_grouped_digits(self):
+        services.need_save(need=self.need, budget_min=1500000, budget_max=6000000, currency="CNY")
+        self.assertContains(self.client.get(f"/en/needs/{self.need.slug}/"), "CNY 1,500,000 – 6,000,000")
+        self.assertContains(self.client.get(f"/zh-hans/needs/{self.need.slug}/"), "CNY 1,500,000 – 6,000,000")
