@@ -33,9 +33,8 @@ def run() -> dict:
 
     from innobridge.demo.loader import load_demo
     from innobridge.directory.models import Organisation, Sector
-    from innobridge.matching.index import encoder
+    from innobridge.matching.index import encoder, vector_key, vector_text
     from innobridge.matching.models import StoredVector, TechnologyNeed, TechnologyOffer
-    from innocore.match.dense import text_key
     from innocore.text import fold
 
     call_command("migrate", verbosity=0)
@@ -70,7 +69,9 @@ def run() -> dict:
         vec /= np.linalg.norm(vec)
         vectors.append(
             StoredVector(
-                key=text_key(enc.name, f"{title}. {offer.matching_text()}"), encoder=enc.name, vector=vec.tobytes()
+                key=vector_key(enc.name, vector_text(title, offer.matching_text())),
+                encoder=enc.name,
+                vector=vec.tobytes(),
             )
         )
         if len(batch) == 5000:

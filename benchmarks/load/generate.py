@@ -70,10 +70,9 @@ def _offers(n: int, owners: list[int], rng: random.Random) -> None:
     from django.utils import timezone
 
     from innobridge.directory.models import Sector
-    from innobridge.matching.index import encoder
+    from innobridge.matching.index import encoder, vector_key, vector_text
     from innobridge.matching.models import StoredVector, TechnologyOffer
     from innobridge.matching.services import add_one_year
-    from innocore.match.dense import text_key
     from innocore.text import fold
 
     nprng = np.random.default_rng(7)
@@ -108,7 +107,7 @@ def _offers(n: int, owners: list[int], rng: random.Random) -> None:
             if enc is not None:
                 vec = nprng.standard_normal(enc.dim).astype(np.float32)
                 vec /= np.linalg.norm(vec)
-                key = text_key(enc.name, f"{title}. {offer.matching_text()}")
+                key = vector_key(enc.name, vector_text(title, offer.matching_text()))
                 vectors.append(StoredVector(key=key, encoder=enc.name, vector=vec.tobytes()))
         created = TechnologyOffer.objects.bulk_create(batch)
         if not created or created[0].pk is None:
@@ -123,8 +122,8 @@ def _organisation_vectors(rng_seed: int = 11) -> None:
 
     from innobridge.directory.models import Organisation
     from innobridge.matching import index
+    from innobridge.matching.index import vector_key, vector_text
     from innobridge.matching.models import StoredVector
-    from innocore.match.dense import text_key
 
     enc = index.encoder()
     if enc is None:
@@ -137,7 +136,7 @@ def _organisation_vectors(rng_seed: int = 11) -> None:
         for d in docs:
             vec = nprng.standard_normal(enc.dim).astype(np.float32)
             vec /= np.linalg.norm(vec)
-            key = text_key(enc.name, f"{d.title}. {d.text}")
+            key = vector_key(enc.name, vector_text(d.title, d.text))
             rows.append(StoredVector(key=key, encoder=enc.name, vector=vec.tobytes()))
         StoredVector.objects.bulk_create(rows, ignore_conflicts=True)
 

@@ -69,28 +69,51 @@ class PlaceTable:
         return region_keys([p for p in place_ids if p], self.parents, self.slugs, self.kinds)
 
 
-def vectors_for(texts: list[str], progress=None) -> np.ndarray | None:
-    enc = encoder()
-    if enc is None:
-        return None
-    keys = [text_key(enc.name, t) for t in texts]
-    stored = {}
-    unique = list(set(keys))
+def vector_key(encoder_name: str, text: str, *, side: str = "documents") -> str:
+    """The StoredVector key of ``text`` as a document or as a query (``side="queries"``)."""
+    key = text_key(encoder_name, text)
+    return "q:" + key[2:] if side == "queries" else key
+
+
+def stored_or_encoded(
+    texts: list[str],
+    *,
+    encoder_name: str,
+    encode: Callable[[list[str]], np.ndarray],
+    side: str = "documents",
+    batch: int = 256,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> tuple[np.ndarray | None, int]:
+    """Vectors of ``texts``: those stored already read back, the others encoded with ``encode`` in
+    batches of ``batch`` texts and stored. Returns the vectors and how many texts were encoded."""
+    keys = [vector_key(encoder_name, t, side=side) for t in texts]
+    stored: dict[str, bytes] = {}
+    unique = list(dict.fromkeys(keys))
     for start in range(0, len(unique), 20_000):  # stay under the databases' parameter limits
         chunk = unique[start : start + 20_000]
         stored.update(StoredVector.objects.filter(key__in=chunk).values_list("key", "vector"))
-    missing = [i for i, k in enumerate(keys) if k not in stored]
-    for start in range(0, len(missing), 256):
-        batch = missing[start : start + 256]
-        fresh = enc.encode_documents([texts[i] for i in batch])
-        new_rows = {}
-        for i, vec in zip(batch, fresh, strict=True):
+    missing = list({k: i for i, k in enumerate(keys) if k not in stored}.values())  # one text per key
+    for start in range(0, len(missing), batch):
+        part = missing[start : start + batch]
+        fresh = encode([texts[i] for i in part])
+        rows = []
+        for i, vec in zip(part, fresh, strict=True):
             stored[keys[i]] = vec.astype(np.float32).tobytes()
-            new_rows[keys[i]] = StoredVector(key=keys[i], encoder=enc.name, vector=stored[keys[i]])
-        StoredVector.objects.bulk_create(new_rows.values(), ignore_conflicts=True)
+            rows.append(StoredVector(key=keys[i], encoder=encoder_name, vector=stored[keys[i]]))
+        StoredVector.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
         if progress:
-            progress(start + len(batch), len(missing), "encoding")
-    return np.vstack([np.frombuffer(bytes(stored[k]), dtype=np.float32) for k in keys])
+            progress(start + len(part), len(missing), "encoding")
+    vectors = np.vstack([np.frombuffer(bytes(stored[k]), dtype=np.float32) for k in keys]) if keys else None
+    return vectors, len(missing)
+
+
+def vectors_for(texts: list[str], progress: Callable[[int, int, str], None] | None = None) -> np.ndarray | None:
+    """Document vectors of ``texts`` with the product's encoder (None without one)."""
+    enc = encoder()
+    if enc is None:
+        return None
+    vectors, _ = stored_or_encoded(texts, encoder_name=enc.name, encode=enc.encode_documents, progress=progress)
+    return vectors
 
 
 def vector_text(title: str, text: str) -> str:
@@ -112,7 +135,7 @@ def query_vector(text: str, *, store: bool = False) -> np.ndarray | None:
     enc = encoder()
     if enc is None:
         return None
-    key = "q:" + text_key(enc.name, text)[2:]
+    key = vector_key(enc.name, text, side="queries")
     with _query_lock:
         hit = _query_cache.get(key)
         if hit is not None:

@@ -24,14 +24,13 @@ from innobridge.matching.models import (
     ContactRequest,
     IndexVersion,
     MatchFeedback,
-    StoredVector,
     TechnologyNeed,
     TechnologyOffer,
     new_public_key,
 )
 from innobridge.matching.selectors import MIN_SCORE
 from innocore.match.batch import BatchQuery, BatchResult, batch_match, encode
-from innocore.match.dense import get_encoder, text_key
+from innocore.match.dense import get_encoder
 from innocore.match.engine import Document, Query
 from innocore.text import detect_script, fold
 
@@ -300,30 +299,17 @@ def _stored_or_encoded(
     spark: SparkSession, texts: list[str], *, encoder_name: str, side: str
 ) -> tuple[np.ndarray | None, int]:
     """Vectors of ``texts`` from StoredVector, encoding on Spark only the texts not stored yet
-    (new or edited records), and storing those. Query-side vectors are keyed as the pages key them."""
-    import numpy as np
+    (new or edited records), and storing those; keyed as the pages key them."""
 
-    enc = get_encoder(encoder_name)
-    keys = [text_key(enc.name, t) for t in texts]
-    if side == "queries":
-        keys = ["q:" + k[2:] for k in keys]
-    stored: dict[str, bytes] = {}
-    unique = list(dict.fromkeys(keys))
-    for start in range(0, len(unique), 20_000):  # under the databases' parameter limits
-        stored.update(StoredVector.objects.filter(key__in=unique[start : start + 20_000]).values_list("key", "vector"))
-    missing = list({k: i for i, k in enumerate(keys) if k not in stored}.values())
-    if missing:
-        fresh, _ = encode(
-            spark, [("", texts[i]) for i in missing], encoder_name=encoder_name, side=side, with_terms=False
-        )
+    def on_spark(batch: list[str]) -> np.ndarray:
+        fresh, _ = encode(spark, [("", t) for t in batch], encoder_name=encoder_name, side=side, with_terms=False)
         assert fresh is not None  # an encoder is named
-        rows = []
-        for i, vec in zip(missing, fresh, strict=True):
-            stored[keys[i]] = vec.astype(np.float32).tobytes()
-            rows.append(StoredVector(key=keys[i], encoder=enc.name, vector=stored[keys[i]]))
-        StoredVector.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
-    vectors = np.vstack([np.frombuffer(bytes(stored[k]), dtype=np.float32) for k in keys]) if keys else None
-    return vectors, len(missing)
+        return fresh
+
+    # One Spark job for every missing text: the batch is as large as the input.
+    return index.stored_or_encoded(
+        texts, encoder_name=get_encoder(encoder_name).name, encode=on_spark, side=side, batch=max(1, len(texts))
+    )
 
 
 def batch_suggestions_compute(

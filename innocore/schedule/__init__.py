@@ -2,6 +2,7 @@
 
 ``solver`` schedules one session (the published benchmark's problem); ``lns`` schedules a session
 too big for one model (a whole event day) by large-neighbourhood search around CP-SAT; ``event``
-generates such events for the benchmark; ``plan`` places requests across sessions in several
-cities and days, with travel. Plain Python; never imports Django.
+generates such events for the benchmark; ``check`` validates any schedule independently;
+``diagnostics`` is what they report (codes with arguments, worded by each interface). Plain Python;
+never imports Django.
 """
