@@ -1,4 +1,5 @@
-"""Record every create, update and delete of the business records listed in TRACKED.
+"""Record every create, update and delete of the business records: models that declare
+``audited = True`` (each app marks its own; the audit app names none of them, being below them all).
 
 pre_save keeps the stored row's values; post_save and post_delete write an AuditEntry with the
 changed fields only, on the same database connection and so in the same transaction as the
@@ -20,42 +21,18 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from innobridge.audit.context import current_actor
 from innobridge.audit.models import AuditEntry
 
-TRACKED = [
-    "directory.Organisation",
-    "directory.Person",
-    "directory.Position",
-    "matching.TechnologyOffer",
-    "matching.TechnologyNeed",
-    "matching.ContactRequest",
-    "matching.MatchFeedback",
-    "programmes.Programme",
-    "programmes.Delegation",
-    "programmes.Event",
-    "programmes.Agreement",
-    "programmes.AgreementParty",
-    "documents.SourceDocument",
-    "meetings.MatchmakingSession",
-    "meetings.MeetingRequest",
-    "meetings.Meeting",
-    "pipeline.Milestone",
-]
 # Derived or bookkeeping fields: changing them alone is not a change anyone asked about.
 IGNORED_FIELDS = {"search_key", "last_updated", "created", "version"}  # version: see lib.concurrency
 MAX_TEXT = 2000
 
 
 def tracked_models() -> list[type[models.Model]]:
-    found = []
-    for label in TRACKED:
-        try:
-            found.append(apps.get_model(label))
-        except LookupError:  # an app not installed (yet)
-            continue
-    return found
+    """Every installed model that declares ``audited = True``, in app and model order."""
+    return [model for model in apps.get_models() if is_tracked(model)]
 
 
 def is_tracked(model: type[models.Model]) -> bool:
-    return model._meta.label in TRACKED
+    return getattr(model, "audited", False) is True
 
 
 def _json(value):

@@ -87,6 +87,8 @@ class Place(TrilingualNameModel, SluggedModel, TimeStampedModel):
 class Organisation(VersionedModel, TrilingualNameModel, SluggedModel, TimeStampedModel):
     """Any party of the programme: the park operator, its companies, governments, enterprises..."""
 
+    audited = True  # every change is kept in the audit trail (innobridge.audit)
+
     romanise_in_english = True
 
     class Kind(models.TextChoices):
@@ -244,6 +246,8 @@ class KeyFigure(models.Model):
 class Person(VersionedModel, TrilingualNameModel, SluggedModel, TimeStampedModel):
     """Someone who acts for an organisation. Contact details are personal data: staff only."""
 
+    audited = True  # every change is kept in the audit trail (innobridge.audit)
+
     romanise_in_english = romanise_as_person = True
 
     email = models.EmailField(_("e-mail"), blank=True)
@@ -266,6 +270,8 @@ class Person(VersionedModel, TrilingualNameModel, SluggedModel, TimeStampedModel
 
 class Position(models.Model):
     """A person's title at an organisation over a period; open-ended while current."""
+
+    audited = True  # every change is kept in the audit trail (innobridge.audit)
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions", verbose_name=_("person"))
     organisation = models.ForeignKey(

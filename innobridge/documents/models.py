@@ -23,6 +23,8 @@ class SourceDocument(TimeStampedModel):
     same file a no-op; ``text`` is the cleaned text that evidence spans point into.
     """
 
+    audited = True  # every change is kept in the audit trail (innobridge.audit)
+
     class Kind(models.TextChoices):
         PRESS_RELEASE = "press_release", _("press release")
         MINUTES = "minutes", _("meeting minutes")

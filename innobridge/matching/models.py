@@ -50,6 +50,8 @@ class MatchableRecord(VersionedModel, TimeStampedModel):
 class TechnologyOffer(MatchableRecord):
     """A technology a park company, institute or enterprise offers for deployment elsewhere."""
 
+    audited = True  # every change is kept in the audit trail (innobridge.audit)
+
     class Direction(models.TextChoices):
         BRING_IN = "bring_in", _("bring in (to the partner region)")
         GO_OUT = "go_out", _("go out (to international markets)")
@@ -113,6 +115,8 @@ class TechnologyOffer(MatchableRecord):
 class TechnologyNeed(MatchableRecord):
     """A challenge an enterprise, government body or zone wants a technology for."""
 
+    audited = True  # every change is kept in the audit trail (innobridge.audit)
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", pgettext_lazy("status", "published")
@@ -155,6 +159,8 @@ class TechnologyNeed(MatchableRecord):
 class MatchFeedback(models.Model):
     """A person's verdict on a suggested need-offer pair; a rejected pair is not suggested again."""
 
+    audited = True  # every change is kept in the audit trail (innobridge.audit)
+
     class Verdict(models.TextChoices):
         RELEVANT = "relevant", _("relevant")
         NOT_RELEVANT = "not_relevant", _("not relevant")
@@ -190,6 +196,8 @@ class MatchFeedback(models.Model):
 
 class ContactRequest(TimeStampedModel):
     """Interest expressed by one organisation in another's offer or need, answered by the other side."""
+
+    audited = True  # every change is kept in the audit trail (innobridge.audit)
 
     class Status(models.TextChoices):
         PENDING = "pending", _("awaiting answer")

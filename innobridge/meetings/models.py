@@ -38,6 +38,8 @@ class TimeZone(models.TextChoices):
 class MatchmakingSession(VersionedModel, TrilingualNameModel, SluggedModel, TimeStampedModel):
     """A B2B session in one city on one day: time slots, tables, and the organisations who meet there."""
 
+    audited = True  # every change is kept in the audit trail (innobridge.audit)
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         OPEN = "open", _("open for requests")
@@ -156,6 +158,8 @@ class SessionParticipant(models.Model):
 
 class MeetingRequest(TimeStampedModel):
     """One organisation asks to meet another in a session; only accepted requests are scheduled."""
+
+    audited = True  # every change is kept in the audit trail (innobridge.audit)
 
     class Status(models.TextChoices):
         PENDING = "pending", _("awaiting answer")
@@ -350,6 +354,8 @@ class ScheduleRun(models.Model):
 
 class Meeting(models.Model):
     """A scheduled meeting: an accepted request placed in a slot at a table, and what came of it."""
+
+    audited = True  # every change is kept in the audit trail (innobridge.audit)
 
     class Outcome(models.TextChoices):
         NOT_RECORDED = "", _("not recorded")

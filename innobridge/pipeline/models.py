@@ -54,6 +54,8 @@ class StatusChange(models.Model):
 class Milestone(VersionedModel, TimeStampedModel):
     """A step an agreement must reach by a date, owned by a person, proven by documents."""
 
+    audited = True  # every change is kept in the audit trail (innobridge.audit)
+
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         DONE = "done", _("done")

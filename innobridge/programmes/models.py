@@ -20,6 +20,8 @@ from innobridge.lib.models import (
 class Programme(TrilingualNameModel, SluggedModel, TimeStampedModel):
     """A standing cooperation between a park operator and a partner region."""
 
+    audited = True  # every change is kept in the audit trail (innobridge.audit)
+
     operator = models.ForeignKey(
         Organisation, verbose_name=_("park operator"), on_delete=models.PROTECT, related_name="operated_programmes"
     )
@@ -46,6 +48,8 @@ class Programme(TrilingualNameModel, SluggedModel, TimeStampedModel):
 
 class Delegation(TrilingualNameModel, SluggedModel, TimeStampedModel):
     """A trip by a visiting side to a hosting side, across one or more cities."""
+
+    audited = True  # every change is kept in the audit trail (innobridge.audit)
 
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="delegations"
@@ -148,6 +152,8 @@ class DelegationMember(models.Model):
 class Event(TrilingualNameModel, SluggedModel, TimeStampedModel):
     """Something that happened at a place on a day: a meeting, a visit, a signing..."""
 
+    audited = True  # every change is kept in the audit trail (innobridge.audit)
+
     class Kind(models.TextChoices):
         MEETING = "meeting", _("official meeting")
         SITE_VISIT = "site_visit", _("site visit")
@@ -224,6 +230,8 @@ class Currency(models.TextChoices):
 
 class Agreement(VersionedModel, TrilingualNameModel, SluggedModel, TimeStampedModel):
     """A signed (or planned) cooperation between parties, followed through to deployment."""
+
+    audited = True  # every change is kept in the audit trail (innobridge.audit)
 
     class Kind(models.TextChoices):
         COOPERATION = "cooperation", _("cooperation agreement")
@@ -317,6 +325,8 @@ class Agreement(VersionedModel, TrilingualNameModel, SluggedModel, TimeStampedMo
 
 class AgreementParty(models.Model):
     """An organisation bound by an agreement, with its role in it."""
+
+    audited = True  # every change is kept in the audit trail (innobridge.audit)
 
     class Role(models.TextChoices):
         PARTY = "party", _("party")

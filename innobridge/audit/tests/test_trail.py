@@ -2,10 +2,12 @@
 
 from django.core.management import call_command
 from django.db import transaction
+from django.test import SimpleTestCase
 from django.utils.html import escape
 
 from innobridge.audit.context import acting_as
 from innobridge.audit.models import AuditEntry
+from innobridge.audit.signals import tracked_models
 from innobridge.directory import services as directory
 from innobridge.matching import services as matching
 from innobridge.matching.models import TechnologyOffer
@@ -193,3 +195,31 @@ class BulkWriteTests(BaseTestCase):
         except RuntimeError:
             pass
         self.assertEqual(AuditEntry.objects.count(), count)
+
+
+class TrackedModelsTests(SimpleTestCase):
+    """Each app marks its own business records (``audited = True``); the audit app names none."""
+
+    def test_the_business_records_and_nothing_else_are_tracked(self):
+        self.assertEqual(
+            sorted(m._meta.label for m in tracked_models()),
+            [
+                "directory.Organisation",
+                "directory.Person",
+                "directory.Position",
+                "documents.SourceDocument",
+                "matching.ContactRequest",
+                "matching.MatchFeedback",
+                "matching.TechnologyNeed",
+                "matching.TechnologyOffer",
+                "meetings.MatchmakingSession",
+                "meetings.Meeting",
+                "meetings.MeetingRequest",
+                "pipeline.Milestone",
+                "programmes.Agreement",
+                "programmes.AgreementParty",
+                "programmes.Delegation",
+                "programmes.Event",
+                "programmes.Programme",
+            ],
+        )
