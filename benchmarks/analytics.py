@@ -21,6 +21,7 @@ PAGE_TARGET_MS, REPORT_TARGET_S = 500, 5.0
 
 
 def fill(rng: random.Random) -> dict:
+    # Imported here, not at the top: Django models need django.setup(), which run() calls first.
     from innobridge.directory.models import Organisation, Place, Sector
     from innobridge.matching.models import ContactRequest, MatchFeedback, TechnologyNeed, TechnologyOffer
     from innobridge.pipeline.models import Milestone, StatusChange
@@ -153,6 +154,7 @@ def run() -> dict:
     import django
 
     django.setup()
+    # Imported here, not at the top: Django models need django.setup(), which run() calls first.
     from django.conf import settings
     from django.contrib.auth.models import User
     from django.core.management import call_command

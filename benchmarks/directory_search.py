@@ -19,6 +19,7 @@ def run(n: int = int(os.environ.get("BENCH_ORGS", "20000")), queries: int = 200)
     import django
 
     django.setup()
+    # Imported here, not at the top: Django models need django.setup(), which run() calls first.
     from django.core.management import call_command
 
     from innobridge.directory.filters import OrganisationFilter

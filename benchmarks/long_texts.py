@@ -64,6 +64,7 @@ def run() -> dict:
     import django
 
     django.setup()
+    # Imported here, not at the top: Django models need django.setup(), which run() calls first.
     from django.core.management import call_command
     from django.test import Client
 

@@ -48,6 +48,7 @@ def _overlap(a: list[str], b: list[str], k: int = 10) -> float:
 
 
 def _agree(name, spark, docs, queries, qrels) -> dict:
+    # Imported here: heavy libraries (Spark, encoders) load only when this benchmark runs.
     from innocore.match.batch import BatchQuery, batch_match
     from innocore.match.dense import get_encoder
     from innocore.match.engine import Matcher
@@ -79,6 +80,7 @@ def _agree(name, spark, docs, queries, qrels) -> dict:
 
 
 def agreement() -> list[dict]:
+    # Imported here: heavy libraries (Spark, encoders) load only when this benchmark runs.
     from innocore.match.batch import spark_session
     from innocore.match.engine import Document, Query
     from innocore.match.evaluate import read_jsonl, read_qrels
@@ -104,12 +106,14 @@ def agreement() -> list[dict]:
 
 
 def _vocabulary() -> list[str]:
+    # Imported here: heavy libraries (Spark, encoders) load only when this benchmark runs.
     from benchmarks.matching_speed import vocabulary
 
     return vocabulary()
 
 
 def _synthetic(n_offers: int, n_needs: int, vocab: list[str]):
+    # Imported here: heavy libraries (Spark, encoders) load only when this benchmark runs.
     from innocore.match.batch import BatchQuery
     from innocore.match.engine import Document, Query
 
@@ -135,6 +139,7 @@ def _synthetic(n_offers: int, n_needs: int, vocab: list[str]):
 
 def one_scale(master: str, n_offers: int, n_needs: int) -> dict:
     """One size on one master, in its own process (peak memory is per run)."""
+    # Imported here: heavy libraries (Spark, encoders) load only when this benchmark runs.
     from innocore.match.batch import batch_match, spark_session
 
     docs, terms, vectors, queries, qvectors = _synthetic(n_offers, n_needs, _vocabulary())
@@ -189,6 +194,7 @@ def one_scale(master: str, n_offers: int, n_needs: int) -> dict:
 
 def one_encoding(master: str) -> dict:
     """Tokenising and encoding real texts (CSL abstracts) on the executors: texts per second."""
+    # Imported here: heavy libraries (Spark, encoders) load only when this benchmark runs.
     from innocore.match.batch import encode, spark_session
 
     lines = [line.split("\t")[1] for line in (BENCH_DATA / "csl" / "kg_dev.tsv").open(encoding="utf-8")]

@@ -38,6 +38,7 @@ def vocabulary() -> list[str]:
 
 
 def one_size(n: int) -> dict:
+    # Imported here: heavy libraries (Spark, encoders) load only when this benchmark runs.
     import bm25s
 
     from innocore.match.engine import Document, Matcher, Query
@@ -85,6 +86,7 @@ def one_size(n: int) -> dict:
         )
     del vectors
     out["index_s"] = round(t.seconds, 2)
+    # Imported here: heavy libraries (Spark, encoders) load only when this benchmark runs.
     from innocore.match.bm25 import top_k
 
     samples = []
@@ -117,6 +119,7 @@ def one_size(n: int) -> dict:
 
 def embedding_throughput() -> dict:
     """Texts encoded per second on one core (run with one BLAS / OpenMP thread)."""
+    # Imported here: heavy libraries (Spark, encoders) load only when this benchmark runs.
     from innocore.match.dense import get_encoder
 
     lines = [line.split("\t")[1][:300] for line in (BENCH_DATA / "csl" / "kg_dev.tsv").open(encoding="utf-8")]

@@ -26,6 +26,7 @@ def run() -> dict:
     import django
 
     django.setup()
+    # Imported here, not at the top: Django models need django.setup(), which run() calls first.
     import numpy as np
     from django.contrib.auth.models import User
     from django.core.management import call_command

@@ -29,6 +29,7 @@ ENGLISH = ["Cooling", "Robotics", "Marine", "Hydrogen", "Materials", "Bio", "Qua
 
 
 def _organisations(n: int, rng: random.Random) -> list[int]:
+    # Imported here, not at the top: Django models need django.setup(), which run() calls first.
     from innobridge.directory.models import Organisation, Sector
     from innocore.text import derive_variants, fold
 
@@ -64,6 +65,7 @@ def _organisations(n: int, rng: random.Random) -> list[int]:
 
 
 def _offers(n: int, owners: list[int], rng: random.Random) -> None:
+    # Imported here, not at the top: Django models need django.setup(), which run() calls first.
     from datetime import timedelta
 
     import numpy as np
@@ -118,6 +120,7 @@ def _offers(n: int, owners: list[int], rng: random.Random) -> None:
 
 def _organisation_vectors(rng_seed: int = 11) -> None:
     """Stored random vectors for the generated organisations' profiles (organisation suggestions)."""
+    # Imported here, not at the top: Django models need django.setup(), which run() calls first.
     import numpy as np
 
     from innobridge.directory.models import Organisation
@@ -146,6 +149,7 @@ def _sessions(n: int) -> list[str]:
 
     The session hash depends on SECRET_KEY, so the server must run with the key the fill saw.
     """
+    # Imported here, not at the top: Django models need django.setup(), which run() calls first.
     from importlib import import_module
 
     from django.conf import settings
@@ -171,6 +175,7 @@ def _sessions(n: int) -> list[str]:
 
 
 def _targets(users: int) -> dict:
+    # Imported here, not at the top: Django models need django.setup(), which run() calls first.
     from innobridge.matching.models import TechnologyNeed
     from innocore.text import derive_variants
 
@@ -191,6 +196,7 @@ def fill(*, organisations: int, offers: int) -> dict:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "innobridge.settings")
     django.setup()
+    # Imported here, not at the top: Django models need django.setup(), which run() calls first.
     from django.core.management import call_command
 
     from innobridge.demo.loader import load_demo

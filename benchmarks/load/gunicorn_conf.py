@@ -19,6 +19,7 @@ accesslog = None
 
 
 def post_worker_init(worker):
+    # Imported here, not at the top: Django models need django.setup(), which run() calls first.
     from innobridge.lib import keysearch as search
     from innobridge.matching import index
 
@@ -27,6 +28,7 @@ def post_worker_init(worker):
     index.query_vector("warm up")
     search.warm("offers", index.offers_queryset)
     search.warm("needs", index.needs_queryset)
+    # Imported here, not at the top: Django models need django.setup(), which run() calls first.
     from innobridge.directory.models import Organisation
     from innobridge.directory.selectors import SORT_FIELDS
 

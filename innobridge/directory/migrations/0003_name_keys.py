@@ -5,6 +5,8 @@ from django.db import migrations, models
 
 def fill_keys(apps, schema_editor):
     """Index the names and aliases of the records that exist before this migration."""
+    # Imported when the migration runs: the keys must be the ones the live code computes, so that the
+    # rows written here are found by resolution. (Should the key rule change, a new migration re-keys.)
     from innobridge.directory.signals import short_key
     from innocore.text import fold
 
