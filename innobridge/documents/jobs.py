@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from innobridge.documents.errors import describe as describe_error
 from innobridge.documents.services import document_ingest, incoming_dir
 from innobridge.jobs.registry import job_kind
 from innocore.ingest.readers import DocumentError
@@ -25,7 +26,10 @@ def ingest_batch(arguments: dict, progress) -> dict:
                 document, new = document_ingest(
                     data=path.read_bytes(), filename=name, limit=settings.INGEST_MAX_BYTES, user=None
                 )
-            except (DocumentError, OSError) as exc:
+            except DocumentError as exc:
+                failed.append(f"{name}: {describe_error(exc)}")
+                continue
+            except OSError as exc:
                 failed.append(f"{name}: {exc}")
                 continue
             created += new

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from innobridge.accounts.permissions import staff_required
 from innobridge.documents import merge, selectors, services
+from innobridge.documents.errors import describe as describe_error
 from innobridge.documents.forms import UploadForm
 from innobridge.documents.models import Proposal, SourceDocument
 from innobridge.lib.views import paginate
@@ -52,7 +53,7 @@ def document_upload(request):
                     data=uploads[0].read(), filename=uploads[0].name, limit=limit, user=request.user
                 )
             except DocumentError as exc:
-                form.add_error("file", str(exc))
+                form.add_error("file", describe_error(exc))
             else:
                 if created:
                     messages.success(request, _("Document read. Review the proposed facts below."))

@@ -20,8 +20,38 @@ MAX_PARTS = 5000
 _MB = 1_048_576
 
 
+# Why a document cannot be read, and what to do: code -> English wording. Interfaces word the code
+# in their reader's language (the product in ``innobridge.documents.errors``).
+DOCUMENT_ERRORS: dict[str, str] = {
+    "empty": "The file is empty.",
+    "too_large": "The file is {size_mb:.1f} MB; the limit is {limit_mb:.0f} MB.",
+    "unsupported": "Unsupported file type: upload a PDF with a text layer, a Word .docx, an HTML page or a "
+    "plain-text file.",
+    "encoding_unknown": "The text encoding could not be recognised (tried UTF-8, UTF-16, Big5 and GB18030). "
+    "Save the file as UTF-8 and upload it again.",
+    "not_text": "The file does not look like text in a known encoding (UTF-8, UTF-16, Big5, GB18030), or it "
+    "is a binary file of an unsupported type.",
+    "docx_damaged": "The Word file is damaged or not a .docx document.",
+    "docx_bomb": "The Word file would unpack to more than {unpacked_mb} MB (or one part to more than {part_mb} "
+    "MB, or a part is compressed more than {ratio} times): it is refused as a possible decompression "
+    "bomb. Save it again, without embedded media, and upload it again.",
+    "pdf_bomb": "The PDF would unpack to more than {unpacked_mb} MB: it is refused as a possible "
+    "decompression bomb. Print it to a new PDF and upload that.",
+    "pdf_encrypted": "The PDF is encrypted (password-protected). Remove the password and upload it again.",
+    "pdf_damaged": "The PDF is damaged or incomplete and cannot be read.",
+    "pdf_no_text": "This PDF has no text layer: scanned documents need OCR first.",
+}
+
+
 class DocumentError(ValueError):
-    """A document that cannot be read; the message says why and what to do."""
+    """A document that cannot be read: ``code`` (a key of DOCUMENT_ERRORS) and its arguments;
+    ``str()`` gives the English message, which says why and what to do."""
+
+    def __init__(self, code: str, **args: float | int | str):
+        if code not in DOCUMENT_ERRORS:
+            raise ValueError(f"unknown document error {code!r}")
+        self.code, self.args_ = code, args
+        super().__init__(DOCUMENT_ERRORS[code].format(**args))
 
 
 @dataclass(frozen=True)
@@ -141,10 +171,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     if not candidates:
-        raise DocumentError(
-            "The text encoding could not be recognised (tried UTF-8, UTF-16, Big5 and GB18030). "
-            "Save the file as UTF-8 and upload it again."
-        )
+        raise DocumentError("encoding_unknown")
     _score, enc = max(candidates)
     return data.decode(enc), enc
 
@@ -273,7 +300,7 @@ def read_docx(data: bytes) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:
-        raise DocumentError("The Word file is damaged or not a .docx document.") from exc
+        raise DocumentError("docx_damaged") from exc
     parts: list[str] = []
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
@@ -302,20 +329,16 @@ def check_archive(data: bytes) -> None:
     decompressed in chunks and counted, so a directory that lies is caught with at most
     MAX_UNPACKED bytes produced and never held in memory.
     """
-    damaged = "The Word file is damaged or not a .docx document."
+    damaged = "docx_damaged"
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as exc:
         raise DocumentError(damaged) from exc
-    too_big = (
-        f"The Word file would unpack to more than {MAX_UNPACKED // _MB} MB (or one part to more than "
-        f"{MAX_PART // _MB} MB, or a part is compressed more than {MAX_RATIO} times): it is refused "
-        "as a possible decompression bomb. Save it again, without embedded media, and upload it again."
-    )
+    too_big = {"unpacked_mb": MAX_UNPACKED // _MB, "part_mb": MAX_PART // _MB, "ratio": MAX_RATIO}
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_PARTS:
-            raise DocumentError(too_big)
+            raise DocumentError("docx_bomb", **too_big)
         declared = 0
         for info in infos:
             declared += info.file_size
@@ -325,7 +348,7 @@ def check_archive(data: bytes) -> None:
                 or declared > MAX_UNPACKED
                 or (info.file_size > RATIO_FROM and ratio > MAX_RATIO)
             ):
-                raise DocumentError(too_big)
+                raise DocumentError("docx_bomb", **too_big)
         produced = 0
         for info in infos:
             part = 0
@@ -335,7 +358,7 @@ def check_archive(data: bytes) -> None:
                         part += len(chunk)
                         produced += len(chunk)
                         if part > max(info.file_size, 0) or part > MAX_PART or produced > MAX_UNPACKED:
-                            raise DocumentError(too_big)
+                            raise DocumentError("docx_bomb", **too_big)
             except DocumentError:
                 raise
             except Exception as exc:  # bad CRC, unsupported method, truncated data
@@ -361,10 +384,7 @@ def check_pdf_streams(data: bytes) -> None:
                 out = inflater.decompress(chunk, 1 << 20)
                 produced += len(out)
                 if produced > MAX_UNPACKED:
-                    raise DocumentError(
-                        f"The PDF would unpack to more than {MAX_UNPACKED // _MB} MB: it is refused as a "
-                        "possible decompression bomb. Print it to a new PDF and upload that."
-                    )
+                    raise DocumentError("pdf_bomb", unpacked_mb=MAX_UNPACKED // _MB)
                 chunk = inflater.unconsumed_tail
                 if inflater.eof or not out:
                     break
@@ -372,7 +392,7 @@ def check_pdf_streams(data: bytes) -> None:
             continue
 
 
-_ENCRYPTED = "The PDF is encrypted (password-protected). Remove the password and upload it again."
+_ENCRYPTED = "pdf_encrypted"
 
 
 def _password_protected(data: bytes) -> bool:
@@ -403,17 +423,17 @@ def read_pdf(data: bytes) -> tuple[str, int]:
     except Exception as exc:
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise DocumentError(_ENCRYPTED) from exc
-        raise DocumentError("The PDF is damaged or incomplete and cannot be read.") from exc
+        raise DocumentError("pdf_damaged") from exc
     if not any(p.strip() for p in pages):
-        raise DocumentError("This PDF has no text layer: scanned documents need OCR first.")
+        raise DocumentError("pdf_no_text")
     return "\n\f\n".join(pages), len(pages)
 
 
 def read_document(data: bytes, filename: str = "", *, limit: int = DEFAULT_LIMIT) -> RawDocument:
     if not data:
-        raise DocumentError("The file is empty.")
+        raise DocumentError("empty")
     if len(data) > limit:
-        raise DocumentError(f"The file is {len(data) / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB.")
+        raise DocumentError("too_large", size_mb=len(data) / _MB, limit_mb=limit / _MB)
     kind = sniff(data, filename)
     if kind == "pdf":
         text, pages = read_pdf(data)
@@ -425,14 +445,9 @@ def read_document(data: bytes, filename: str = "", *, limit: int = DEFAULT_LIMIT
     if kind == "text":
         text, enc = decode_text(data)
         if not text.strip():
-            raise DocumentError("The file is empty.")
+            raise DocumentError("empty")
         controls = sum(1 for c in text if unicodedata.category(c) in ("Cc", "Cn", "Co") and c not in "\n\r\t\f")
         if controls > max(3, len(text) // 100):
-            raise DocumentError(
-                "The file does not look like text in a known encoding (UTF-8, UTF-16, Big5, "
-                "GB18030), or it is a binary file of an unsupported type."
-            )
+            raise DocumentError("not_text")
         return RawDocument(text, "text", encoding=enc)
-    raise DocumentError(
-        "Unsupported file type: upload a PDF with a text layer, a Word .docx, an HTML page or a plain-text file."
-    )
+    raise DocumentError("unsupported")

@@ -1,8 +1,11 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from innobridge.directory.models import Organisation, Person
+from innobridge.documents.errors import WORDING, describe
 from innobridge.documents.models import Evidence, Proposal, SourceDocument
 from innobridge.testing import BaseTestCase
+from innocore.ingest.readers import DOCUMENT_ERRORS, DocumentError
 from innocore.tests.test_ingest import RELEASE
 
 NEW_RELEASE = RELEASE.replace("濟南高新技術產業開發區（濟南高新區）", "煙台藍海新材料有限公司（藍海新材）").replace(
@@ -58,6 +61,25 @@ class UploadTests(BaseTestCase):
             self.assertEqual(r.status_code, 200, name)
             self.assertContains(r, message)
         self.assertFalse(SourceDocument.objects.filter(filename__in=["photo.png", "broken.pdf"]).exists())
+
+    def test_why_a_file_is_refused_is_said_in_the_readers_language(self):
+        self.login(self.alice)
+        for lang, message in (("zh-hant", "此 PDF 已損壞或不完整"), ("zh-hans", "此 PDF 已损坏或不完整")):
+            r = self.client.post(
+                f"/{lang}/documents/upload/", {"file": SimpleUploadedFile("broken.pdf", b"%PDF-1.7 broken")}
+            )
+            self.assertContains(r, message)
+        self.assertFalse(SourceDocument.objects.filter(filename="broken.pdf").exists())
+
+    def test_every_reason_the_reader_can_give_is_worded_for_users(self):
+        self.assertEqual(set(WORDING), set(DOCUMENT_ERRORS))
+        args = {"size_mb": 12.5, "limit_mb": 10, "unpacked_mb": 200, "part_mb": 50, "ratio": 100}
+        for code, english in DOCUMENT_ERRORS.items():
+            needed = {k: v for k, v in args.items() if "{" + k in english}
+            with translation.override("zh-hant"):
+                worded = describe(DocumentError(code, **needed))
+            self.assertNotIn("%(", worded, code)
+            self.assertRegex(worded, "[\u4e00-\u9fff]", code)  # translated, not left in English
 
     def test_an_oversized_file_is_refused_before_it_is_read(self):
         self.login(self.alice)
