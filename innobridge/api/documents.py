@@ -14,7 +14,7 @@ from innobridge.accounts.permissions import is_staff
 from innobridge.api.auth import members
 from innobridge.api.inputs import InputSchema
 from innobridge.api.pagination import Pages
-from innobridge.documents import selectors, services
+from innobridge.documents import commit, selectors, services
 from innobridge.documents.models import Proposal, SourceDocument
 from innobridge.programmes.models import Programme
 
@@ -154,6 +154,6 @@ def commit_document(request, slug: str, payload: CommitIn):
     if payload.programme and programme is None:
         raise HttpError(422, _("No programme with that reference."))
     try:
-        return services.document_commit(document=document, programme=programme)
+        return commit.document_commit(document=document, programme=programme)
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from None

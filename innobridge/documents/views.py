@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from innobridge.accounts.permissions import staff_required
-from innobridge.documents import merge, selectors, services
+from innobridge.documents import commit, merge, selectors, services
 from innobridge.documents.errors import describe as describe_error
 from innobridge.documents.forms import UploadForm
 from innobridge.documents.models import Proposal, SourceDocument
@@ -83,7 +83,7 @@ def document_detail(request, slug: str):
                 )
             elif "commit" in request.POST:
                 programme = Programme.objects.filter(slug=request.POST.get("programme", "")).first()
-                counts = services.document_commit(document=document, programme=programme)
+                counts = commit.document_commit(document=document, programme=programme)
                 messages.success(
                     request,
                     _("Committed: %(created)d records created, %(updated)d updated.")

@@ -23,7 +23,7 @@ from innobridge.demo.loader import load_demo
 from innobridge.directory.models import NameKey, Organisation, Person, Place
 from innobridge.directory.resolution import resolve
 from innobridge.directory.services import organisation_save, organisation_set_aliases
-from innobridge.documents import services
+from innobridge.documents import commit, services
 from innobridge.documents.models import Evidence, Proposal, SourceDocument
 from innobridge.programmes.models import Agreement, Event
 from innobridge.testing import BaseTestCase
@@ -162,7 +162,7 @@ class CrossDocumentTests(BaseTestCase):
         self.assertEqual(undated.decision, Proposal.Decision.PENDING)
         services.proposal_decide(proposal=undated, decision="accepted")
         with self.assertRaisesMessage(Exception, "Give a date to each new event"):
-            services.document_commit(document=document, programme=None)
+            commit.document_commit(document=document, programme=None)
         self.assertIsNone(SourceDocument.objects.get(pk=document.pk).committed)
         self.login(self.alice)  # the review screen asks for the date, and takes it
         r = self.client.post(document.get_absolute_url(), {f"date-{undated.pk}": "19/10/2023"}, follow=True)

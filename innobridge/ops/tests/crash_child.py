@@ -15,7 +15,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from innobridge.demo.loader import load_demo  # noqa: E402
-from innobridge.documents import services  # noqa: E402
+from innobridge.documents import commit, services  # noqa: E402
 from innobridge.documents.models import Proposal  # noqa: E402
 from innocore.tests.test_ingest import RELEASE  # noqa: E402
 
@@ -28,7 +28,7 @@ for p in Proposal.objects.filter(document=document):
 (state / "document").write_text(document.slug)
 
 # Stall after the first records of the commit are written, inside its transaction.
-original = services._apply_organisation
+original = commit._apply_organisation
 calls = 0
 
 
@@ -42,6 +42,6 @@ def stalling(*args, **kwargs):
     return result
 
 
-services._apply_organisation = stalling
-services.document_commit(document=document)
+commit._apply_organisation = stalling
+commit.document_commit(document=document)
 (state / "finished").write_text("the parent should have killed this process")

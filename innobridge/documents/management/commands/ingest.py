@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from innobridge.documents.services import ACCEPT_POLICIES, document_accept, document_commit, document_ingest
+from innobridge.documents.commit import document_commit
+from innobridge.documents.services import ACCEPT_POLICIES, document_accept, document_ingest
 from innobridge.programmes.models import Programme
 from innocore.ingest.pipeline import analyse
 from innocore.ingest.readers import DocumentError
