@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.utils import timezone
 
 from innobridge.accounts.permissions import sees_teasers
-from innobridge.lib.pages import provides
+from innobridge.lib.pages import provides, provides_fragment
 from innobridge.matching.selectors import needs_visible, offers_visible
 from innobridge.pipeline import selectors
 from innobridge.pipeline.forms import StatusChangeForm
 from innobridge.pipeline.permissions import can_manage_pipeline, can_see_analytics
 from innobridge.programmes.models import Agreement
+
+provides_fragment("programmes.agreement", "pipeline/includes_agreement.html")
 
 
 @provides("programmes.agreement")

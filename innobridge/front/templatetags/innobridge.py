@@ -1,4 +1,4 @@
-"""Template helpers: language switcher links and record names."""
+"""Template helpers: language switcher links, record names, and the slots higher apps fill."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from innobridge.accounts.permissions import display_name
 from innobridge.lib.concurrency import FORM_FIELD
 from innobridge.lib.limits import PAGE_TEXT
+from innobridge.lib.pages import fragments as registered_fragments
 
 register = template.Library()
 
@@ -65,3 +66,10 @@ def edit_version(context, record):
     request = context.get("request")
     posted = request.POST.get(FORM_FIELD) if request is not None and request.method == "POST" else None
     return format_html('<input type="hidden" name="{}" value="{}">', FORM_FIELD, posted or record.version)
+
+
+@register.simple_tag
+def fragments(slot: str) -> list[str]:
+    """``{% fragments "slot" as templates %}``: the templates higher apps registered for a slot of a
+    lower app's page (``innobridge.lib.pages.provides_fragment``), to ``{% include %}`` in turn."""
+    return registered_fragments(slot)

@@ -53,3 +53,20 @@ def test_no_two_modules_import_each_other_even_through_others():
             if imported != module and graph.chain_exists(importer=imported, imported=module):
                 circles.append((module, imported))
     assert circles == []
+
+
+def test_templates_follow_the_layer_order_too():
+    """An app's templates include, extend and link only templates and pages of apps at or below it;
+    what a higher app adds to a lower page comes through a slot (``lib.pages.provides_fragment``)."""
+    rank = {app: i for i, layer in enumerate(reversed(_contract_layers())) for app in layer}
+    templates = ROOT / "innobridge" / "templates"
+    upward = []
+    for path in sorted(templates.rglob("*.html")):
+        app = path.relative_to(templates).parts[0]
+        if app not in rank:
+            continue  # shared templates (base.html, includes_*.html) belong to no app
+        text = path.read_text(encoding="utf-8")
+        named = re.findall(r"{%\s*(?:include|extends)\s+[\"'](\w+)/", text)
+        named += re.findall(r"{%\s*url\s+[\"'](\w+):", text)
+        upward += [f"{path.relative_to(templates)} → {other}" for other in named if rank.get(other, -1) > rank[app]]
+    assert upward == []
