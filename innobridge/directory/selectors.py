@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import overload
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from innobridge.directory.filters import OrganisationFilter, search_terms
 from innobridge.directory.models import Organisation, Person, Place, Position, Sector
@@ -177,3 +177,30 @@ def person_list(*, q: str = "", organisation: str = "") -> QuerySet[Person]:
     if organisation:
         qs = qs.filter(pk__in=Position.objects.filter(organisation__slug=organisation).values("person_id"))
     return qs.order_by("name_en", "name_zh_hant", "slug")
+
+
+ENGLISH_KINDS: dict[str, type[Organisation] | type[Person] | type[Place]] = {
+    "organisation": Organisation,
+    "person": Person,
+    "place": Place,
+}
+
+
+def missing_english(*, limit: int = 100) -> dict[str, tuple[int, list]]:
+    """Records an English reader sees only in Chinese (no English name), per kind: how many, and the
+    first ``limit`` in the order staff should fill them. Organisations and people with more positions on
+    record (leaders, the organisations they lead) come first; places from the largest (provinces) down."""
+    places_order = Case(
+        *(When(kind=k, then=Value(i)) for i, k in enumerate(["country", "province", "city", "district", "zone"])),
+        default=Value(9),
+        output_field=IntegerField(),
+    )
+    found: dict[str, tuple[int, list]] = {}
+    for kind, model in ENGLISH_KINDS.items():
+        qs = model.objects.filter(name_en="")
+        if model is Place:
+            ordered = qs.annotate(rank=places_order).order_by("rank", "slug")
+        else:
+            ordered = qs.annotate(weight=Count("positions")).order_by("-weight", "slug")
+        found[kind] = (qs.count(), list(ordered[:limit]))
+    return found

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from innobridge.accounts.permissions import is_staff
 from innobridge.directory.models import Alias, KeyFigure, Organisation, PendingAlias, Person, Place, Position, Sector
+from innobridge.lib.concurrency import FORM_FIELD, editing
 from innobridge.lib.services import NameFields, atomic, reindex, save_named
 from innocore.text import derive_variants, fold, tidy
 
@@ -197,3 +198,22 @@ def position_save(
     position.full_clean()
     position.save()
     return position
+
+
+def english_name_set(
+    *, record: Organisation | Person | Place, name_en: str, seen_version: int | None = None
+) -> Organisation | Person | Place:
+    """Give ``record`` its English name (from the staff list of records lacking one).
+
+    ``seen_version`` is the version the list was showing for an organisation or a person: if someone
+    saved the record since, nothing is written and ``EditConflict`` says so (places have no version).
+    """
+    name_en = " ".join(name_en.split())
+    if not name_en:
+        raise ValidationError(_("Type the English name."))
+    if isinstance(record, Place):
+        return place_save(place=record, name_en=name_en)
+    with editing(record, {FORM_FIELD: seen_version}):
+        if isinstance(record, Organisation):
+            return organisation_save(organisation=record, name_en=name_en)
+        return person_save(person=record, name_en=name_en)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("people/<slug:slug>/", views.person_detail, name="person_detail"),
     path("people/<slug:slug>/edit/", views.person_edit, name="person_edit"),
     path("places/", views.place_list, name="place_list"),
+    path("names-in-english/", views.english_names, name="english_names"),
     path("places/<slug:slug>/", views.place_detail, name="place_detail"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,7 +23,7 @@ from innobridge.directory import selectors, services
 from innobridge.directory.filters import OrganisationFilter
 from innobridge.directory.forms import OrganisationForm, PersonForm, PositionForm
 from innobridge.directory.models import Organisation, PendingAlias, Person
-from innobridge.lib.concurrency import EditConflict, conflict_response, editing
+from innobridge.lib.concurrency import EditConflict, conflict_response, editing, seen_version
 from innobridge.lib.pages import page_context
 from innobridge.lib.views import get_or_404, paginate, querystring_without_page
 from innocore.text import detect_script
@@ -231,3 +232,31 @@ def alias_decide(request, reference: str):
         message = _("Alias “%(alias)s” approved.") if approve else _("Alias “%(alias)s” rejected.")
         messages.success(request, message % {"alias": pending.text})
     return redirect("directory:alias_review")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def english_names(request):
+    """Organisations, people and places an English reader sees only in Chinese, most important first;
+    staff type each English name in place. A row saved by someone else meanwhile is not overwritten."""
+    if request.method == "POST":
+        model = selectors.ENGLISH_KINDS.get(request.POST.get("kind", ""))
+        record = get_object_or_404(model, slug=request.POST.get("slug", "")) if model else None
+        if record is None:
+            raise Http404
+        try:
+            services.english_name_set(
+                record=record, name_en=request.POST.get("name_en", ""), seen_version=seen_version(request.POST)
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except EditConflict:
+            messages.error(
+                request,
+                _("“%(name)s” was changed by someone else meanwhile: nothing was saved. Check it and try again.")
+                % {"name": record.name},
+            )
+        else:
+            messages.success(request, _("English name saved: %(name)s.") % {"name": record.name_en})
+        return redirect("directory:english_names")
+    return render(request, "directory/english_names.html", {"missing": selectors.missing_english()})

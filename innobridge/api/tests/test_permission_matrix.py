@@ -51,6 +51,7 @@ RULES = {
     "directory:organisation_list": (EVERYONE, EVERYONE),
     "directory:organisation_create": (STAFF, STAFF),
     "directory:alias_review": (STAFF, STAFF),
+    "directory:english_names": (STAFF, (LOGIN, DENY, DENY, GONE)),  # the sample post names no record
     "directory:alias_decide": ((LOGIN, DENY, DENY, NOPE), (LOGIN, DENY, DENY, GONE)),  # sample: no such alias
     "directory:organisation_detail": (EVERYONE, EVERYONE),
     "directory:organisation_edit": (OWNER, OWNER),
@@ -168,6 +169,9 @@ API_RULES = {
     "POST /api/rankers/{slug}/pin": API_STAFF,
     "POST /api/rankers/{slug}/unpin": API_STAFF,
     "POST /api/rankers/{slug}/roll-back": API_STAFF,
+    # The staff list of records lacking English: partners may neither read it nor write a name.
+    "GET /api/names-in-english": API_STAFF,
+    "POST /api/names-in-english/{kind}/{slug}": API_STAFF,
     "GET /api/documents": API_STAFF,
     "GET /api/documents/{slug}": API_STAFF,
     "GET /api/documents/{slug}/proposals": API_STAFF,
@@ -194,6 +198,7 @@ API_BODIES = {
     "POST /api/contact-requests/{slug}/answer": {"decision": "decline"},
     "POST /api/meetings/requests/{reference}/answer": {"accept": False},
     "POST /api/rankers/{slug}/pin": {"version": 1},
+    "POST /api/names-in-english/{kind}/{slug}": {"name_en": "Matrix Person"},
     "POST /api/meetings/sessions/{slug}/preferences": {"other": "cas-cair", "kind": "would_like"},
 }
 
@@ -353,6 +358,8 @@ class PermissionMatrixTests(BaseTestCase):
         slugs["/api/rankers/{slug}"] = self.agreement.programme.slug
         if path.startswith("/api/meetings/requests/"):
             return path.replace("{reference}", self.meeting_request.slug)
+        if path.startswith("/api/names-in-english/"):  # a place: no version to send
+            return path.replace("{kind}/{slug}", "place/qingdao")
         path = path.replace("{kind}/{position}", "person/0")
         for prefix, slug in slugs.items():
             if path.startswith(prefix):
