@@ -16,9 +16,8 @@ from django.db import connection
 from django.test import TestCase
 from django.utils import translation
 
-from innobridge.accounts.models import Membership
 from innobridge.demo.loader import load_demo
-from innobridge.directory.models import Organisation
+from innobridge.directory.models import Membership, Organisation
 
 PASSWORD = "correct horse battery staple"
 

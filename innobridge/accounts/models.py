@@ -1,28 +1,11 @@
-"""Who a user acts for. Staff are Django staff users; partners belong to one organisation."""
+"""Accounts: API tokens, sign-in throttling and password resets. Which organisation a partner user acts
+for is ``directory.Membership`` (``user.membership``)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-
-class Membership(models.Model):
-    """Links a partner user to the organisation whose records they manage."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership", verbose_name=_("user")
-    )
-    organisation = models.ForeignKey(
-        "directory.Organisation", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
-    )
-
-    class Meta:
-        verbose_name = _("membership")
-        verbose_name_plural = _("memberships")
-
-    def __str__(self) -> str:
-        return f"{self.user} @ {self.organisation}"
 
 
 class LoginFailure(models.Model):

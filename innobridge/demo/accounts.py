@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from innobridge.accounts.models import Membership
-from innobridge.directory.models import Organisation
+from innobridge.directory.models import Membership, Organisation
 
 DEMO_PASSWORD = "innobridge-demo"
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from innobridge.directory.models import Alias, KeyFigure, Organisation, Person, Place, Position, Sector
+from innobridge.directory.models import Alias, KeyFigure, Membership, Organisation, Person, Place, Position, Sector
 from innobridge.lib.admin import NamedAdmin
 
 
@@ -45,3 +45,11 @@ class PlaceAdmin(NamedAdmin):
 @admin.register(Sector)
 class SectorAdmin(NamedAdmin):
     list_display = ["__str__", "slug", "position"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Which organisation a partner user acts for (Admin → Directory → Memberships)."""
+
+    list_display = ["user", "organisation"]
+    autocomplete_fields = ["user", "organisation"]

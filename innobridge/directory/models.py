@@ -321,3 +321,26 @@ class NameKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["model", "object_id", "key", "source"], name="name_key_unique"),
         ]
+
+
+class Membership(models.Model):
+    """Links a partner user to the organisation whose records they manage (``user.membership``).
+
+    It belongs to the directory, which knows organisations; the accounts app, below it, reads it only
+    through the user. The table keeps its first name (``accounts_membership``).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
+
+    class Meta:
+        db_table = "accounts_membership"
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}"

@@ -94,10 +94,9 @@ def _demo_snapshot(django_db_setup, django_db_blocker):
     from django.core.management import call_command
     from django.db import connection
 
-    from innobridge.accounts.models import Membership
     from innobridge.demo.accounts import demo_accounts_ensure
     from innobridge.demo.loader import load_demo
-    from innobridge.directory.models import Organisation
+    from innobridge.directory.models import Membership, Organisation
     from innobridge.testing import PASSWORD
 
     with django_db_blocker.unblock():

@@ -51,8 +51,8 @@ class ContactRequestApiTests(ApiTestCase):
     def test_outsiders_neither_see_nor_answer_a_request(self):
         from django.contrib.auth.models import User
 
-        from innobridge.accounts.models import Membership
         from innobridge.accounts.tokens import token_create
+        from innobridge.directory.models import Membership
 
         slug = self.send(self.carol, offer=self.cooling.slug).json()["slug"]
         eve = User.objects.create_user("eve")

@@ -153,7 +153,7 @@ class CommitTests(UploadedReleaseTestCase):
         from unittest import mock
 
         before = (Organisation.objects.count(), Evidence.objects.count())
-        with mock.patch("innobridge.documents.services.Evidence.objects.bulk_create", side_effect=RuntimeError):
+        with mock.patch("innobridge.documents.commit.Evidence.objects.bulk_create", side_effect=RuntimeError):
             with self.assertRaises(RuntimeError):
                 self.decide(commit=True, **{"煙台藍海新材料有限公司": "accepted"})
         self.assertEqual((Organisation.objects.count(), Evidence.objects.count()), before)

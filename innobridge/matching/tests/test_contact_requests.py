@@ -41,7 +41,7 @@ class ContactRequestTests(MatchingTestCase):
         request = ContactRequest.objects.get()
         from django.contrib.auth.models import User
 
-        from innobridge.accounts.models import Membership
+        from innobridge.directory.models import Membership
 
         eve = User.objects.create_user("eve")
         Membership.objects.create(user=eve, organisation=self.buyer)

@@ -1,4 +1,4 @@
-from innobridge.accounts.models import Membership
+from innobridge.directory.models import Membership
 from innobridge.matching.models import MatchFeedback
 from innobridge.matching.tests.base import MatchingTestCase
 

@@ -4,9 +4,8 @@ from io import StringIO
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from innobridge.accounts.models import Membership
 from innobridge.accounts.tokens import token_create
-from innobridge.directory.models import Sector
+from innobridge.directory.models import Membership, Sector
 from innobridge.matching import learning, selectors, services
 from innobridge.matching.models import ContactRequest, MatchFeedback, RankerVersion
 from innobridge.matching.tests.base import MatchingTestCase

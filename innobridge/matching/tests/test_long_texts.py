@@ -60,7 +60,7 @@ class LongTextTests(MatchingTestCase):
     def hugo_like_member(self):
         from django.contrib.auth.models import User
 
-        from innobridge.accounts.models import Membership
+        from innobridge.directory.models import Membership
 
         user = User.objects.create_user("hugo")
         Membership.objects.create(user=user, organisation=self.buyer)

@@ -2,8 +2,7 @@ from datetime import date, time
 
 from django.contrib.auth.models import User
 
-from innobridge.accounts.models import Membership
-from innobridge.directory.models import Organisation, Place
+from innobridge.directory.models import Membership, Organisation, Place
 from innobridge.meetings import services
 from innobridge.meetings.models import MatchmakingSession, MeetingRequest
 from innobridge.programmes.models import Delegation

@@ -11,7 +11,7 @@ class SuggestionButtonTests(MatchingTestCase):
         super().setUpTestData()
         from django.contrib.auth.models import User
 
-        from innobridge.accounts.models import Membership
+        from innobridge.directory.models import Membership
         from innobridge.testing import PASSWORD
 
         cls.erin = User.objects.create_user("erin", "erin@example.org", PASSWORD)

@@ -8,8 +8,8 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.test import TestCase
 
-from innobridge.accounts.models import Membership
 from innobridge.directory import services as directory
+from innobridge.directory.models import Membership
 from innobridge.matching.models import ContactRequest, MatchFeedback, TechnologyNeed, TechnologyOffer
 from innobridge.pipeline.models import StatusChange
 from innobridge.programmes import services as programmes

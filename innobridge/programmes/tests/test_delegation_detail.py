@@ -98,8 +98,7 @@ class ConfidentialDelegationTests(BaseTestCase):
     def test_partners_not_involved_do_not_see_it(self):
         from django.contrib.auth.models import User
 
-        from innobridge.accounts.models import Membership
-        from innobridge.directory.models import Organisation
+        from innobridge.directory.models import Membership, Organisation
 
         dave = User.objects.create_user("dave")
         Membership.objects.create(user=dave, organisation=Organisation.objects.get(slug="hku"))
