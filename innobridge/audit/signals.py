@@ -111,33 +111,47 @@ def _deleted(sender, instance, using=None, **kwargs) -> None:
     _write(instance, "delete", snapshot(instance), {}, using)
 
 
-def _links_changed(sender, instance, action, reverse, using=None, **kwargs) -> None:
-    """Sector, place and similar links of a tracked record: the linked keys before and after."""
-    if reverse or getattr(instance, "_audit_raw", False):
-        return
-    field = next(
-        (f for f in instance._meta.many_to_many if f.remote_field.through is sender),
+def _link_name(instance: models.Model, sender, reverse: bool) -> str | None:
+    """The name under which ``instance`` sees the links of the through model ``sender``: its own
+    many-to-many field, or (``reverse``) the accessor of one declared on the other model, as
+    agreement.offers is declared on the offer (TechnologyOffer.agreements)."""
+    if not reverse:
+        field = next((f for f in instance._meta.many_to_many if f.remote_field.through is sender), None)
+        return field.name if field else None
+    rel = next(
+        (r for r in instance._meta.related_objects if r.many_to_many and r.through is sender),
         None,
     )
-    if field is None:
+    return rel.get_accessor_name() if rel else None
+
+
+def _links_changed(sender, instance, action, reverse, using=None, **kwargs) -> None:
+    """Sector, place and similar links of a tracked record: the linked keys before and after, recorded
+    on the record whose links were changed, whichever side declares the field."""
+    if getattr(instance, "_audit_raw", False) or not is_tracked(type(instance)):
+        return
+    name = _link_name(instance, sender, reverse)
+    if name is None:
         return
     if action.startswith("pre_"):
         stored = getattr(instance, "_audit_links", {})
-        stored.setdefault(field.name, sorted(getattr(instance, field.name).values_list("pk", flat=True)))
+        stored.setdefault(name, sorted(getattr(instance, name).values_list("pk", flat=True)))
         instance._audit_links = stored
         return
-    before = getattr(instance, "_audit_links", {}).pop(field.name, None)
-    after = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+    before = getattr(instance, "_audit_links", {}).pop(name, None)
+    after = sorted(getattr(instance, name).values_list("pk", flat=True))
     if before is not None and before != after:
-        _write(instance, "update", {field.name: before}, {field.name: after}, using)
+        _write(instance, "update", {name: before}, {name: after}, using)
 
 
 def connect() -> None:
+    throughs = set()
     for model in tracked_models():
         uid = f"audit-{model._meta.label_lower}"
         pre_save.connect(_before, sender=model, dispatch_uid=f"{uid}-pre")
         post_save.connect(_saved, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"{uid}-delete")
-        for field in model._meta.many_to_many:
-            through = field.remote_field.through
-            m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"{uid}-links-{field.name}")
+        throughs |= {f.remote_field.through for f in model._meta.many_to_many}
+        throughs |= {r.through for r in model._meta.related_objects if r.many_to_many}
+    for through in throughs:  # once per link table, whichever side (or both) is tracked
+        m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"audit-links-{through._meta.label_lower}")

@@ -85,6 +85,14 @@ class TechnologyOffer(MatchableRecord):
     target_places = models.ManyToManyField(
         Place, verbose_name=_("target places"), blank=True, related_name="targeted_by_offers"
     )
+    # The agreements it led to (agreement.offers); the link table keeps its first name.
+    agreements = models.ManyToManyField(
+        "programmes.Agreement",
+        verbose_name=_("agreements"),
+        blank=True,
+        related_name="offers",
+        db_table="programmes_agreement_offers",
+    )
     direction = models.CharField(_("direction"), max_length=20, choices=Direction.choices, default=Direction.BRING_IN)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
@@ -124,6 +132,14 @@ class TechnologyNeed(MatchableRecord):
 
     place = models.ForeignKey(
         Place, verbose_name=_("place"), null=True, blank=True, on_delete=models.PROTECT, related_name="needs"
+    )
+    # The agreements it led to (agreement.needs); the link table keeps its first name.
+    agreements = models.ManyToManyField(
+        "programmes.Agreement",
+        verbose_name=_("agreements"),
+        blank=True,
+        related_name="needs",
+        db_table="programmes_agreement_needs",
     )
     budget_min = models.DecimalField(_("budget from"), max_digits=14, decimal_places=0, null=True, blank=True)
     budget_max = models.DecimalField(_("budget up to"), max_digits=14, decimal_places=0, null=True, blank=True)

@@ -292,12 +292,8 @@ class Agreement(VersionedModel, TrilingualNameModel, SluggedModel, TimeStampedMo
         help_text=_("The investment or contract value the agreement commits, if known."),
     )
     value_currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, blank=True)
-    offers = models.ManyToManyField(
-        "matching.TechnologyOffer", verbose_name=_("technology offers"), blank=True, related_name="agreements"
-    )
-    needs = models.ManyToManyField(
-        "matching.TechnologyNeed", verbose_name=_("technology needs"), blank=True, related_name="agreements"
-    )
+    # The offers and needs it came from are agreement.offers / agreement.needs, declared on the offer
+    # and the need (matching sits above programmes in the layer order and names Agreement, not back).
 
     slug_prefix = "agreement"
 

@@ -11,6 +11,8 @@ from innobridge.audit.signals import tracked_models
 from innobridge.directory import services as directory
 from innobridge.matching import services as matching
 from innobridge.matching.models import TechnologyOffer
+from innobridge.pipeline import services as pipeline
+from innobridge.programmes.models import Agreement
 from innobridge.testing import BaseTestCase
 
 
@@ -124,6 +126,17 @@ class LinkTests(BaseTestCase):
         self.login(self.alice)
         r = self.client.get(f"/en/history/matching.technologyoffer/{offer.slug}/")
         self.assertContains(r, escape(robots.name_en))
+
+
+    def test_an_agreements_offers_are_recorded_on_the_agreement_though_declared_on_the_offer(self):
+        offer = matching.offer_save(owner=self.i2cool, title="Film")
+        agreement = Agreement.objects.first()
+        before = sorted(agreement.offers.values_list("pk", flat=True))
+        with acting_as(self.alice):
+            pipeline.agreement_set_pipeline(agreement=agreement, offers=[offer])
+        links = entries_for(agreement).filter(before__has_key="offers", user=self.alice).order_by("pk")
+        self.assertEqual((links.first().before["offers"], links.last().after["offers"]), (before, [offer.pk]))
+        self.assertFalse(entries_for(offer).filter(before__has_key="agreements").exists())  # recorded once
 
 
 class FixtureTests(BaseTestCase):

@@ -70,3 +70,16 @@ def test_templates_follow_the_layer_order_too():
         named += re.findall(r"{%\s*url\s+[\"'](\w+):", text)
         upward += [f"{path.relative_to(templates)} → {other}" for other in named if rank.get(other, -1) > rank[app]]
     assert upward == []
+
+
+def test_models_name_no_model_of_a_higher_app():
+    """A relation written as a string ("matching.TechnologyOffer") is a dependency the import linter
+    cannot see: models may name only models of their own app or of apps below."""
+    rank = {app: i for i, layer in enumerate(reversed(_contract_layers())) for app in layer}
+    upward = []
+    for path in sorted((ROOT / "innobridge").glob("*/models.py")):
+        app = path.parent.name
+        for other, model in re.findall(r"[\"'](\w+)\.([A-Z]\w+)[\"']", path.read_text(encoding="utf-8")):
+            if rank.get(other, -1) > rank.get(app, -1):
+                upward.append(f"{app} → {other}.{model}")
+    assert upward == []
