@@ -11,7 +11,9 @@ reference, and an extra audit entry says where it went.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -25,7 +27,12 @@ from innobridge.directory.services import organisation_set_aliases
 from innobridge.documents.models import Evidence
 from innobridge.programmes.models import Agreement, Event
 
-MERGEABLE = {"organisation": Organisation, "person": Person, "event": Event, "agreement": Agreement}
+MERGEABLE: dict[str, type[Organisation] | type[Person] | type[Event] | type[Agreement]] = {
+    "organisation": Organisation,
+    "person": Person,
+    "event": Event,
+    "agreement": Agreement,
+}
 
 
 @dataclass
@@ -37,7 +44,7 @@ class MergePlan:
     moves: dict[str, int] = field(default_factory=dict)
 
 
-def _relations(model: type[models.Model]):
+def _relations(model: type[models.Model]) -> Iterator[tuple[str, Any]]:
     """Reverse foreign keys and many-to-many relations that point at ``model``, both directions."""
     for rel in model._meta.get_fields(include_hidden=True):
         if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one):
@@ -107,7 +114,7 @@ def records_merge(*, keep: models.Model, drop: models.Model) -> MergePlan:
     return plan
 
 
-def _move_foreign_keys(rel, keep, drop) -> None:
+def _move_foreign_keys(rel: Any, keep: models.Model, drop: models.Model) -> None:
     related = rel.related_model
     name = rel.field.name
     rows = related._base_manager.filter(**{name: drop})
@@ -121,7 +128,7 @@ def _move_foreign_keys(rel, keep, drop) -> None:
             row.delete()  # the kept record already has this link (a unique constraint)
 
 
-def _fill_blanks(keep, drop) -> None:
+def _fill_blanks(keep: models.Model, drop: models.Model) -> None:
     """Fields the kept record leaves empty take the duplicate's value (a phone, an English name...)."""
     changed = []
     for f in type(keep)._meta.concrete_fields:
@@ -138,7 +145,7 @@ def _fill_blanks(keep, drop) -> None:
         keep.save(update_fields=changed)
 
 
-def find(kind: str, slug: str):
+def find(kind: str, slug: str) -> Organisation | Person | Event | Agreement:
     model = MERGEABLE.get(kind)
     if model is None:
         raise ValidationError(_("Unknown kind of record."))

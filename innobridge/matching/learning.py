@@ -11,9 +11,10 @@ weights alone.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -70,13 +71,13 @@ def _programme_of(owner_id: int, place_keys: frozenset, scopes: list[_Scope]) ->
     return None
 
 
-def programme_of_need(need: TechnologyNeed, places: index.PlaceTable | None = None):
+def programme_of_need(need: TechnologyNeed, places: index.PlaceTable | None = None) -> Programme | None:
     places = places or index.PlaceTable.load()
     pk = _programme_of(need.owner_id, places.keys([need.place_id]), _scopes())
     return Programme.objects.filter(pk=pk).first() if pk else None
 
 
-def programme_of_offer(offer: TechnologyOffer, places: index.PlaceTable | None = None):
+def programme_of_offer(offer: TechnologyOffer, places: index.PlaceTable | None = None) -> Programme | None:
     keys = (places or index.PlaceTable.load()).keys(p.pk for p in offer.target_places.all())
     pk = _programme_of(offer.owner_id, keys, _scopes())
     return Programme.objects.filter(pk=pk).first() if pk else None
@@ -98,7 +99,7 @@ def judgement_source(source: JudgementSource) -> JudgementSource:
     return source
 
 
-def judgements(*, programme=None) -> list[Judgement]:
+def judgements(*, programme: Programme | None = None) -> list[Judgement]:
     """Every signal on a (need, offer) pair as a graded judgement, with its time and organisation.
 
     Feedback counts as given; a contact request about an offer is a judgement of that offer for
@@ -163,7 +164,7 @@ def judgements(*, programme=None) -> list[Judgement]:
     return out
 
 
-def _needs_in(programme) -> set[int]:
+def _needs_in(programme: Programme | None) -> set[int]:
     rows = list(TechnologyNeed.objects.values_list("pk", "owner_id", "place_id"))
     if programme is None:
         return {r[0] for r in rows}
@@ -171,7 +172,7 @@ def _needs_in(programme) -> set[int]:
     return {pk for pk, owner, place in rows if _programme_of(owner, places.keys([place]), scopes) == programme.pk}
 
 
-def _sectors(model, pks) -> dict[int, set[str]]:
+def _sectors(model: type[TechnologyOffer] | type[TechnologyNeed], pks: Iterable[int]) -> dict[int, set[str]]:
     through = model.sectors.through
     column = f"{model._meta.model_name}_id"
     out: dict[int, set[str]] = defaultdict(set)
@@ -194,7 +195,9 @@ def response_rates() -> dict[str, float]:
 
 
 # -- candidates ---------------------------------------------------------------------------------
-def candidates(matches: list[Match], matcher: Matcher, query: Query, query_id: str, query_lang: str, known=()):
+def candidates(
+    matches: list[Match], matcher: Matcher, query: Query, query_id: str, query_lang: str, known: Collection[str] = ()
+) -> list[Candidate]:
     """The engine's matches as re-ranker candidates; ``known`` docs are not new."""
     out = []
     for m in matches:
@@ -219,7 +222,7 @@ def candidates(matches: list[Match], matcher: Matcher, query: Query, query_id: s
     return out
 
 
-def _need_query(need: TechnologyNeed, places) -> Query:
+def _need_query(need: TechnologyNeed, places: index.PlaceTable) -> Query:
     return Query(
         need.title,
         need.matching_text(),
@@ -229,7 +232,7 @@ def _need_query(need: TechnologyNeed, places) -> Query:
 
 
 # -- versions -----------------------------------------------------------------------------------
-def active_version(programme) -> RankerVersion | None:
+def active_version(programme: Programme | None) -> RankerVersion | None:
     """The pinned version, else the newest usable one that was not withdrawn."""
     if programme is None:
         return None
@@ -248,8 +251,15 @@ def _model(version: RankerVersion) -> Reranker:
 
 
 def rerank(
-    matches: list[Match], *, programme, matcher: Matcher, query: Query, query_id: str, query_lang: str, top: int = 10
-):
+    matches: list[Match],
+    *,
+    programme: Programme | None,
+    matcher: Matcher,
+    query: Query,
+    query_id: str,
+    query_lang: str,
+    top: int = 10,
+) -> tuple[list[Match], dict[str, Reranked]]:
     """The hook for suggestions: matches re-ordered by the programme's active model, with ``learned``.
 
     Returns the matches (new objects: the engine's are left alone) and, per doc, the re-ranked
@@ -290,11 +300,13 @@ def learned_phrase(entry: Reranked | None) -> str:
     return _("Organisations like yours turned down similar offers.")
 
 
-def _next_version(programme) -> int:
+def _next_version(programme: Programme) -> int:
     return (RankerVersion.objects.filter(programme=programme).aggregate(v=Max("version"))["v"] or 0) + 1
 
 
-def ranker_train(*, programme, user=None, progress=None) -> RankerVersion:
+def ranker_train(
+    *, programme: Programme, user: User | None = None, progress: Callable[[int, int, str], None] | None = None
+) -> RankerVersion:
     """Fit the programme's re-ranker on every judgement of its needs and store it as a new version."""
     found = judgements(programme=programme)
     slugs = sorted({j.query for j in found})
@@ -329,7 +341,7 @@ def ranker_train(*, programme, user=None, progress=None) -> RankerVersion:
     return version
 
 
-def _version(programme, number: int) -> RankerVersion:
+def _version(programme: Programme, number: int) -> RankerVersion:
     version = RankerVersion.objects.filter(programme=programme, version=number).first()
     if version is None:
         raise ValidationError(_("No such version."))
@@ -337,7 +349,7 @@ def _version(programme, number: int) -> RankerVersion:
 
 
 @transaction.atomic
-def ranker_pin(*, programme, version: int, user=None) -> RankerVersion:
+def ranker_pin(*, programme: Programme, version: int, user: User | None = None) -> RankerVersion:
     """Keep this version in use, whatever is trained later, until unpinned."""
     chosen = _version(programme, version)
     RankerVersion.objects.filter(programme=programme, pinned=True).update(pinned=False)
@@ -347,12 +359,12 @@ def ranker_pin(*, programme, version: int, user=None) -> RankerVersion:
 
 
 @transaction.atomic
-def ranker_unpin(*, programme, user=None) -> None:
+def ranker_unpin(*, programme: Programme, user: User | None = None) -> None:
     RankerVersion.objects.filter(programme=programme, pinned=True).update(pinned=False)
 
 
 @transaction.atomic
-def ranker_roll_back(*, programme, user=None) -> RankerVersion | None:
+def ranker_roll_back(*, programme: Programme, user: User | None = None) -> RankerVersion | None:
     """Withdraw the version in use; the one before it (or the shipped weights) takes over."""
     current = active_version(programme)
     if current is None:
@@ -362,7 +374,7 @@ def ranker_roll_back(*, programme, user=None) -> RankerVersion | None:
     return active_version(programme)
 
 
-def judgements_since_last_version(programme) -> int:
+def judgements_since_last_version(programme: Programme) -> int:
     """Feedback and contact requests stored since the latest version was trained (a cheap count)."""
     latest = RankerVersion.objects.filter(programme=programme).order_by("-version").first()
     if latest is None:
@@ -373,7 +385,7 @@ def judgements_since_last_version(programme) -> int:
     )
 
 
-def maybe_retrain(*, programme, user=None) -> bool:
+def maybe_retrain(*, programme: Programme | None, user: User | None = None) -> bool:
     """Queue a retraining job once ``RETRAIN_AFTER`` new judgements arrived since the last version."""
     if programme is None or judgements_since_last_version(programme) < RETRAIN_AFTER:
         return False
@@ -386,7 +398,7 @@ def maybe_retrain(*, programme, user=None) -> bool:
 __all__ = ["LEARNED"]
 
 
-def report(programme) -> dict:
+def report(programme: Programme) -> dict:
     """What the programme's learned model is, what it learned from, and its measured effect."""
     from collections import Counter
 

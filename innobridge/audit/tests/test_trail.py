@@ -127,7 +127,6 @@ class LinkTests(BaseTestCase):
         r = self.client.get(f"/en/history/matching.technologyoffer/{offer.slug}/")
         self.assertContains(r, escape(robots.name_en))
 
-
     def test_an_agreements_offers_are_recorded_on_the_agreement_though_declared_on_the_offer(self):
         offer = matching.offer_save(owner=self.i2cool, title="Film")
         agreement = Agreement.objects.first()
