@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 from django.db.models import Q
 
 from innobridge.directory.models import NameKey, Organisation, Person, Place
-from innobridge.directory.signals import KEYED, short_key
+from innobridge.directory.signals import KEY_LENGTH, KEYED, short_key
 from innocore.text import fold
 
 FUZZY_THRESHOLD = 0.8
@@ -54,12 +54,13 @@ def resolve(model, name: str, *, organisation: Organisation | None = None) -> tu
     if not key:
         return "new", []
     label = KEYED[model]
-    hits = list(NameKey.objects.filter(model=label, key=key).values_list("object_id", "source"))
-    if not hits and len(short_key(key)) >= 2:
+    stored = key[:KEY_LENGTH]  # keys are cut to the column's length: look a long name up as it was stored
+    hits = list(NameKey.objects.filter(model=label, key=stored).values_list("object_id", "source"))
+    if not hits and len(short_key(stored)) >= 2:
         # 山东 for 山東省: the same name without its administrative ending is a variant.
         hits = [
             (i, NameKey.Source.NAME)
-            for i in NameKey.objects.filter(model=label, key__in={key, short_key(key)})
+            for i in NameKey.objects.filter(model=label, key__in={stored, short_key(stored)})
             .filter(source__in=[NameKey.Source.SHORT, NameKey.Source.NAME])
             .values_list("object_id", flat=True)
         ]

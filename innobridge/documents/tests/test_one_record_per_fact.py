@@ -85,6 +85,13 @@ class NameResolutionTests(BaseTestCase):
         org.delete()
         self.assertFalse(NameKey.objects.filter(model="organisation", object_id=org.pk).exists())
 
+    def test_a_name_longer_than_the_stored_key_still_resolves_exactly(self):
+        long_name = "藍海" + "㈱" * 150  # within the name's 300 characters; folding makes each ㈱ "(株)"
+        org = organisation_save(kind="enterprise", name_zh_hant=long_name)
+        self.assertGreater(len(fold(long_name)), NameKey._meta.get_field("key").max_length)
+        self.assertEqual(resolve(Organisation, long_name), ("exact", resolve(Organisation, long_name)[1]))
+        self.assertEqual(resolve(Organisation, long_name)[1][0]["slug"], org.slug)
+
     def test_an_exact_look_up_is_an_index_query_not_a_table_scan(self):
         for n in range(30):
             organisation_save(kind="enterprise", name_en=f"Filler Company {n} Limited")
