@@ -96,7 +96,7 @@ def run() -> dict:
     # request is answered 401 and the timed requests come from a member of a third organisation.
     from django.contrib.auth.models import User
 
-    from innobridge.accounts.models import Membership
+    from innobridge.directory.models import Membership
 
     third = Organisation.objects.exclude(pk__in=[buyer.pk, seller.pk]).filter(kind="enterprise").first()
     member = User.objects.create_user("bench-member")

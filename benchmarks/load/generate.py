@@ -156,8 +156,7 @@ def _sessions(n: int) -> list[str]:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import User
 
-    from innobridge.accounts.models import Membership
-    from innobridge.directory.models import Organisation
+    from innobridge.directory.models import Membership, Organisation
 
     user, _ = User.objects.get_or_create(username="load-partner", defaults={"email": "load@example.org"})
     org = Organisation.objects.get(slug="i2cool")

@@ -29,7 +29,7 @@ def test_a_date_alone_follows_the_same_style():
 def amounts(language: str) -> list[str]:
     from decimal import Decimal
 
-    from innobridge.matching.templatetags.explain import amount_range
+    from innobridge.directory.templatetags.explain import amount_range
 
     with translation.override(language):
         return [

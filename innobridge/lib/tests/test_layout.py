@@ -60,6 +60,7 @@ def test_templates_follow_the_layer_order_too():
     what a higher app adds to a lower page comes through a slot (``lib.pages.provides_fragment``)."""
     rank = {app: i for i, layer in enumerate(reversed(_contract_layers())) for app in layer}
     templates = ROOT / "innobridge" / "templates"
+    libraries_of = {p.stem: p.parent.parent.name for p in (ROOT / "innobridge").glob("*/templatetags/*.py")}
     upward = []
     for path in sorted(templates.rglob("*.html")):
         app = path.relative_to(templates).parts[0]
@@ -68,6 +69,8 @@ def test_templates_follow_the_layer_order_too():
         text = path.read_text(encoding="utf-8")
         named = re.findall(r"{%\s*(?:include|extends)\s+[\"'](\w+)/", text)
         named += re.findall(r"{%\s*url\s+[\"'](\w+):", text)
+        for libraries in re.findall(r"{%\s*load\s+([\w ]+?)\s*%}", text):
+            named += [libraries_of[name] for name in libraries.split() if name in libraries_of]
         upward += [f"{path.relative_to(templates)} → {other}" for other in named if rank.get(other, -1) > rank[app]]
     assert upward == []
 
@@ -83,3 +86,23 @@ def test_models_name_no_model_of_a_higher_app():
             if rank.get(other, -1) > rank.get(app, -1):
                 upward.append(f"{app} → {other}.{model}")
     assert upward == []
+
+
+def test_every_name_the_benchmarks_import_from_the_project_exists():
+    """Benchmarks import project modules inside functions (after django.setup()); a moved name would
+    only show when `make bench` reaches it, so check them all here."""
+    import ast
+    import importlib
+
+    missing = []
+    for path in sorted((ROOT / "benchmarks").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(("innobridge", "innocore")):
+                module = importlib.import_module(node.module)
+                for alias in node.names:
+                    if not hasattr(module, alias.name):
+                        try:
+                            importlib.import_module(f"{node.module}.{alias.name}")
+                        except ImportError:
+                            missing.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.module}.{alias.name}")
+    assert missing == []

@@ -1,4 +1,6 @@
-"""Template helpers: language switcher links, record names, and the slots higher apps fill."""
+"""Template helpers every page loads: language switcher links, record names, edit versions, and the
+slots higher apps fill. They live in accounts, the lowest installed app, so that any app's template may
+load them without depending on an app above it."""
 
 from __future__ import annotations
 

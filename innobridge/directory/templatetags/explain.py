@@ -1,5 +1,8 @@
 """Suggestions explained in plain words, in the reader's language: what each part of a score means,
-sector names instead of their codes, amounts with grouped digits."""
+sector names instead of their codes, amounts with grouped digits.
+
+It lives in the directory (it needs only sectors) so that the organisation page's partner
+suggestions and the matching pages above it can both load it."""
 
 from __future__ import annotations
 
