@@ -128,6 +128,12 @@ _SUB_UNIT = re.compile(
 )
 _CAMPUS = re.compile(f"[（(]([{CJK}]{{2,4}})[）)]")
 _NOT_SUB_UNIT = re.compile("^(?:部署|签署|布署|中心|部|局|处|组|董事局|董事会|校董会)$|^[副总]")
+# China Unicom Global, Huawei Technologies Co., Ltd.: an English known name followed by words that only a
+# company's own name carries is that longer name.
+_EN_CORPORATE_TAIL = re.compile(
+    r"(?:\s+(?:Global|International|Group|Holdings|Technologies|Technology|Corporation|Company|Limited|Ltd\.?"
+    r"|Co\.,?(?:\s+Ltd\.?)?|Inc\.|\(Hong Kong\)|\(HK\)|Hong Kong Limited|Asia Pacific))+"
+)
 
 
 def _known_people(text: str, folded: str, lex: Lexicon, people: list[dict], organisations: dict) -> list[dict]:
@@ -167,6 +173,9 @@ def _known_orgs(text: str, folded: str, lex: Lexicon) -> list[Found]:
         m = _SUB_UNIT.match(folded, e)
         if m and not _NOT_SUB_UNIT.match(m.group(1)):
             hits.append((s, m.end(1), kind))
+        tail = _EN_CORPORATE_TAIL.match(text, e) if text[e - 1 : e].isascii() else None
+        if tail:
+            hits.append((s, tail.end(), kind))
         campus = _CAMPUS.match(folded, e)
         if campus and gazetteer_kind(campus.group(1)) in ("city", "province", "district"):
             hits.append((s, campus.end(), kind))

@@ -459,3 +459,19 @@ def test_an_agency_dateline_does_not_date_an_event_the_sentence_dates_itself():
     assert resolve_date(sentence, "2023-10-20", None) == "2023-10-19"
     # With no other date in the sentence the dateline still dates it.
     assert resolve_date("新华社济南10月19日电 省长会见了客人。", "2023-10-20", None) == "2023-10-19"
+
+
+def test_large_enterprises_without_a_suffix_and_an_english_name_with_its_corporate_tail():
+    result = run("會上，山東港口集團與滙豐銀行簽署合作協議。")
+    assert {"山東港口集團", "滙豐銀行"} <= org_names(result)
+    english = extract(clean("News\n\nCyberport and China Unicom Global signed a MoU in Hong Kong today."))
+    assert "China Unicom Global" in org_names(english)
+    assert "China Unicom" not in org_names(english)
+
+
+def test_the_macro_f1_leaves_out_a_field_with_nothing_to_find():
+    scores = {f: {"f1": 0.5, "gold": 10} for f in ingest_quality.MACRO_FIELDS}
+    scores["delegation_members"] = {"f1": 1.0, "gold": 0}
+    assert ingest_quality.macro_f1(scores) == 0.5
+    scores["delegation_members"] = {"f1": 1.0, "gold": 3}
+    assert ingest_quality.macro_f1(scores) == 0.6
