@@ -211,6 +211,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "innobridge@localhost")
+# The address links in notice e-mails start with (the site as its users reach it).
+SITE_URL = env_str("SITE_URL", "http://localhost:8000")
+# Where a newly confirmed account goes next: joining an organisation.
+SIGNUP_NEXT_URL = "directory:join"
+SIGNUP_LIMIT_PER_ADDRESS = env_int("SIGNUP_LIMIT_PER_ADDRESS", 10)  # sign-ups per hour and client
 
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
 if PAGE_SIZE < 1:

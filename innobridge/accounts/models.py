@@ -62,3 +62,55 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked is None
+
+
+class Notice(models.Model):
+    """Something a user should know or do, shown in the app (the bell) and e-mailed unless the user turned
+    that kind of notice off (``Preferences.email_off``)."""
+
+    class Kind(models.TextChoices):
+        MEMBERSHIP = "membership", _("membership requests and invitations")
+        CONTACT = "contact", _("contact requests and answers")
+        REGISTRATION = "registration", _("session registrations")
+        AGENDA = "agenda", _("agendas published or changed")
+        REMINDER = "reminder", _("meeting reminders")
+        OUTCOME = "outcome", _("meeting outcomes due")
+        MILESTONE = "milestone", _("milestones due")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices", verbose_name=_("user")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    emailed = models.BooleanField(_("e-mailed"), default=False)
+    read = models.DateTimeField(_("read"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["user", "read"], name="notice_user_read")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Preferences(models.Model):
+    """A user's own settings: the language notices and e-mails are written in, and the kinds of notice
+    they do not want by e-mail (they still appear in the app)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences", verbose_name=_("user")
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
+    email_off = models.JSONField(_("kinds not sent by e-mail"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}"

@@ -79,6 +79,8 @@ class ThrottledMixin:
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
+        if "@" in username:  # accounts made by sign-up use the case-folded e-mail address as user name
+            username = self.cleaned_data["username"] = username.strip().casefold()
         address = client_address(self.request)
         attempt = attempt_begin(username, address)
         wait = minutes_refused(username, address)

@@ -33,6 +33,10 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("sign-up/", views.signup_view, name="signup"),
+    path("sign-up/sent/", views.signup_sent, name="signup_sent"),
+    path("sign-up/confirm/<uidb64>/<token>/", views.signup_confirm, name="signup_confirm"),
+    path("settings/", views.preferences_view, name="preferences"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<slug:prefix>/revoke/", views.token_revoke, name="token_revoke"),
 ]

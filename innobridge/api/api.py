@@ -141,6 +141,7 @@ def get_delegation(request, slug: str):
     return get_or_404(programme_selectors.delegation_detail, user=request.user, slug=slug)
 
 
+api.add_router("/", "innobridge.api.accounts.router")
 api.add_router("/pipeline/", "innobridge.api.pipeline.router")
 api.add_router("/meetings/", "innobridge.api.meetings.router")
 api.add_router("/", "innobridge.api.directory.router")

@@ -54,6 +54,8 @@ def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[tuple[DemoAcc
         if org is None:
             Membership.objects.filter(user=user).delete()
         else:
-            Membership.objects.update_or_create(user=user, defaults={"organisation": org})
+            Membership.objects.update_or_create(
+                user=user, defaults={"organisation": org, "role": Membership.Role.ADMIN}
+            )
         out.append((account, org))
     return out

@@ -333,8 +333,20 @@ class Membership(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership", verbose_name=_("user")
     )
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("administrator")
+        MEMBER = "member", _("member")
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=10,
+        choices=Role.choices,
+        default=Role.MEMBER,
+        help_text=_("Administrators invite colleagues and manage who belongs to the organisation."),
     )
 
     class Meta:
@@ -344,3 +356,103 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
+
+
+class MembershipRequest(models.Model):
+    """A signed-up user asks to act for an organisation: one in the directory (a claim) or a new one they
+    propose. Staff approve or refuse it; a user has at most one request waiting (a database constraint)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for staff")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    reference = models.CharField(_("reference"), max_length=40, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+        verbose_name=_("organisation"),
+        help_text=_("Empty when the user proposes a new organisation."),
+    )
+    proposed_name = models.CharField(_("proposed organisation"), max_length=200, blank=True)
+    proposed_kind = models.CharField(_("kind"), max_length=30, choices=Organisation.Kind.choices, blank=True)
+    proposed_website = models.URLField(_("website"), blank=True)
+    role_in_organisation = models.CharField(_("your position there"), max_length=200, blank=True)
+    message = models.TextField(_("message to staff"), max_length=2000, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided = models.DateTimeField(_("decided"), null=True, blank=True)
+    note = models.TextField(_("note to the user"), max_length=2000, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership request")
+        verbose_name_plural = _("membership requests")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="pending"), name="one_pending_membership_request"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=False) | ~models.Q(proposed_name=""),
+                name="membership_request_names_an_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation or self.proposed_name}"
+
+    @property
+    def organisation_name(self) -> str:
+        return str(self.organisation) if self.organisation_id else self.proposed_name
+
+
+class Invitation(models.Model):
+    """An invitation to join an organisation, sent by staff or by one of its administrators to an e-mail
+    address. Only a hash of the link's secret is stored; the link works once, until ``expires``."""
+
+    reference = models.CharField(_("reference"), max_length=40, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("organisation")
+    )
+    email = models.EmailField(_("e-mail address"), max_length=150)
+    role = models.CharField(_("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    secret_hash = models.CharField(_("secret hash"), max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("invited by")
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    expires = models.DateTimeField(_("expires"))
+    accepted = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from innobridge.pipeline.models import Milestone, Notification, StatusChange
@@ -27,10 +27,5 @@ def milestone_detail(*, agreement: Agreement, reference: str) -> Milestone:
 
 
 def notifications_for(*, user: User) -> QuerySet[Notification]:
+    """The milestone reminders sent to ``user`` (the log; what the user reads is their notices)."""
     return Notification.objects.filter(user=user).select_related("milestone__agreement").order_by("-created", "-pk")
-
-
-def unread_count(*, user: User | AnonymousUser) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(user=user, read__isnull=True).count()

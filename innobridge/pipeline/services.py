@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from innobridge.accounts import notices
+from innobridge.accounts.models import Notice
 from innobridge.audit import bulk as audited
 from innobridge.directory.models import Person
 from innobridge.documents.models import SourceDocument
@@ -265,6 +267,15 @@ def _notify(m: Milestone, reminder: Reminder, today: date) -> bool:
                 body=_text(reminder, today),
                 url=url,
             )
+            if reminder.user_id:
+                # What the owner reads under Notifications; the e-mail goes out grouped below.
+                Notice.objects.create(
+                    user_id=reminder.user_id,
+                    kind=Notice.Kind.MILESTONE,
+                    subject=subject[:300],
+                    body=_text(reminder, today),
+                    url=url,
+                )
     except IntegrityError:  # another run notified it a moment ago
         return False
     return True
@@ -278,7 +289,7 @@ def _send(email: str, items: list[Reminder], today: date) -> bool:
 
 
 def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
-    qs = Notification.objects.filter(user=user, read__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=list(ids))
-    return qs.update(read=timezone.now())
+    """Mark the user's notices read (all, or those of ``ids``), and their milestone reminders with them."""
+    if ids is None:
+        Notification.objects.filter(user=user, read__isnull=True).update(read=timezone.now())
+    return notices.notices_mark_read(user=user, ids=ids)

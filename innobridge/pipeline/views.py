@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from innobridge.accounts import notices
 from innobridge.accounts.permissions import staff_required
 from innobridge.directory.models import Sector
 from innobridge.jobs.services import job_enqueue
@@ -141,7 +142,7 @@ def notification_list(request):
     return render(
         request,
         "pipeline/notification_list.html",
-        {"page": paginate(request, selectors.notifications_for(user=request.user))},
+        {"page": paginate(request, notices.notices_for(user=request.user))},
     )
 
 

@@ -97,6 +97,15 @@ RULES = {
     "accounts:password_reset_confirm": (EVERYONE, EVERYONE),  # the sample link is not valid
     "accounts:password_reset_complete": (EVERYONE, (NOPE, NOPE, NOPE, NOPE)),
     "accounts:token_list": (SIGNED_IN, SIGNED_IN),
+    "accounts:signup": (EVERYONE, EVERYONE),  # signed-in users are sent on to joining
+    "accounts:signup_sent": (EVERYONE, EVERYONE),
+    "accounts:signup_confirm": (EVERYONE, EVERYONE),  # 400: the sample link is not valid
+    "accounts:preferences": (SIGNED_IN, SIGNED_IN),
+    # Joining: any signed-in user may ask; only staff decide; members see their own organisation's list.
+    "directory:join": (SIGNED_IN, SIGNED_IN),
+    "directory:membership_requests": (STAFF, (LOGIN, DENY, DENY, GONE)),  # the sample post names no request
+    "directory:organisation_members": ((LOGIN, DENY, OK, OK), (LOGIN, DENY, DENY, OK)),  # bob is no administrator
+    "directory:invitation_accept": ((GONE, GONE, GONE, GONE), (GONE, GONE, GONE, GONE)),  # no such invitation
     "accounts:token_revoke": (POST_ONLY, (LOGIN, GONE, OK, GONE)),
     "admin:index": (ADMIN_STAFF, ADMIN_STAFF),
     "jobs:job_list": (SIGNED_IN, SIGNED_IN),
@@ -172,6 +181,13 @@ API_RULES = {
     # The staff list of records lacking English: partners may neither read it nor write a name.
     "GET /api/names-in-english": API_STAFF,
     "POST /api/names-in-english/{kind}/{slug}": API_STAFF,
+    # Each caller's own notices; membership requests: anyone signed in asks (bob and carol already belong
+    # to an organisation: 400), only staff decide (the sample names no request: 404).
+    "GET /api/notifications": API_SIGNED_IN,
+    "POST /api/notifications/read": API_SIGNED_IN,
+    "GET /api/membership-requests": API_SIGNED_IN,
+    "POST /api/membership-requests": API_SIGNED_IN,
+    "POST /api/membership-requests/{reference}/decision": (LOGIN, DENY, DENY, GONE),
     "GET /api/documents": API_STAFF,
     "GET /api/documents/{slug}": API_STAFF,
     "GET /api/documents/{slug}/proposals": API_STAFF,
@@ -198,6 +214,7 @@ API_BODIES = {
     "POST /api/contact-requests/{slug}/answer": {"decision": "decline"},
     "POST /api/meetings/requests/{reference}/answer": {"accept": False},
     "POST /api/rankers/{slug}/pin": {"version": 1},
+    "POST /api/membership-requests/{reference}/decision": {"approve": False},
     "POST /api/names-in-english/{kind}/{slug}": {"name_en": "Matrix Person"},
     "POST /api/meetings/sessions/{slug}/preferences": {"other": "cas-cair", "kind": "would_like"},
 }
@@ -287,6 +304,9 @@ class PermissionMatrixTests(BaseTestCase):
             "audit:history": {"model": "matching.technologyoffer", "slug": self.offer.slug},
             "accounts:token_revoke": {"prefix": self.token.prefix},
             "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+            "accounts:signup_confirm": {"uidb64": "MQ", "token": "not-a-token"},
+            "directory:organisation_members": {"slug": "i2cool"},
+            "directory:invitation_accept": {"secret": "no-such-invitation"},
             "jobs:job_detail": {"key": uuid.uuid4()},
             "jobs:job_file": {"key": uuid.uuid4()},
             **self.meeting_kwargs(),

@@ -115,16 +115,14 @@ class NotificationPageTests(SmallWorldTestCase):
         self.assertEqual(self.client.get("/en/notifications/").status_code, 302)
 
     def test_each_user_sees_only_their_own_notices(self):
-        from datetime import date
+        from innobridge.accounts.models import Notice
 
-        from innobridge.pipeline.models import Notification
-
-        Notification.objects.create(user=self.member, kind="overdue", day=date(2030, 1, 1), subject="Mine to read")
-        Notification.objects.create(user=self.staff, kind="overdue", day=date(2030, 1, 1), subject="Not for member")
+        Notice.objects.create(user=self.member, kind="milestone", subject="Mine to read")
+        Notice.objects.create(user=self.staff, kind="milestone", subject="Not for member")
         self.client.force_login(self.member)
         r = self.client.get("/en/notifications/")
         self.assertContains(r, "Mine to read")
         self.assertNotContains(r, "Not for member")
         self.client.post("/en/notifications/")
-        self.assertIsNotNone(Notification.objects.get(subject="Mine to read").read)
-        self.assertIsNone(Notification.objects.get(subject="Not for member").read)
+        self.assertIsNotNone(Notice.objects.get(subject="Mine to read").read)
+        self.assertIsNone(Notice.objects.get(subject="Not for member").read)

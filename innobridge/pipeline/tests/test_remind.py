@@ -5,6 +5,7 @@ from io import StringIO
 from django.core import mail
 from django.core.management import CommandError, call_command
 
+from innobridge.accounts.models import Notice
 from innobridge.directory.models import Person
 from innobridge.pipeline.models import Milestone, Notification
 from innobridge.pipeline.services import milestone_save, remind
@@ -54,6 +55,8 @@ class RemindTests(SmallWorldTestCase):
         self.assertIn("Late report", member_mail.body)
         self.assertIn("Site ready", member_mail.body)
         self.assertTrue(Notification.objects.filter(emailed=True).count() == 3)
+        # The member reads both under Notifications (the bell); the address without an account only by e-mail.
+        self.assertEqual(sorted(Notice.objects.values_list("user__username", "kind")), [("member", "milestone")] * 2)
 
     def test_a_milestone_is_not_notified_twice_on_the_same_day(self):
         remind(today=TODAY, days=7)
