@@ -9,8 +9,9 @@ dry runs.
 The real corpus (env INGEST_REAL_DIR, default benchmarks/data/real-releases): press releases copied
 from Hong Kong and mainland outlets, listed in manifest-*.jsonl (id, split dev|test, sha256), texts in
 texts/<id>.txt (not in git), gold in gold/<id>.gold.json. A text whose sha256 differs from the manifest
-counts as missing. The dev and test parts are scored separately (env INGEST_REAL_SPLITS, default
-"dev,test"), each with a macro F1 over the five main fields. When both parts are scored, a simulated
+counts as missing. The dev, dev2 and test parts are scored separately (env INGEST_REAL_SPLITS, default
+"dev,dev2,test"), each with a macro F1 over the main fields that have gold in it. dev2 (manifest-c) was
+annotated after the rules were written and first scored blind (0.668); it may be tuned on from then on. When both parts are scored, a simulated
 review follows: the dev part's gold becomes the platform's ``known`` names and the extractor's false
 positives on the dev part become ``rejected`` strings, and the test part is scored again with them.
 """
@@ -32,7 +33,7 @@ HELDOUT = OWN_DATA / "releases-heldout"
 FORMATS = {".pdf", ".docx", ".html", ".htm", ".txt"}
 SEED = SHARED / "seeds" / "hkstp-shandong-press-release.txt"
 REAL = Path(os.environ.get("INGEST_REAL_DIR", ROOT / "benchmarks" / "data" / "real-releases"))
-REAL_SPLITS = tuple(s.strip() for s in os.environ.get("INGEST_REAL_SPLITS", "dev,test").split(",") if s.strip())
+REAL_SPLITS = tuple(s.strip() for s in os.environ.get("INGEST_REAL_SPLITS", "dev,dev2,test").split(",") if s.strip())
 MACRO_FIELDS = ["organizations", "people_with_titles", "places", "signing_parties", "delegation_members"]
 
 
@@ -182,8 +183,9 @@ def run_real(folder: Path = REAL, splits: tuple[str, ...] = REAL_SPLITS) -> list
         predicted[split] = [(analyse(data, f"{doc_id}.txt"), gold) for doc_id, data, gold in docs]
         results.append(_real_result("ingest_real_releases", split, predicted[split], missing.get(split, 0)))
     if "dev" in predicted and "test" in predicted:
-        known = known_from_gold([g for _p, g in predicted["dev"]])
-        known["rejected"] = rejected_from(predicted["dev"], known)
+        reviewed_parts = [pair for part in ("dev", "dev2") for pair in predicted.get(part, [])]
+        known = known_from_gold([g for _p, g in reviewed_parts])
+        known["rejected"] = rejected_from(reviewed_parts, known)
         reviewed = [(analyse(data, f"{i}.txt", known=known), gold) for i, data, gold in corpus["test"]]
         results.append(
             _real_result(
