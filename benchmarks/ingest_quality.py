@@ -11,9 +11,10 @@ from Hong Kong and mainland outlets, listed in manifest-*.jsonl (id, split dev|t
 texts/<id>.txt (not in git), gold in gold/<id>.gold.json. A text whose sha256 differs from the manifest
 counts as missing. The dev, dev2 and test parts are scored separately (env INGEST_REAL_SPLITS, default
 "dev,dev2,test"), each with a macro F1 over the main fields that have gold in it. dev2 (manifest-c) was
-annotated after the rules were written and first scored blind (0.668); it may be tuned on from then on. When both parts are scored, a simulated
-review follows: the dev part's gold becomes the platform's ``known`` names and the extractor's false
-positives on the dev part become ``rejected`` strings, and the test part is scored again with them.
+annotated after the rules were written and first scored blind (0.668); it may be tuned on from then on.
+When dev and test are scored, a simulated review follows: the gold of the dev parts becomes the
+platform's ``known`` names and the extractor's false positives on them become ``rejected`` strings, and
+the test part is scored again with them.
 """
 
 import hashlib
