@@ -18,16 +18,16 @@ class QueryCountTests(MeetingsTestCase):
 
     def test_the_session_list(self):
         self.login(self.alice)
-        self.assert_queries(4, "/en/meetings/")
+        self.assert_queries(5, "/en/meetings/")  # with the bell's unread count in the header
 
     def test_the_session_page_with_thirty_requests(self):
         self.login(self.alice)
-        self.assert_queries(9, f"/en/meetings/{DEMO}/")
+        self.assert_queries(10, f"/en/meetings/{DEMO}/")
 
     def test_the_schedule_page_is_the_same_for_twelve_or_five_participants(self):
         self.login(self.alice)
-        self.assert_queries(10, f"/en/meetings/{DEMO}/schedule/")
-        self.assert_queries(10, f"/en/meetings/{self.session.slug}/schedule/")
+        self.assert_queries(11, f"/en/meetings/{DEMO}/schedule/")
+        self.assert_queries(11, f"/en/meetings/{self.session.slug}/schedule/")
 
     def test_the_api_lists(self):
         self.login(self.alice)
