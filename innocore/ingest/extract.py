@@ -12,7 +12,7 @@ import re
 
 from innocore.ingest.clean import CleanDocument, Paragraph
 from innocore.ingest.events import Context, find_events
-from innocore.ingest.lexicon import Lexicon, find_government_units, find_names, find_signing_regions, lexicon
+from innocore.ingest.lexicon import Lexicon, body_of, find_government_units, find_names, find_signing_regions, lexicon
 from innocore.ingest.orgs import (
     CJK,
     EN_ORG_WORDS,
@@ -60,6 +60,7 @@ def extract(doc: CleanDocument, known: dict | None = None) -> dict:
             alias_to_full[name] = target
     mentions = _mentions(text, found, organisations, alias_to_full)
     _merge_variants(organisations, alias_to_full, mentions)
+    _merge_known_bodies(organisations, alias_to_full, mentions)
     for child, parent in find_parents(text, folded, list(organisations) + list(alias_to_full)):
         child, parent = alias_to_full.get(child, child), alias_to_full.get(parent, parent)
         if child in organisations and parent in organisations and not organisations[child]["parent"]:
@@ -127,7 +128,10 @@ _SUB_UNIT = re.compile(
     "(?!长)"
 )
 _CAMPUS = re.compile(f"[（(]([{CJK}]{{2,4}})[）)]")
-_NOT_SUB_UNIT = re.compile("^(?:部署|签署|布署|中心|部|局|处|组|董事局|董事会|校董会)$|^[副总]")
+_NOT_SUB_UNIT = re.compile(
+    # 應科院首席營運總監司徒…: a title, then a surname, is no unit of the body.
+    "^(?:部署|签署|布署|中心|部|局|处|组|董事局|董事会|校董会)$|^[副总]|首席|总监|主席|总裁|经理|主任|秘书|董事"
+)
 # China Unicom Global, Huawei Technologies Co., Ltd.: an English known name followed by words that only a
 # company's own name carries is that longer name.
 _EN_CORPORATE_TAIL = re.compile(
@@ -271,6 +275,35 @@ def _merge_variants(organisations: dict, alias_to_full: dict, mentions: list) ->
             target = max(fuller, key=len)
             organisations.pop(name)
             alias_to_full[name] = target
+            for i, (s, e, n) in enumerate(mentions):
+                if n == name:
+                    mentions[i] = (s, e, target)
+
+
+def _merge_known_bodies(organisations: dict, alias_to_full: dict, mentions: list) -> None:
+    """工信部 and 工业和信息化部, 生产力局 and 香港生产力促进局: names the gazetteer gives for one body are one
+    organisation, listed under the fullest form the text writes, the others its aliases."""
+    groups: dict[int, list[str]] = {}
+    bodies = body_of()
+    for name in organisations:
+        body = bodies.get(fold(name))
+        if body is not None:
+            groups.setdefault(body, []).append(name)
+    for names in groups.values():
+        if len(names) < 2:
+            continue
+        target = max(names, key=lambda n: (len(n), -organisations[n]["evidence"][0]))
+        for name in names:
+            if name == target:
+                continue
+            gone = organisations.pop(name)
+            alias_to_full[name] = target
+            for alias in [name, *gone["aliases"]]:
+                if alias not in organisations[target]["aliases"]:
+                    organisations[target]["aliases"].append(alias)
+            for full_alias, full in list(alias_to_full.items()):
+                if full == name:
+                    alias_to_full[full_alias] = target
             for i, (s, e, n) in enumerate(mentions):
                 if n == name:
                     mentions[i] = (s, e, target)

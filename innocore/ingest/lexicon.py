@@ -51,6 +51,17 @@ def bodies() -> tuple[tuple[str, str], ...]:
 
 
 @cache
+def body_of() -> dict[str, int]:
+    """Folded name -> the number of its line in the gazetteer: names on one line are one body (工信部 and
+    工业和信息化部, Invest Hong Kong and InvestHK)."""
+    out: dict[str, int] = {}
+    for i, line in enumerate(_lines("bodies.tsv")):
+        for n in line.split("\t")[1].split("|"):
+            out.setdefault(fold(n.strip()), i)
+    return out
+
+
+@cache
 def _unit_pattern() -> re.Pattern:
     """A region's name, its level (省, 市, 区…) and a government unit: 山东省科学技术厅, 深圳市科技创新局."""
 

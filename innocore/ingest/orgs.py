@@ -187,6 +187,10 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
         titles = [t.end() for t in _INNER_TITLE.finditer(folded, start, m.start())]
         if titles:
             start = titles[-1]
+        # 数码港今天与深圳市前海管理局, 數碼港昨與深港科技合作促進會: a day, then "with", ends a clause.
+        clauses = [c.end() for c in _DAY_WITH.finditer(folded, start, m.start())]
+        if clauses:
+            start = clauses[-1]
         name = folded[start:end]
         if len(name) < 4 or name in GENERIC_ORG or _DESCRIPTOR.search(name) or _NOT_A_BODY.search(name):
             continue
@@ -239,6 +243,9 @@ def _cjk_candidates(text: str, folded: str) -> list[Found]:
     return out
 
 
+_DAY_WITH = re.compile(
+    "(?:今天|今日|昨天|昨日|昨|前天|日前|近日|早前|同日|当日|上午|下午|(?:周|星期)[一二三四五六日天])[与和同跟]"
+)
 _INNER_TITLE = re.compile("书记|主任|市长|省长|区长|局长|厅长|部长|主席|总裁|董事长|秘书长|院长|校长|会长|经理|兼")
 
 
@@ -570,12 +577,21 @@ def find_aliases(text: str, orgs: list[Found]) -> dict[int, list[tuple[str, int,
         m = _ALIAS.match(text, org.end)
         if not m or _NOT_ALIAS.search(m.group(1)):
             continue
-        alias = m.group(1).strip()
-        # A short form is shorter than the name and written in the same script.
-        if len(alias) >= len(org.text) or bool(_CJK_CHAR.search(alias)) != bool(_CJK_CHAR.search(org.text)):
-            continue
-        aliases.setdefault(i, []).append((alias, m.start(1), m.start(1) + len(alias)))
+        # 香港應用科技研究院（應科院／ASTRI）: several short forms in one bracket.
+        offset = m.start(1)
+        for part in re.split(r"\s*[/／]\s*", m.group(1)):
+            start = text.find(part, offset)
+            offset = start + len(part)
+            alias = part.strip()
+            # A short form is shorter than the name and written in its script, or an acronym in capitals.
+            same_script = bool(_CJK_CHAR.search(alias)) == bool(_CJK_CHAR.search(org.text))
+            if len(alias) < 2 or len(alias) >= len(org.text) or not (same_script or _ACRONYM.fullmatch(alias)):
+                continue
+            aliases.setdefault(i, []).append((alias, start, start + len(alias)))
     return aliases
+
+
+_ACRONYM = re.compile(r"[A-Z][A-Za-z&]{1,9}")
 
 
 _PARENT_PATTERNS = (

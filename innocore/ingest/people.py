@@ -23,12 +23,15 @@ SURNAMES = set(
     "牛樊葛殷单骆洪包左鲁康伍申安祝纪舒屈项党尚耿游辛祁季阎倪焦葉鍾文凌施甘卓傅柳涂兰颜滕聂饶宁易姬车华蓝霍冉阮简詹古伦"
     "蒲綦燕卜娄褚俞章鲍戚费廉苗芦符贝邬卞齐萧湛禹狄臧茅庞闵童盛刁虞管缪裴荀甄芮储靳栾厉邰鄂赖蔺屠胥翟郦雍濮扈冀晏柴瞿"
     "茹艾庾衡匡寇阙蔚巩晁敖阚鞠蒯竺逯桓查梅惠纪栗宫宗丘晏荆仲师封苑隋桂郁习谌钮鄢丛练揭况景卫戈牟尤"
+    "解楼"
 )
 # Two-character surnames (司徒穎詩, 欧阳…), folded to Simplified like SURNAMES.
 COMPOUND_SURNAMES = set("司徒 欧阳 上官 诸葛 司马 东方 皇甫 令狐 公孙 慕容 夏侯 尉迟 长孙".split())
 # What may follow a Chinese name: punctuation, a conjunction, or the verb of the sentence.
-_AFTER_NAME = "、，,及和与以等率表指认见出致（(：:。\\s会代签主在向介接共于到为陪就亦也则曾担致宣透说称结今昨随任对一参"
-_NAME_NOT_END = set("签署证席示领辞致会")
+_AFTER_NAME = (
+    "、，,及和与以等率表指认见出致（(：:。\\s会代签主在向介接共于到为陪就亦也则曾担致宣透说称结今昨随任对一参的"
+)
+_NAME_NOT_END = set("签署证席示领辞致会总")
 # Honours written after a Chinese name (黃克強博士); they are not part of the name.
 _HONOURS = "博士|教授|先生|女士|小姐|院士"
 HONORIFIC = r"(?:Mr|Ms|Mrs|Miss|Dr|Prof|Professor|Ir|Sir)\.?\s+"
@@ -218,12 +221,17 @@ def _descriptor_start(folded: str, mentions, t0: int) -> tuple[int, str]:
 
 
 def _chinese(text, folded, mentions, organisations, add) -> None:
-    run = re.compile(rf"(?P<title>{TITLE_CORE})[\u3000 ]?(?P<name>[{CJK}]{{2,3}}?)(?=[{_AFTER_NAME}]|{_HONOURS}|$)")
+    # 行政長官林鄭月娥: a married name of four (her husband's surname, then hers); 部長金壯龍19日: a date after it.
+    run = re.compile(
+        rf"(?P<title>{TITLE_CORE})[\u3000 ]?(?P<name>[{CJK}]{{2,4}}?)(?=[{_AFTER_NAME}]|{_HONOURS}|$|\d{{1,2}}日)"
+    )
     region = re.compile(rf"[{CJK}]{{1,4}}?[省市区县]$")
     last_org = None
     for m in run.finditer(folded):
         name_f = m.group("name")
         if name_f[0] not in SURNAMES or name_f[-1] in _NAME_NOT_END:
+            continue
+        if len(name_f) == 4 and not (name_f[1] in SURNAMES or name_f[:2] in COMPOUND_SURNAMES):
             continue
         t0 = m.start("title")
         d0, stop = _descriptor_start(folded, mentions, t0)

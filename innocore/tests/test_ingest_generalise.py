@@ -475,3 +475,36 @@ def test_the_macro_f1_leaves_out_a_field_with_nothing_to_find():
     assert ingest_quality.macro_f1(scores) == 0.5
     scores["delegation_members"] = {"f1": 1.0, "gold": 3}
     assert ingest_quality.macro_f1(scores) == 0.6
+
+
+def test_a_day_and_with_end_a_clause_not_a_name():
+    result = run("數碼港今天與深圳市前海管理局簽署合作備忘錄。")
+    assert "深圳市前海管理局" in org_names(result)
+    assert not any("今天" in n for n in org_names(result))
+    assert {p for a in result["agreements"] for p in a["parties"]} >= {"深圳市前海管理局"}
+
+
+def test_names_of_one_known_body_are_one_organisation_under_its_fullest_form():
+    result = run("工業和信息化部部長出席活動。會上，工信部與香港生產力促進局簽署合作協議，生產力局將提供支援。")
+    orgs = {o["name"]: o["aliases"] for o in result["organizations"]}
+    assert "工信部" not in orgs and "生產力局" not in orgs
+    assert "工信部" in orgs["工業和信息化部"] and "生產力局" in orgs["香港生產力促進局"]
+    [agreement] = result["agreements"]
+    assert sorted(agreement["parties"]) == sorted(["工業和信息化部", "香港生產力促進局"])
+
+
+def test_several_short_forms_in_one_bracket_and_a_title_before_a_surname_is_no_unit():
+    result = run("香港應用科技研究院有限公司（應科院／ASTRI）今日公布，應科院首席營運總監司徒聖豪出席。")
+    orgs = {o["name"]: o["aliases"] for o in result["organizations"]}
+    assert set(orgs["香港應用科技研究院有限公司"]) >= {"應科院", "ASTRI"}
+    assert not {"ASTRI", "應科院", "應科院首席營運總監司"} & set(orgs)
+
+
+def test_a_married_name_of_four_and_a_date_after_a_name():
+    result = run(
+        "行政長官林鄭月娥今日出席典禮。工業和信息化部部長金壯龍19日在北京會見代表團。首席營運官陳卓謙總結時表示歡迎。"
+    )
+    found = people(result)
+    assert found.get("林鄭月娥") == "行政長官"
+    assert "金壯龍" in found
+    assert "陳卓謙總" not in found
