@@ -314,3 +314,25 @@ def invitations_open(*, organisation: Organisation) -> QuerySet[Invitation]:
     return Invitation.objects.filter(
         organisation=organisation, accepted__isnull=True, expires__gt=timezone.now()
     ).select_related("invited_by")
+
+
+def notify_organisation(
+    *,
+    organisation: Organisation,
+    kind: str,
+    words: notices.Words,
+    url_name: str = "",
+    url_kwargs: dict | None = None,
+    exclude: User | None = None,
+) -> None:
+    """Notify every active member of ``organisation`` (but ``exclude``, who did it) once the current
+    transaction commits, so a rolled-back change notifies nobody."""
+    users = [
+        m.user
+        for m in Membership.objects.filter(organisation=organisation, user__is_active=True).select_related("user")
+        if exclude is None or m.user_id != exclude.pk
+    ]
+    if users:
+        transaction.on_commit(
+            lambda: notices.notify_all(users=users, kind=kind, words=words, url_name=url_name, url_kwargs=url_kwargs)
+        )

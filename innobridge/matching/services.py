@@ -15,7 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from innobridge.accounts.models import Notice
 from innobridge.audit import bulk as audited
+from innobridge.directory.membership import notify_organisation
 from innobridge.directory.models import Organisation, Person, Place, Sector
 from innobridge.lib.services import atomic
 from innobridge.matching import index, learning
@@ -268,6 +270,18 @@ def contact_request_create(
             if existing is None:
                 raise
             return existing
+        notify_organisation(
+            organisation=subject.owner,
+            kind=Notice.Kind.CONTACT,
+            words=lambda: (
+                _("%(organisation)s would like to talk about “%(title)s”")
+                % {"organisation": requester.name, "title": str(subject)},
+                request.message or _("Open the request to accept or decline it."),
+            ),
+            url_name="matching:contact_request_detail",
+            url_kwargs={"slug": request.slug},
+            exclude=user,
+        )
     return request
 
 
@@ -286,6 +300,23 @@ def contact_request_answer(
     request.save()
     if request.need_id:
         _judged(request.need)
+    accepted = accept
+    notify_organisation(
+        organisation=request.requester,
+        kind=Notice.Kind.CONTACT,
+        words=lambda: (
+            (
+                _("%(organisation)s accepted your contact request about “%(title)s”")
+                if accepted
+                else _("%(organisation)s declined your contact request about “%(title)s”")
+            )
+            % {"organisation": request.recipient.name, "title": str(request.offer or request.need)},
+            request.answer,
+        ),
+        url_name="matching:contact_request_detail",
+        url_kwargs={"slug": request.slug},
+        exclude=user,
+    )
     return request
 
 

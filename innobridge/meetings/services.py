@@ -17,7 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from innobridge.accounts.models import Notice
 from innobridge.audit import bulk as audited
+from innobridge.directory.membership import notify_organisation
 from innobridge.directory.models import Organisation, Place
 from innobridge.lib.services import NameFields, atomic
 from innobridge.matching.models import TechnologyNeed, TechnologyOffer
@@ -323,8 +325,23 @@ def preference_check_request(*, session: MatchmakingSession, requester: Organisa
 def session_publish(*, session: MatchmakingSession, publish: bool = True) -> MatchmakingSession:
     if publish and not session.meetings.exists():
         raise ValidationError(_("Schedule the session before publishing it."))
+    was_published = session.status == MatchmakingSession.Status.PUBLISHED
     session.status = MatchmakingSession.Status.PUBLISHED if publish else MatchmakingSession.Status.SCHEDULED
     session.save(update_fields=["status", "last_updated"])
+    if publish and not was_published:
+        # Every participant's members get their own agenda.
+        for participant in session.participants.select_related("organisation"):
+            org = participant.organisation
+            notify_organisation(
+                organisation=org,
+                kind=Notice.Kind.AGENDA,
+                words=lambda org=org: (
+                    _("The agenda of %(session)s is published") % {"session": str(session)},
+                    _("Your meetings for %(organisation)s are on your agenda page.") % {"organisation": org.name},
+                ),
+                url_name="meetings:agenda",
+                url_kwargs={"slug": session.slug, "org_slug": org.slug},
+            )
     return session
 
 

@@ -110,6 +110,17 @@ class SessionPageTests(MeetingsTestCase):
         self.assertNotContains(response, self.luoxin.name_en)
         self.assertEqual(self.client.get(self.url("schedule/")).status_code, 403)
 
+    def test_publishing_tells_every_participant_where_its_agenda_is_once(self):
+        from innobridge.accounts.models import Notice
+
+        with self.captureOnCommitCallbacks(execute=True):
+            services.session_publish(session=self.session)
+            services.session_publish(session=self.session)  # already published: no second notice
+        notice = Notice.objects.get(user=self.bob, kind="agenda")
+        self.assertIn("Test Jinan session", notice.subject)
+        self.assertEqual(notice.url, f"/en/meetings/{self.session.slug}/agenda/i2cool/")
+        self.assertFalse(Notice.objects.filter(user=self.dave).exists())  # not a participant
+
     def test_staff_create_and_edit_sessions_members_cannot(self):
         self.login(self.bob)
         self.assertEqual(self.client.get("/en/meetings/new/").status_code, 403)
