@@ -3,9 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from innobridge.api.api import api
+from innobridge.meetings import views as meetings_views
 
 urlpatterns = [
     path("api/", api.urls),
+    # A calendar application polls one address whatever the language: the feed is outside the language prefix.
+    path("calendar/<slug:secret>.ics", meetings_views.calendar_feed, name="calendar_feed"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("innobridge.front.urls")),

@@ -114,3 +114,22 @@ class Preferences(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}"
+
+
+class CalendarFeed(models.Model):
+    """A user's personal calendar address (iCalendar): a secret link a calendar application polls without
+    signing in. Only a hash of the secret is stored; making a new address revokes the old one."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed", verbose_name=_("user")
+    )
+    secret_hash = models.CharField(_("secret hash"), max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(_("created"), auto_now=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.user}"

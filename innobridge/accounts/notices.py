@@ -7,7 +7,9 @@ Chinese. A mail server that is down never stops the notice in the app (``emailed
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -17,7 +19,7 @@ from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
-from innobridge.accounts.models import Notice, Preferences
+from innobridge.accounts.models import CalendarFeed, Notice, Preferences
 
 logger = logging.getLogger(__name__)
 
@@ -94,3 +96,32 @@ def preferences_save(*, user: User, language: str, email_on: Iterable[str]) -> P
     prefs.email_off = sorted(k for k in Notice.Kind.values if k not in wanted)
     prefs.save(update_fields=["language", "email_off"])
     return prefs
+
+
+# ---- the personal calendar address ------------------------------------------------------------------
+
+
+def _feed_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def calendar_feed_create(*, user: User) -> str:
+    """Make (or replace) the user's calendar address; returns its secret, shown once and never stored."""
+    secret = secrets.token_urlsafe(24)
+    CalendarFeed.objects.update_or_create(user=user, defaults={"secret_hash": _feed_hash(secret), "last_used": None})
+    return secret
+
+
+def calendar_feed_revoke(*, user: User) -> None:
+    CalendarFeed.objects.filter(user=user).delete()
+
+
+def calendar_feed_user(secret: str) -> User | None:
+    """The active user whose calendar address this is, if any."""
+    if not secret or len(secret) > 100:
+        return None
+    feed = CalendarFeed.objects.select_related("user").filter(secret_hash=_feed_hash(secret)).first()
+    if feed is None or not feed.user.is_active:
+        return None
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_used=timezone.now())
+    return feed.user

@@ -1,9 +1,11 @@
-"""Schedules as files: an ICS calendar per participant and an XLSX workbook (grid and agendas)."""
+"""Schedules as files: an ICS calendar per participant, a personal calendar feed, and an XLSX workbook
+(grid and agendas)."""
 
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
@@ -14,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from innobridge.directory.models import Organisation
 from innobridge.meetings.models import MatchmakingSession
 from innobridge.meetings.selectors import Agenda, agenda, grid, slot_times
+from innobridge.programmes.models import Event as ProgrammeEvent
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -29,14 +32,19 @@ def _pair_name(meeting) -> str:
     return f"{r.requester} – {r.requested}"
 
 
-def ics_for(session: MatchmakingSession, organisation: Organisation, *, domain: str = "innobridge") -> bytes:
-    """One VEVENT per scheduled meeting of ``organisation``, in the session's own time zone."""
+def _calendar(name: str, time_zone: str = "") -> Calendar:
     cal = Calendar()
     cal.add("prodid", "-//InnoBridge//Meetings//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{session} – {organisation}")
-    cal.add("x-wr-timezone", session.time_zone)
+    cal.add("x-wr-calname", name)
+    if time_zone:
+        cal.add("x-wr-timezone", time_zone)
+    return cal
+
+
+def _add_meetings(cal: Calendar, session: MatchmakingSession, organisation: Organisation, domain: str) -> None:
+    """One VEVENT per scheduled meeting of ``organisation``, in the session's own time zone."""
     stamp = datetime.now(UTC).replace(microsecond=0)
     place = ", ".join(p for p in (session.venue, str(session.place)) if p)
     for item in agenda(session, organisation).items:
@@ -54,6 +62,40 @@ def ics_for(session: MatchmakingSession, organisation: Organisation, *, domain: 
             _("%(session)s, slot %(slot)d, table %(table)d")
             % {"session": session, "slot": item.slot.number, "table": item.table},
         )
+        cal.add_component(event)
+
+
+def ics_for(session: MatchmakingSession, organisation: Organisation, *, domain: str = "innobridge") -> bytes:
+    """One VEVENT per scheduled meeting of ``organisation``, in the session's own time zone."""
+    cal = _calendar(f"{session} – {organisation}", session.time_zone)
+    _add_meetings(cal, session, organisation, domain)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def personal_calendar(
+    organisation: Organisation | None,
+    sessions: Iterable[MatchmakingSession],
+    events: Iterable[ProgrammeEvent],
+    *,
+    domain: str = "innobridge",
+) -> bytes:
+    """A user's calendar feed: their organisation's meetings in published sessions, and the dated events
+    of the delegations and programmes it takes part in (whole days)."""
+    cal = _calendar(_("InnoBridge: %(name)s") % {"name": organisation} if organisation else _("InnoBridge"))
+    if organisation is not None:
+        for session in sessions:
+            _add_meetings(cal, session, organisation, domain)
+    stamp = datetime.now(UTC).replace(microsecond=0)
+    for e in events:
+        event = Event()
+        event.add("uid", f"event-{e.slug}@{domain}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", e.date)
+        event.add("dtend", e.date + timedelta(days=1))
+        event.add("summary", str(e))
+        if e.place_id:
+            event.add("location", str(e.place))
         cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()

@@ -23,7 +23,7 @@ from innobridge.meetings.models import (
 )
 from innobridge.meetings.permissions import TAKES_REQUESTS, can_see_travel, sessions_q
 from innobridge.programmes.models import Delegation
-from innobridge.programmes.selectors import events_for_delegation
+from innobridge.programmes.selectors import events_for_delegation, events_visible
 
 
 def sessions_visible(user: User | AnonymousUser) -> QuerySet[MatchmakingSession]:
@@ -40,6 +40,29 @@ def session_list(*, user: User | AnonymousUser) -> QuerySet[MatchmakingSession]:
         )
         .order_by("-date", "start_time", "slug")
     )
+
+
+def calendar_of(*, user: User) -> tuple[Organisation | None, list[MatchmakingSession], list]:
+    """What a user's calendar feed holds: their organisation, the published sessions it takes part in, and
+    the dated events the user may see of the delegations it belongs to or that it takes part in."""
+    org_id = member_organisation_id(user)
+    if org_id is None:
+        return None, [], []
+    organisation = Organisation.objects.get(pk=org_id)
+    sessions = list(
+        sessions_visible(user)
+        .filter(status=MatchmakingSession.Status.PUBLISHED, participants__organisation_id=org_id)
+        .select_related("place")
+        .order_by("date", "start_time")
+    )
+    events = list(
+        events_visible(user)
+        .filter(Q(delegation__delegationmember__organisation_id=org_id) | Q(participants__organisation_id=org_id))
+        .select_related("place")
+        .distinct()
+        .order_by("date", "pk")[:1000]
+    )
+    return organisation, sessions, events
 
 
 def session_detail(*, user: User | AnonymousUser, slug: str) -> MatchmakingSession:

@@ -5,6 +5,7 @@ from innobridge.meetings import views
 app_name = "meetings"
 urlpatterns = [
     path("meetings/", views.session_list, name="session_list"),
+    path("meetings/calendar/", views.calendar_settings, name="calendar_settings"),
     path("meetings/new/", views.session_edit, name="session_create"),
     path("meetings/from-suggestion/", views.request_from_suggestion, name="request_from_suggestion"),
     path("meetings/requests/<slug:slug>/", views.request_detail, name="request_detail"),

@@ -8,10 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from innobridge.accounts import notices
+from innobridge.accounts.models import CalendarFeed
 from innobridge.accounts.permissions import is_staff, member_organisation_id, require
 from innobridge.directory.models import Organisation
 from innobridge.jobs.services import job_enqueue
@@ -509,3 +513,38 @@ def travel_leg_edit(request, slug: str, reference: str | None = None):
                 messages.success(request, _("Travel leg saved."))
                 return redirect("meetings:delegation_plan", slug=delegation.slug)
     return render(request, "meetings/travel_leg_form.html", {"form": form, "delegation": delegation, "leg": leg})
+
+
+# ---- the personal calendar feed --------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request):
+    """The user's calendar address: made (or replaced, which revokes the old one) and shown once; revoked."""
+    url = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            notices.calendar_feed_revoke(user=request.user)
+            messages.success(request, _("Your calendar address is revoked."))
+            return redirect("meetings:calendar_settings")
+        secret = notices.calendar_feed_create(user=request.user)
+        url = request.build_absolute_uri(reverse("calendar_feed", kwargs={"secret": secret}))
+    has_feed = CalendarFeed.objects.filter(user=request.user).first()
+    return render(request, "meetings/calendar_settings.html", {"url": url, "feed": has_feed})
+
+
+def calendar_feed(request, secret: str):
+    """The iCalendar file a calendar application polls: no sign-in, the secret in the address is the key."""
+    user = notices.calendar_feed_user(secret)
+    if user is None:
+        raise Http404
+    organisation, sessions, events = selectors.calendar_of(user=user)
+    with translation.override(notices.preferences_of(user).language):
+        body = exports.personal_calendar(
+            organisation, sessions, events, domain=request.get_host().split(":")[0] or "innobridge"
+        )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

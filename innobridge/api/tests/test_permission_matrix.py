@@ -113,6 +113,8 @@ RULES = {
     "jobs:job_file": ((LOGIN, GONE, GONE, GONE), (LOGIN, GONE, GONE, GONE)),
     # Sessions: the sample is not public, so anonymous visitors do not learn it exists.
     "meetings:session_list": (EVERYONE, EVERYONE),
+    "meetings:calendar_settings": (SIGNED_IN, SIGNED_IN),
+    "calendar_feed": ((GONE, GONE, GONE, GONE), (GONE, GONE, GONE, GONE)),  # the sample secret opens nothing
     "meetings:session_create": (STAFF, STAFF),
     "meetings:session_detail": ((GONE, OK, OK, OK), (GONE, OK, OK, OK)),
     "meetings:session_edit": (STAFF, STAFF),
@@ -307,6 +309,7 @@ class PermissionMatrixTests(BaseTestCase):
             "accounts:signup_confirm": {"uidb64": "MQ", "token": "not-a-token"},
             "directory:organisation_members": {"slug": "i2cool"},
             "directory:invitation_accept": {"secret": "no-such-invitation"},
+            "calendar_feed": {"secret": "no-such-calendar"},
             "jobs:job_detail": {"key": uuid.uuid4()},
             "jobs:job_file": {"key": uuid.uuid4()},
             **self.meeting_kwargs(),
