@@ -73,6 +73,19 @@ def ics_for(session: MatchmakingSession, organisation: Organisation, *, domain: 
     return cal.to_ical()
 
 
+def _add_whole_day(cal: Calendar, e: ProgrammeEvent, stamp: datetime, domain: str) -> None:
+    """A programme event: it has a date, no time, so it takes the whole day."""
+    event = Event()
+    event.add("uid", f"event-{e.slug}@{domain}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", e.date)
+    event.add("dtend", e.date + timedelta(days=1))
+    event.add("summary", str(e))
+    if e.place_id:
+        event.add("location", str(e.place))
+    cal.add_component(event)
+
+
 def personal_calendar(
     organisation: Organisation | None,
     sessions: Iterable[MatchmakingSession],
@@ -88,15 +101,47 @@ def personal_calendar(
             _add_meetings(cal, session, organisation, domain)
     stamp = datetime.now(UTC).replace(microsecond=0)
     for e in events:
-        event = Event()
-        event.add("uid", f"event-{e.slug}@{domain}")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", e.date)
-        event.add("dtend", e.date + timedelta(days=1))
-        event.add("summary", str(e))
-        if e.place_id:
-            event.add("location", str(e.place))
-        cal.add_component(event)
+        _add_whole_day(cal, e, stamp, domain)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def itinerary_calendar(plan, organisation: Organisation | None, *, domain: str = "innobridge") -> bytes:
+    """A delegation's whole itinerary as one calendar: events (whole days), travel legs and matchmaking
+    sessions (timed), and ``organisation``'s own meetings in the published sessions."""
+    delegation = plan.delegation
+    cal = _calendar(str(delegation))
+    stamp = datetime.now(UTC).replace(microsecond=0)
+    for day in plan.days:
+        for e in day.events:
+            _add_whole_day(cal, e, stamp, domain)
+        for leg in day.legs:
+            event = Event()
+            event.add("uid", f"{leg.reference}@{domain}")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", leg.depart)
+            event.add("dtend", leg.depart + timedelta(minutes=leg.minutes))
+            event.add(
+                "summary",
+                _("%(origin)s → %(destination)s (%(mode)s)")
+                % {"origin": leg.from_place, "destination": leg.to_place, "mode": leg.get_mode_display()},
+            )
+            if leg.note:
+                event.add("description", leg.note)
+            cal.add_component(event)
+        for session in day.sessions:
+            slots = slot_times(session)
+            if slots:
+                event = Event()
+                event.add("uid", f"session-{session.slug}@{domain}")
+                event.add("dtstamp", stamp)
+                event.add("dtstart", slots[0].start)
+                event.add("dtend", slots[-1].end)
+                event.add("summary", str(session))
+                event.add("location", ", ".join(p for p in (session.venue, str(session.place)) if p))
+                cal.add_component(event)
+            if organisation is not None and session.status == MatchmakingSession.Status.PUBLISHED:
+                _add_meetings(cal, session, organisation, domain)
     cal.add_missing_timezones()
     return cal.to_ical()
 

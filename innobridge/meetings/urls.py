@@ -28,6 +28,8 @@ urlpatterns = [
     path("meetings/<slug:slug>/agenda/<slug:org_slug>/", views.agenda, name="agenda"),
     path("meetings/<slug:slug>/agenda/<slug:org_slug>.ics", views.agenda_ics, name="agenda_ics"),
     path("delegations/<slug:slug>/plan/", views.delegation_plan, name="delegation_plan"),
+    path("delegations/<slug:slug>/itinerary/", views.itinerary, name="itinerary"),
+    path("delegations/<slug:slug>/itinerary.ics", views.itinerary_ics, name="itinerary_ics"),
     path("delegations/<slug:slug>/plan/legs/new/", views.travel_leg_edit, name="travel_leg_create"),
     path("delegations/<slug:slug>/plan/legs/<slug:reference>/", views.travel_leg_edit, name="travel_leg_edit"),
 ]

@@ -42,6 +42,7 @@ from innobridge.meetings.permissions import (
     can_see_agenda,
     can_see_details,
     can_see_request,
+    can_see_travel,
     can_state_preference,
 )
 from innobridge.programmes.selectors import delegation_detail
@@ -486,6 +487,47 @@ def delegation_plan(request, slug: str):
             "staff": is_staff(request.user),
         },
     )
+
+
+def _itinerary(request, slug: str):
+    """The delegation's plan for its own organisations and staff (who may see its travel), and the
+    viewer's organisation, whose meetings it lists."""
+    delegation = get_or_404(delegation_detail, user=request.user, slug=slug)
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    require(can_see_travel(request.user, delegation))
+    org_id = member_organisation_id(request.user)
+    organisation = Organisation.objects.filter(pk=org_id).first() if org_id else None
+    return delegation, selectors.delegation_plan(user=request.user, delegation=delegation), organisation
+
+
+@login_required
+def itinerary(request, slug: str):
+    """A print-friendly itinerary: every day, city, event, travel leg and session, with the viewer's own
+    meetings in the published sessions."""
+    delegation, plan, organisation = _itinerary(request, slug)
+    meetings = {}
+    if organisation is not None:
+        for day in plan.days:
+            for session in day.sessions:
+                if session.status == MatchmakingSession.Status.PUBLISHED:
+                    meetings[session.pk] = [i for i in selectors.agenda(session, organisation).items if i.meeting]
+    for day in plan.days:
+        day.own_meetings = [(s, meetings.get(s.pk, [])) for s in day.sessions]
+    return render(
+        request,
+        "meetings/itinerary.html",
+        {"delegation": delegation, "plan": plan, "organisation": organisation},
+    )
+
+
+@login_required
+def itinerary_ics(request, slug: str):
+    delegation, plan, organisation = _itinerary(request, slug)
+    body = exports.itinerary_calendar(plan, organisation, domain=request.get_host().split(":")[0] or "innobridge")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{delegation.slug}.ics"'
+    return response
 
 
 @login_required

@@ -134,6 +134,9 @@ RULES = {
     "meetings:agenda": ((GONE, DENY, OK, OK), (GONE, DENY, OK, OK)),
     "meetings:agenda_ics": ((GONE, DENY, OK, OK), (GONE, DENY, OK, OK)),
     "meetings:delegation_plan": (EVERYONE, EVERYONE),
+    # The itinerary shows travel: the delegation's own organisations (i2Cool, Zehao) and staff only.
+    "meetings:itinerary": (SIGNED_IN, SIGNED_IN),
+    "meetings:itinerary_ics": (SIGNED_IN, SIGNED_IN),
     "meetings:travel_leg_create": (STAFF, STAFF),
     "meetings:travel_leg_edit": (STAFF, STAFF),
     # Agreements: i2Cool is a party of the sample agreement.
@@ -341,6 +344,8 @@ class PermissionMatrixTests(BaseTestCase):
             "meetings:agenda": {**s, "org_slug": "i2cool"},
             "meetings:agenda_ics": {**s, "org_slug": "i2cool"},
             "meetings:delegation_plan": {"slug": delegation},
+            "meetings:itinerary": {"slug": delegation},
+            "meetings:itinerary_ics": {"slug": delegation},
             "meetings:travel_leg_create": {"slug": delegation},
             "meetings:travel_leg_edit": {"slug": delegation, "reference": leg.reference},
         }
