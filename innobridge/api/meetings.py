@@ -21,7 +21,7 @@ from innobridge.api.links import link
 from innobridge.directory.models import Organisation
 from innobridge.lib.views import get_or_404
 from innobridge.meetings import selectors, services
-from innobridge.meetings.models import MeetingPreference, MeetingRequest
+from innobridge.meetings.models import Meeting, MeetingPreference, MeetingRequest
 from innobridge.meetings.permissions import can_see_details, can_see_request
 
 router = Router(tags=["meetings"])
@@ -227,3 +227,47 @@ def set_preference(request, slug: str, payload: PreferenceIn):
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from exc
     return (204, None) if preference is None else preference
+
+
+class MeetingRecordIn(Schema):
+    outcome: str | None = None
+    note: str = ""
+    attendance: str | None = None
+
+
+class MeetingRecordOut(Schema):
+    reference: str
+    attendance: str
+    outcome: str
+    outcome_note: str
+    agreement: str
+
+    @staticmethod
+    def resolve_reference(obj) -> str:
+        return obj.request.slug
+
+    @staticmethod
+    def resolve_agreement(obj) -> str:
+        return obj.agreement.slug if obj.agreement_id else ""
+
+
+@router.post("/meetings/{reference}/record", response=MeetingRecordOut, auth=write_auth)
+def record_meeting(request, reference: str, payload: MeetingRecordIn):
+    """Attendance and/or outcome of a scheduled meeting (``reference``: its request's), by either side or
+    staff. Outcome ``agreement`` starts a draft agreement between the two organisations (its slug is
+    returned)."""
+    meeting = Meeting.objects.select_related("request", "session", "agreement").filter(request__slug=reference).first()
+    if meeting is None or not can_see_request(request.user, meeting.request):
+        raise Http404
+    try:
+        if payload.attendance is not None:
+            meeting = services.meeting_check_in(meeting=meeting, attendance=payload.attendance, user=request.user)
+        if payload.outcome is not None:
+            meeting = services.meeting_record_outcome(
+                meeting=meeting, outcome=payload.outcome, note=payload.note[:500], user=request.user
+            )
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    except ValidationError as exc:
+        raise HttpError(400, " ".join(exc.messages)) from exc
+    return meeting

@@ -16,7 +16,7 @@ from innobridge.directory.models import Organisation, Place
 from innobridge.lib.concurrency import VersionedModel
 from innobridge.lib.limits import SHORT_TEXT, LimitedTextField
 from innobridge.lib.models import SluggedModel, TimeStampedModel, TrilingualNameModel, Visibility
-from innobridge.programmes.models import Delegation, Event
+from innobridge.programmes.models import Agreement, Delegation, Event
 
 
 def new_reference(prefix: str) -> str:
@@ -360,7 +360,14 @@ class Meeting(models.Model):
     class Outcome(models.TextChoices):
         NOT_RECORDED = "", _("not recorded")
         FOLLOW_UP = "follow_up", _("follow-up agreed")
-        NO_FOLLOW_UP = "no_follow_up", _("no follow-up")
+        AGREEMENT = "agreement", _("agreement in preparation")
+        NO_FOLLOW_UP = "no_follow_up", _("no fit")
+
+    class Attendance(models.TextChoices):
+        NOT_RECORDED = "", _("not recorded")
+        ATTENDED = "attended", _("attended")
+        NO_SHOW = "no_show", _("no-show")
+        MOVED = "moved", _("moved to another time")
 
     request = models.OneToOneField(
         MeetingRequest, on_delete=models.CASCADE, related_name="meeting", verbose_name=_("request")
@@ -375,6 +382,15 @@ class Meeting(models.Model):
     table = models.PositiveSmallIntegerField(_("table"), validators=[MinValueValidator(1)])
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True, default="")
     outcome_note = models.CharField(_("outcome note"), max_length=500, blank=True)
+    attendance = models.CharField(_("attendance"), max_length=10, choices=Attendance.choices, blank=True, default="")
+    agreement = models.ForeignKey(
+        Agreement,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="source_meetings",
+        verbose_name=_("agreement in preparation"),
+    )
 
     class Meta:
         verbose_name = _("meeting")

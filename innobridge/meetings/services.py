@@ -14,10 +14,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from innobridge.accounts.models import Notice
+from innobridge.accounts.permissions import member_organisation_id
 from innobridge.audit import bulk as audited
 from innobridge.directory.membership import notify_organisation
 from innobridge.directory.models import Organisation, Place
@@ -32,7 +33,8 @@ from innobridge.meetings.models import (
     TravelLeg,
 )
 from innobridge.meetings.permissions import TAKES_REQUESTS, can_answer, can_cancel, can_state_preference
-from innobridge.programmes.models import Delegation, Event
+from innobridge.programmes.models import Agreement, Delegation, Event
+from innobridge.programmes.services import agreement_save
 
 ACTIVE = (MeetingRequest.Status.PENDING, MeetingRequest.Status.ACCEPTED)
 # Without Django's types, mypy reads a TextChoices member as its (value, label) tuple.
@@ -345,8 +347,12 @@ def session_publish(*, session: MatchmakingSession, publish: bool = True) -> Mat
     return session
 
 
+@atomic
 def meeting_record_outcome(*, meeting: Meeting, outcome: str, note: str = "", user: User | None = None) -> Meeting:
-    """What came of a meeting that took place: the funnel's *follow-up* stage counts ``follow_up``.
+    """What came of a meeting that took place: the funnel's *follow-up* stage counts ``follow_up`` and
+    ``agreement``. "Agreement in preparation" starts a draft agreement in the pipeline between the two
+    organisations, linked to the meeting (once: the meeting row is locked, and a second recording reuses
+    it). The other side's members are told.
 
     Either side of the meeting or staff may record it; an unknown outcome is refused and changes nothing.
     """
@@ -354,10 +360,79 @@ def meeting_record_outcome(*, meeting: Meeting, outcome: str, note: str = "", us
         raise PermissionDenied(_("Only the two organisations that met, or staff, record a meeting's outcome."))
     if outcome not in Meeting.Outcome.values:
         raise ValidationError(_("Unknown meeting outcome “%(value)s”.") % {"value": outcome})
+    meeting = (
+        Meeting.objects.select_for_update()
+        .select_related("request__requester", "request__requested", "session__delegation", "session__event")
+        .get(pk=meeting.pk)
+    )
     meeting.outcome = outcome
     meeting.outcome_note = note.strip()
     meeting.full_clean()
-    meeting.save(update_fields=["outcome", "outcome_note"])
+    if outcome == Meeting.Outcome.AGREEMENT and meeting.agreement_id is None:
+        meeting.agreement = _draft_agreement(meeting)
+    meeting.save(update_fields=["outcome", "outcome_note", "agreement"])
+    if outcome:
+        _tell_the_other_side(meeting, user)
+    return meeting
+
+
+def _draft_agreement(meeting: Meeting) -> Agreement:
+    session = meeting.session
+    programme = (session.delegation and session.delegation.programme) or (session.event and session.event.programme)
+    if programme is None:
+        raise ValidationError(
+            _("This session belongs to no programme, so no draft agreement can be started from it. Ask staff.")
+        )
+    a, b = meeting.request.requester, meeting.request.requested
+    names = {}
+    for field, lang in (("name_en", "en"), ("name_zh_hant", "zh-hant"), ("name_zh_hans", "zh-hans")):
+        with translation.override(lang):
+            names[field] = _("%(a)s and %(b)s (from %(session)s)") % {
+                "a": a.name_for(lang),
+                "b": b.name_for(lang),
+                "session": session.name_for(lang),
+            }
+    return agreement_save(
+        parties=[(a, "", None), (b, "", None)],
+        kind=Agreement.Kind.COOPERATION,
+        status=Agreement.Status.DRAFT,
+        programme=programme,
+        delegation=session.delegation,
+        visibility="confidential",
+        scope=meeting.outcome_note,
+        **names,
+    )
+
+
+def _tell_the_other_side(meeting: Meeting, user: User | None) -> None:
+    """The organisations that met, but the one whose member recorded the outcome, hear of it."""
+    acting = member_organisation_id(user) if user is not None else None
+    request = meeting.request
+    for org, other in ((request.requester, request.requested), (request.requested, request.requester)):
+        if org.pk == acting:
+            continue
+        notify_organisation(
+            organisation=org,
+            kind=Notice.Kind.OUTCOME,
+            words=lambda other=other: (
+                _("Outcome of your meeting with %(organisation)s: %(outcome)s")
+                % {"organisation": other.name, "outcome": meeting.get_outcome_display()},
+                meeting.outcome_note,
+            ),
+            url_name="meetings:agenda",
+            url_kwargs={"slug": meeting.session.slug, "org_slug": org.slug},
+            exclude=user,
+        )
+
+
+def meeting_check_in(*, meeting: Meeting, attendance: str, user: User | None = None) -> Meeting:
+    """On the day: attended, no-show or moved. Either side of the meeting or staff record it."""
+    if user is not None and not can_cancel(user, meeting.request):
+        raise PermissionDenied(_("Only the two organisations that meet, or staff, record attendance."))
+    if attendance not in Meeting.Attendance.values:
+        raise ValidationError(_("Unknown attendance “%(value)s”.") % {"value": attendance})
+    meeting.attendance = attendance
+    meeting.save(update_fields=["attendance"])
     return meeting
 
 

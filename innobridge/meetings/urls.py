@@ -26,6 +26,7 @@ urlpatterns = [
     path("meetings/<slug:slug>/schedule/", views.schedule, name="schedule"),
     path("meetings/<slug:slug>/schedule.xlsx", views.schedule_xlsx, name="schedule_xlsx"),
     path("meetings/<slug:slug>/agenda/<slug:org_slug>/", views.agenda, name="agenda"),
+    path("meetings/<slug:slug>/meetings/<slug:request_slug>/record/", views.meeting_record, name="meeting_record"),
     path("meetings/<slug:slug>/agenda/<slug:org_slug>.ics", views.agenda_ics, name="agenda_ics"),
     path("delegations/<slug:slug>/plan/", views.delegation_plan, name="delegation_plan"),
     path("delegations/<slug:slug>/itinerary/", views.itinerary, name="itinerary"),

@@ -33,7 +33,7 @@ from innobridge.meetings.forms import (
     SessionForm,
     TravelLegForm,
 )
-from innobridge.meetings.models import MatchmakingSession, MeetingPreference, MeetingRequest, TravelLeg
+from innobridge.meetings.models import MatchmakingSession, Meeting, MeetingPreference, MeetingRequest, TravelLeg
 from innobridge.meetings.permissions import (
     TAKES_REQUESTS,
     can_answer,
@@ -445,8 +445,44 @@ def agenda(request, slug: str, org_slug: str):
     return render(
         request,
         "meetings/agenda.html",
-        {"session": session, "agenda": selectors.agenda(session, org), "org": org},
+        {
+            "session": session,
+            "agenda": selectors.agenda(session, org),
+            "org": org,
+            # Outcomes and attendance are recorded once the schedule is out, by either side or staff.
+            "record": request.user.is_authenticated and session.status == MatchmakingSession.Status.PUBLISHED,
+            "attendance_choices": Meeting.Attendance.choices,
+            "outcome_choices": Meeting.Outcome.choices,
+        },
     )
+
+
+@login_required
+@require_POST
+def meeting_record(request, slug: str, request_slug: str):
+    """Attendance or outcome of one meeting, from the agenda page."""
+    session = get_or_404(selectors.session_detail, user=request.user, slug=slug)
+    meeting = get_object_or_404(Meeting.objects.select_related("request"), session=session, request__slug=request_slug)
+    try:
+        if request.POST.get("record") == "attendance":
+            services.meeting_check_in(meeting=meeting, attendance=request.POST.get("attendance", ""), user=request.user)
+        else:
+            meeting = services.meeting_record_outcome(
+                meeting=meeting,
+                outcome=request.POST.get("outcome", ""),
+                note=request.POST.get("note", "")[:500],
+                user=request.user,
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Saved."))
+        if meeting.agreement_id and request.POST.get("record") != "attendance":
+            messages.info(request, _("A draft agreement between the two organisations is in the pipeline."))
+    org_slug = request.POST.get("org", "")
+    if org_slug and Organisation.objects.filter(slug=org_slug).exists():
+        return redirect("meetings:agenda", slug=session.slug, org_slug=org_slug)
+    return redirect(session.get_absolute_url())
 
 
 def agenda_ics(request, slug: str, org_slug: str):

@@ -167,7 +167,7 @@ def _cohort_pairs(filters: Filters) -> QuerySet[MatchFeedback]:
     )
     return pairs.annotate(
         has_meetings=Exists(met),
-        has_followups=Exists(met.filter(outcome=Meeting.Outcome.FOLLOW_UP)),
+        has_followups=Exists(met.filter(outcome__in=[Meeting.Outcome.FOLLOW_UP, Meeting.Outcome.AGREEMENT])),
         has_agreements=Exists(agreements),
         has_pilots=Exists(agreements.filter(_reached(S.PILOT))),
         has_deployments=Exists(agreements.filter(_reached(S.DEPLOYED))),

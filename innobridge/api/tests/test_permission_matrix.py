@@ -133,6 +133,7 @@ RULES = {
     "meetings:schedule_xlsx": ((GONE, OK, OK, OK), (GONE, OK, OK, OK)),
     "meetings:agenda": ((GONE, DENY, OK, OK), (GONE, DENY, OK, OK)),
     "meetings:agenda_ics": ((GONE, DENY, OK, OK), (GONE, DENY, OK, OK)),
+    "meetings:meeting_record": (POST_ONLY, (LOGIN, GONE, GONE, GONE)),  # the sample request has no meeting
     "meetings:delegation_plan": (EVERYONE, EVERYONE),
     # The itinerary shows travel: the delegation's own organisations (i2Cool, Zehao) and staff only.
     "meetings:itinerary": (SIGNED_IN, SIGNED_IN),
@@ -207,6 +208,7 @@ API_RULES = {
     "GET /api/meetings/sessions/{slug}/requests": (GONE, OK, OK, OK),  # their own organisation's only
     "GET /api/meetings/sessions/{slug}/meetings": (GONE, OK, OK, OK),
     "POST /api/meetings/requests/{reference}/answer": (LOGIN, GONE, OK, OK),
+    "POST /api/meetings/meetings/{reference}/record": (LOGIN, GONE, GONE, GONE),  # the sample is not scheduled
     "GET /api/meetings/sessions/{slug}/preferences": (GONE, OK, OK, OK),  # their own organisation's only
     "POST /api/meetings/sessions/{slug}/preferences": (LOGIN, OK, OK, OK),  # staff: 422, names no organisation
 }
@@ -343,6 +345,7 @@ class PermissionMatrixTests(BaseTestCase):
             "meetings:schedule_xlsx": s,
             "meetings:agenda": {**s, "org_slug": "i2cool"},
             "meetings:agenda_ics": {**s, "org_slug": "i2cool"},
+            "meetings:meeting_record": {**s, "request_slug": request.slug},
             "meetings:delegation_plan": {"slug": delegation},
             "meetings:itinerary": {"slug": delegation},
             "meetings:itinerary_ics": {"slug": delegation},
