@@ -87,12 +87,17 @@ class Notice(models.Model):
     emailed = models.BooleanField(_("e-mailed"), default=False)
     read = models.DateTimeField(_("read"), null=True, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
+    # What a reminder is about (e.g. "meeting-reminder:12:34"): a keyed notice is sent to a user once.
+    key = models.CharField(_("key"), max_length=100, blank=True, default="")
 
     class Meta:
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
         ordering = ["-created", "-pk"]
         indexes = [models.Index(fields=["user", "read"], name="notice_user_read")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""), name="one_notice_per_key")
+        ]
 
     def __str__(self) -> str:
         return self.subject

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -38,9 +39,14 @@ def in_language_of(user: User, words: Callable[[], str]) -> str:
         return words()
 
 
-def notify(*, user: User, kind: str, words: Words, url_name: str = "", url_kwargs: dict | None = None) -> Notice:
+def notify(
+    *, user: User, kind: str, words: Words, url_name: str = "", url_kwargs: dict | None = None, key: str = ""
+) -> Notice | None:
     """Record a notice for ``user`` and e-mail it unless they turned ``kind`` off. ``url_name`` is reversed
-    in the recipient's language, so the link opens the page in it."""
+    in the recipient's language, so the link opens the page in it. A ``key`` makes it a one-off: a user who
+    already has a notice with that key gets nothing (``None``), however often a daily job runs."""
+    if key and Notice.objects.filter(user=user, key=key).exists():
+        return None
     prefs = preferences_of(user)
     with translation.override(prefs.language or settings.LANGUAGE_CODE):
         subject, body = words()
@@ -48,7 +54,11 @@ def notify(*, user: User, kind: str, words: Words, url_name: str = "", url_kwarg
             url = reverse(url_name, kwargs=url_kwargs or {}) if url_name else ""
         except NoReverseMatch:
             url = ""
-    notice = Notice.objects.create(user=user, kind=kind, subject=subject[:300], body=body, url=url)
+    try:
+        with transaction.atomic():
+            notice = Notice.objects.create(user=user, kind=kind, subject=subject[:300], body=body, url=url, key=key)
+    except IntegrityError:  # a parallel run sent this keyed notice a moment ago
+        return None
     if user.email and user.is_active and kind not in (prefs.email_off or []):
         link = f"\n\n{settings.SITE_URL.rstrip('/')}{url}" if url and getattr(settings, "SITE_URL", "") else ""
         try:
@@ -62,11 +72,14 @@ def notify(*, user: User, kind: str, words: Words, url_name: str = "", url_kwarg
     return notice
 
 
-def notify_all(*, users: Iterable[User], kind: str, words: Words, url_name: str = "", url_kwargs=None) -> int:
+def notify_all(
+    *, users: Iterable[User], kind: str, words: Words, url_name: str = "", url_kwargs=None, key: str = ""
+) -> int:
+    """Notify each user; returns how many got a notice (a keyed one is not sent twice)."""
     count = 0
     for user in users:
-        notify(user=user, kind=kind, words=words, url_name=url_name, url_kwargs=url_kwargs)
-        count += 1
+        if notify(user=user, kind=kind, words=words, url_name=url_name, url_kwargs=url_kwargs, key=key):
+            count += 1
     return count
 
 

@@ -324,9 +324,10 @@ def notify_organisation(
     url_name: str = "",
     url_kwargs: dict | None = None,
     exclude: User | None = None,
+    key: str = "",
 ) -> None:
     """Notify every active member of ``organisation`` (but ``exclude``, who did it) once the current
-    transaction commits, so a rolled-back change notifies nobody."""
+    transaction commits, so a rolled-back change notifies nobody. ``key``: see ``notices.notify``."""
     users = [
         m.user
         for m in Membership.objects.filter(organisation=organisation, user__is_active=True).select_related("user")
@@ -334,5 +335,7 @@ def notify_organisation(
     ]
     if users:
         transaction.on_commit(
-            lambda: notices.notify_all(users=users, kind=kind, words=words, url_name=url_name, url_kwargs=url_kwargs)
+            lambda: notices.notify_all(
+                users=users, kind=kind, words=words, url_name=url_name, url_kwargs=url_kwargs, key=key
+            )
         )

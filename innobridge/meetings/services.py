@@ -7,6 +7,7 @@ Scheduling a session is ``innobridge.meetings.scheduling``; importing requests f
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypedDict, Unpack
 
@@ -434,6 +435,60 @@ def meeting_check_in(*, meeting: Meeting, attendance: str, user: User | None = N
     meeting.attendance = attendance
     meeting.save(update_fields=["attendance"])
     return meeting
+
+
+@dataclass
+class MeetingReminders:
+    sessions_tomorrow: int = 0
+    outcomes_due: int = 0
+
+
+def meeting_reminders(*, today: date, outcome_days: int = 7) -> MeetingReminders:
+    """The day before a published session, every participant's members are reminded of their agenda;
+    after it (within ``outcome_days``), the two organisations of a meeting without an outcome are asked for
+    one. Each reminder reaches a user once (keyed notices), however often the daily job runs."""
+    result = MeetingReminders()
+    published = MatchmakingSession.objects.filter(status=MatchmakingSession.Status.PUBLISHED)
+    for session in published.filter(date=today + timedelta(days=1)):
+        result.sessions_tomorrow += 1
+        for participant in session.participants.select_related("organisation"):
+            org = participant.organisation
+            notify_organisation(
+                organisation=org,
+                kind=Notice.Kind.REMINDER,
+                words=lambda session=session: (
+                    _("Tomorrow: %(session)s") % {"session": str(session)},
+                    _("Your agenda for tomorrow is on its page, and in your calendar."),
+                ),
+                url_name="meetings:agenda",
+                url_kwargs={"slug": session.slug, "org_slug": org.slug},
+                key=f"session-reminder:{session.pk}:{org.pk}",
+            )
+    recent = published.filter(date__lt=today, date__gte=today - timedelta(days=outcome_days))
+    due = (
+        Meeting.objects.filter(session__in=recent, outcome="")
+        .exclude(attendance=Meeting.Attendance.NO_SHOW)
+        .select_related("session", "request__requester", "request__requested")
+    )
+    asked: set[tuple[int, int]] = set()
+    for meeting in due:
+        for org in (meeting.request.requester, meeting.request.requested):
+            if (meeting.session_id, org.pk) in asked:
+                continue
+            asked.add((meeting.session_id, org.pk))
+            result.outcomes_due += 1
+            notify_organisation(
+                organisation=org,
+                kind=Notice.Kind.OUTCOME,
+                words=lambda session=meeting.session: (
+                    _("What came of your meetings at %(session)s?") % {"session": str(session)},
+                    _("Record each meeting's outcome on your agenda page; it takes a minute."),
+                ),
+                url_name="meetings:agenda",
+                url_kwargs={"slug": meeting.session.slug, "org_slug": org.slug},
+                key=f"outcome-due:{meeting.session_id}:{org.pk}",
+            )
+    return result
 
 
 # Travel legs ---------------------------------------------------------------------------------------

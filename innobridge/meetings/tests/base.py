@@ -3,7 +3,7 @@ from datetime import date, time
 from django.contrib.auth.models import User
 
 from innobridge.directory.models import Membership, Organisation, Place
-from innobridge.meetings import services
+from innobridge.meetings import scheduling, services
 from innobridge.meetings.models import MatchmakingSession, MeetingRequest
 from innobridge.programmes.models import Delegation
 from innobridge.testing import PASSWORD, BaseTestCase
@@ -60,3 +60,16 @@ class MeetingsTestCase(BaseTestCase):
             (self.luoxin, self.queshua),
         ]
         return [self.make_request(a, b) for a, b in pairs]
+
+
+class PublishedMeetingTestCase(MeetingsTestCase):
+    """The same session with one meeting (Luoxin asked i2Cool; accepted), scheduled and published."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.request = services.request_create(
+            session=cls.session, requester=cls.luoxin, requested=cls.i2cool, status="accepted"
+        )
+        scheduling.session_schedule(session=cls.session, time_limit=10)
+        services.session_publish(session=cls.session)

@@ -3,22 +3,12 @@
 other side; the funnel counts it as a follow-up."""
 
 from innobridge.accounts.models import Notice
-from innobridge.meetings import scheduling, services
 from innobridge.meetings.models import Meeting
-from innobridge.meetings.tests.base import MeetingsTestCase
+from innobridge.meetings.tests.base import PublishedMeetingTestCase
 from innobridge.programmes.models import Agreement
 
 
-class OnTheDayTests(MeetingsTestCase):
-    @classmethod
-    def setUpTestData(cls):
-        super().setUpTestData()
-        cls.request = services.request_create(
-            session=cls.session, requester=cls.luoxin, requested=cls.i2cool, status="accepted"
-        )
-        scheduling.session_schedule(session=cls.session, time_limit=10)
-        services.session_publish(session=cls.session)
-
+class OnTheDayTests(PublishedMeetingTestCase):
     def meeting(self) -> Meeting:
         return Meeting.objects.get(request=self.request)
 

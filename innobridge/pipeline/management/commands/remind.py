@@ -3,6 +3,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from innobridge.meetings.services import meeting_reminders
 from innobridge.pipeline.services import remind
 
 
@@ -16,7 +17,8 @@ def _day(value: str) -> date:
 class Command(BaseCommand):
     help = (
         "List overdue milestones and those due within --days, and notify their owners in the app and by "
-        "e-mail, at most once a day per milestone (run daily from cron)."
+        "e-mail, at most once a day per milestone; remind participants of tomorrow's published sessions and "
+        "ask for the outcomes of past meetings, once each (run daily from cron)."
     )
 
     def add_arguments(self, parser):
@@ -29,8 +31,9 @@ class Command(BaseCommand):
         if days < 0:
             raise CommandError("--days must be zero or more")
         result = remind(today=today, days=days, dry_run=dry_run)
+        meetings = None if dry_run else meeting_reminders(today=result.today)
         if json:
-            self.stdout.write(_json(result))
+            self.stdout.write(_json(result, meetings))
             return
         for label, items in (("overdue", result.overdue), ("upcoming", result.upcoming)):
             self.stdout.write(f"{label}: {len(items)}")
@@ -46,9 +49,14 @@ class Command(BaseCommand):
             f"{verb}: {result.notifications} notification(s), {result.emails} e-mail(s)"
             + (f", {result.email_failures} e-mail(s) failed" if result.email_failures else "")
         )
+        if meetings is not None:
+            self.stdout.write(
+                f"sessions tomorrow: {meetings.sessions_tomorrow}; organisations asked for outcomes: "
+                f"{meetings.outcomes_due}"
+            )
 
 
-def _json(result) -> str:
+def _json(result, meetings=None) -> str:
     def item(r):
         m = r.milestone
         return {
@@ -72,6 +80,8 @@ def _json(result) -> str:
             "notifications": result.notifications,
             "emails": result.emails,
             "email_failures": result.email_failures,
+            "sessions_tomorrow": meetings.sessions_tomorrow if meetings else 0,
+            "outcomes_asked": meetings.outcomes_due if meetings else 0,
         },
         ensure_ascii=False,
     )
