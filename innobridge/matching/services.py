@@ -272,7 +272,7 @@ def contact_request_create(
             return existing
         notify_organisation(
             organisation=subject.owner,
-            kind=Notice.Kind.CONTACT,
+            kind=str(Notice.Kind.CONTACT),
             words=lambda: (
                 _("%(organisation)s would like to talk about “%(title)s”")
                 % {"organisation": requester.name, "title": str(subject)},
@@ -303,7 +303,7 @@ def contact_request_answer(
     accepted = accept
     notify_organisation(
         organisation=request.requester,
-        kind=Notice.Kind.CONTACT,
+        kind=str(Notice.Kind.CONTACT),
         words=lambda: (
             (
                 _("%(organisation)s accepted your contact request about “%(title)s”")

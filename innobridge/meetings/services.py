@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any, TypedDict, Unpack
 
 from django.contrib.auth.models import User
@@ -325,6 +326,35 @@ def preference_check_request(*, session: MatchmakingSession, requester: Organisa
         )
 
 
+def _agenda_published_words(session: MatchmakingSession, org: Organisation) -> tuple[str, str]:
+    return (
+        _("The agenda of %(session)s is published") % {"session": str(session)},
+        _("Your meetings for %(organisation)s are on your agenda page.") % {"organisation": org.name},
+    )
+
+
+def _outcome_words(meeting: Meeting, other: Organisation) -> tuple[str, str]:
+    return (
+        _("Outcome of your meeting with %(organisation)s: %(outcome)s")
+        % {"organisation": other.name, "outcome": meeting.get_outcome_display()},
+        meeting.outcome_note,
+    )
+
+
+def _tomorrow_words(session: MatchmakingSession) -> tuple[str, str]:
+    return (
+        _("Tomorrow: %(session)s") % {"session": str(session)},
+        _("Your agenda for tomorrow is on its page, and in your calendar."),
+    )
+
+
+def _outcome_due_words(session: MatchmakingSession) -> tuple[str, str]:
+    return (
+        _("What came of your meetings at %(session)s?") % {"session": str(session)},
+        _("Record each meeting's outcome on your agenda page; it takes a minute."),
+    )
+
+
 def session_publish(*, session: MatchmakingSession, publish: bool = True) -> MatchmakingSession:
     if publish and not session.meetings.exists():
         raise ValidationError(_("Schedule the session before publishing it."))
@@ -337,11 +367,8 @@ def session_publish(*, session: MatchmakingSession, publish: bool = True) -> Mat
             org = participant.organisation
             notify_organisation(
                 organisation=org,
-                kind=Notice.Kind.AGENDA,
-                words=lambda org=org: (
-                    _("The agenda of %(session)s is published") % {"session": str(session)},
-                    _("Your meetings for %(organisation)s are on your agenda page.") % {"organisation": org.name},
-                ),
+                kind=str(Notice.Kind.AGENDA),
+                words=partial(_agenda_published_words, session, org),
                 url_name="meetings:agenda",
                 url_kwargs={"slug": session.slug, "org_slug": org.slug},
             )
@@ -395,8 +422,8 @@ def _draft_agreement(meeting: Meeting) -> Agreement:
             }
     return agreement_save(
         parties=[(a, "", None), (b, "", None)],
-        kind=Agreement.Kind.COOPERATION,
-        status=Agreement.Status.DRAFT,
+        kind=str(Agreement.Kind.COOPERATION),
+        status=str(Agreement.Status.DRAFT),
         programme=programme,
         delegation=session.delegation,
         visibility="confidential",
@@ -414,12 +441,8 @@ def _tell_the_other_side(meeting: Meeting, user: User | None) -> None:
             continue
         notify_organisation(
             organisation=org,
-            kind=Notice.Kind.OUTCOME,
-            words=lambda other=other: (
-                _("Outcome of your meeting with %(organisation)s: %(outcome)s")
-                % {"organisation": other.name, "outcome": meeting.get_outcome_display()},
-                meeting.outcome_note,
-            ),
+            kind=str(Notice.Kind.OUTCOME),
+            words=partial(_outcome_words, meeting, other),
             url_name="meetings:agenda",
             url_kwargs={"slug": meeting.session.slug, "org_slug": org.slug},
             exclude=user,
@@ -455,11 +478,8 @@ def meeting_reminders(*, today: date, outcome_days: int = 7) -> MeetingReminders
             org = participant.organisation
             notify_organisation(
                 organisation=org,
-                kind=Notice.Kind.REMINDER,
-                words=lambda session=session: (
-                    _("Tomorrow: %(session)s") % {"session": str(session)},
-                    _("Your agenda for tomorrow is on its page, and in your calendar."),
-                ),
+                kind=str(Notice.Kind.REMINDER),
+                words=partial(_tomorrow_words, session),
                 url_name="meetings:agenda",
                 url_kwargs={"slug": session.slug, "org_slug": org.slug},
                 key=f"session-reminder:{session.pk}:{org.pk}",
@@ -479,11 +499,8 @@ def meeting_reminders(*, today: date, outcome_days: int = 7) -> MeetingReminders
             result.outcomes_due += 1
             notify_organisation(
                 organisation=org,
-                kind=Notice.Kind.OUTCOME,
-                words=lambda session=meeting.session: (
-                    _("What came of your meetings at %(session)s?") % {"session": str(session)},
-                    _("Record each meeting's outcome on your agenda page; it takes a minute."),
-                ),
+                kind=str(Notice.Kind.OUTCOME),
+                words=partial(_outcome_due_words, meeting.session),
                 url_name="meetings:agenda",
                 url_kwargs={"slug": meeting.session.slug, "org_slug": org.slug},
                 key=f"outcome-due:{meeting.session_id}:{org.pk}",
