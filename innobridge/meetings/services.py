@@ -389,7 +389,8 @@ def meeting_record_outcome(*, meeting: Meeting, outcome: str, note: str = "", us
     if outcome not in Meeting.Outcome.values:
         raise ValidationError(_("Unknown meeting outcome “%(value)s”.") % {"value": outcome})
     meeting = (
-        Meeting.objects.select_for_update()
+        # Only the meeting row is locked: PostgreSQL refuses to lock the nullable side of an outer join.
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("request__requester", "request__requested", "session__delegation", "session__event")
         .get(pk=meeting.pk)
     )
