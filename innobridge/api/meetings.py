@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from innobridge.accounts.permissions import is_staff, member_organisation_id
@@ -20,8 +21,8 @@ from innobridge.api.inputs import InputSchema
 from innobridge.api.links import link
 from innobridge.directory.models import Organisation
 from innobridge.lib.views import get_or_404
-from innobridge.meetings import selectors, services
-from innobridge.meetings.models import Meeting, MeetingPreference, MeetingRequest
+from innobridge.meetings import participation, publishing, selectors, services
+from innobridge.meetings.models import Meeting, MeetingPreference, MeetingRequest, SessionRegistration
 from innobridge.meetings.permissions import can_see_details, can_see_request
 
 router = Router(tags=["meetings"])
@@ -195,6 +196,18 @@ class PreferenceIn(Schema):
     organisation: str = Field("", description="staff only: whose preference (default: one's own)", max_length=200)
 
 
+def _acting_organisation(request, named: str, missing: str) -> Organisation:
+    """Staff act for the organisation they name; members for their own (a name they give is ignored)."""
+    if named and is_staff(request.user):
+        organisation = Organisation.objects.filter(slug=named).first()
+    else:
+        org_id = member_organisation_id(request.user)
+        organisation = Organisation.objects.filter(pk=org_id).first() if org_id is not None else None
+    if organisation is None:
+        raise HttpError(403 if not is_staff(request.user) else 422, missing)
+    return organisation
+
+
 @router.get("/sessions/{slug}/preferences", response=list[PreferenceOut])
 def list_preferences(request, slug: str):
     """Staff: every participant's preferences; members: their own organisation's."""
@@ -208,13 +221,7 @@ def list_preferences(request, slug: str):
 @router.post("/sessions/{slug}/preferences", response={200: PreferenceOut, 204: None}, auth=write_auth)
 def set_preference(request, slug: str, payload: PreferenceIn):
     session = _session(request, slug)
-    if payload.organisation and is_staff(request.user):
-        organisation = Organisation.objects.filter(slug=payload.organisation).first()
-    else:
-        org_id = member_organisation_id(request.user)
-        organisation = Organisation.objects.filter(pk=org_id).first() if org_id is not None else None
-    if organisation is None:
-        raise HttpError(403 if not is_staff(request.user) else 422, "Name an organisation that takes part.")
+    organisation = _acting_organisation(request, payload.organisation, "Name an organisation that takes part.")
     other = Organisation.objects.filter(slug=payload.other).first()
     if other is None:
         raise HttpError(422, "Unknown organisation.")
@@ -271,3 +278,234 @@ def record_meeting(request, reference: str, payload: MeetingRecordIn):
     except ValidationError as exc:
         raise HttpError(400, " ".join(exc.messages)) from exc
     return meeting
+
+
+# Registrations -------------------------------------------------------------------------------------
+
+
+class RegistrationOut(Schema):
+    reference: str
+    session: str
+    organisation: str
+    group: str
+    status: str
+    note: str
+    decision_note: str
+    created: datetime
+    decided_at: datetime | None
+
+    @staticmethod
+    def resolve_session(obj) -> str:
+        return obj.session.slug
+
+    @staticmethod
+    def resolve_organisation(obj) -> str:
+        return obj.organisation.slug
+
+
+class RegistrationIn(InputSchema):
+    note: str = Field("", max_length=500)
+    organisation: str = Field("", description="staff only: the organisation they register", max_length=200)
+
+
+class DecisionIn(InputSchema):
+    approve: bool
+    note: str = Field("", max_length=500)
+
+
+def _visible_session(request, slug: str):
+    return get_or_404(selectors.session_detail, user=request.user, slug=slug)
+
+
+def _registration(request, reference: str) -> SessionRegistration:
+    registration = (
+        SessionRegistration.objects.select_related("session", "organisation").filter(reference=reference).first()
+    )
+    if registration is None or not (
+        is_staff(request.user) or member_organisation_id(request.user) == registration.organisation_id
+    ):
+        raise Http404
+    return registration
+
+
+def _write(call):
+    """A service call with its refusals as HTTP answers: 403 not allowed, 409 not possible now."""
+    try:
+        return call()
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc) or "Not allowed.") from exc
+    except ValidationError as exc:
+        raise HttpError(409, " ".join(exc.messages)) from exc
+
+
+@router.get("/sessions/{slug}/registrations", response=list[RegistrationOut])
+def list_registrations(request, slug: str):
+    """Staff: every registration of the session; members: their own organisation's."""
+    session = _visible_session(request, slug)
+    return list(selectors.registrations_for(user=request.user, session=session).select_related("session"))
+
+
+@router.post("/sessions/{slug}/registrations", response={201: RegistrationOut}, auth=write_auth)
+def register(request, slug: str, payload: RegistrationIn):
+    """Register one's organisation (staff: the one named) for a session that takes registrations."""
+    session = _visible_session(request, slug)
+    organisation = _acting_organisation(request, payload.organisation, "Name an organisation to register.")
+    registration = _write(
+        lambda: participation.session_register(
+            session=session, organisation=organisation, user=request.user, note=payload.note
+        )
+    )
+    return Status(201, registration)
+
+
+@router.post("/registrations/{reference}/decision", response=RegistrationOut, auth=write_auth)
+def decide_registration(request, reference: str, payload: DecisionIn):
+    registration = _registration(request, reference)
+    return _write(
+        lambda: participation.registration_decide(
+            registration=registration, approve=payload.approve, user=request.user, note=payload.note
+        )
+    )
+
+
+@router.post("/registrations/{reference}/withdraw", response=RegistrationOut, auth=write_auth)
+def withdraw_registration(request, reference: str):
+    registration = _registration(request, reference)
+    return _write(lambda: participation.registration_withdraw(registration=registration, user=request.user))
+
+
+# Draft, review, publish ----------------------------------------------------------------------------
+
+
+class ChangeOut(Schema):
+    change: str = Field(description='"moved", "added" or "dropped"')
+    request: str
+    requester: str
+    requested: str
+    published_slot: int | None
+    published_table: int | None
+    slot: int | None
+    table: int | None
+
+
+class ChangesOut(Schema):
+    published_version: int | None
+    changes: list[ChangeOut]
+
+
+def _change_rows(changes: list[selectors.Change]) -> list[dict]:
+    return [
+        {
+            "change": c.kind,
+            "request": c.request.slug,
+            "requester": c.request.requester.slug,
+            "requested": c.request.requested.slug,
+            "published_slot": c.before[0] if c.before else None,
+            "published_table": c.before[1] if c.before else None,
+            "slot": c.after[0] if c.after else None,
+            "table": c.after[1] if c.after else None,
+        }
+        for c in changes
+    ]
+
+
+def _staff_session(request, slug: str):
+    if not is_staff(request.user):
+        raise HttpError(403, "Programme staff only.")
+    return _visible_session(request, slug)
+
+
+@router.get("/sessions/{slug}/changes", response=ChangesOut)
+def schedule_changes(request, slug: str):
+    """Staff: the draft schedule against the last published version."""
+    session = _staff_session(request, slug)
+    publication = selectors.last_publication(session)
+    return {
+        "published_version": publication.number if publication else None,
+        "changes": _change_rows(selectors.changes(session, publication) or []),
+    }
+
+
+@router.post("/sessions/{slug}/publish", response=ChangesOut, auth=write_auth)
+def publish_schedule(request, slug: str):
+    """Staff publish the draft: the first version tells every participant, later ones only those a change
+    concerns. Answers with what this publication changed."""
+    session = _staff_session(request, slug)
+    publication = selectors.last_publication(session)
+    diff = selectors.changes(session, publication) or []
+    _write(lambda: services.session_publish(session=session, user=request.user))
+    return {
+        "published_version": getattr(selectors.last_publication(session), "number", None),
+        "changes": _change_rows(diff),
+    }
+
+
+class PlacementIn(InputSchema):
+    request: str = Field(max_length=80)
+    slot: int = Field(ge=1, le=96)
+    table: int = Field(ge=1, le=500)
+    force: bool = Field(False, description="place despite the checker's warnings")
+
+
+class PlacementOut(Schema):
+    request: str
+    slot: int
+    table: int
+    warnings: list[str]
+
+
+@router.post("/sessions/{slug}/placements", response=PlacementOut, auth=write_auth)
+def place_meeting(request, slug: str, payload: PlacementIn):
+    """Staff place or move an accepted request by hand. What the checker warns about answers 409 with the
+    warnings, unless ``force``; a taken table never goes through."""
+    session = _staff_session(request, slug)
+    meeting_request = MeetingRequest.objects.filter(session=session, slug=payload.request).first()
+    if meeting_request is None:
+        raise Http404
+    try:
+        meeting, warnings = publishing.meeting_place(
+            session=session,
+            request=meeting_request,
+            slot=payload.slot,
+            table=payload.table,
+            user=request.user,
+            force=payload.force,
+        )
+    except publishing.PlacementConflict as conflict:
+        raise HttpError(409, " ".join(conflict.warnings)) from conflict
+    except ValidationError as exc:
+        raise HttpError(409, " ".join(exc.messages)) from exc
+    return {"request": meeting_request.slug, "slot": meeting.slot, "table": meeting.table, "warnings": warnings}
+
+
+class RepresentativesIn(InputSchema):
+    organisation: str = Field(max_length=200)
+    people: list[str] = Field(description="user names of the organisation's members", max_length=50)
+
+
+class RepresentativesOut(Schema):
+    request: str
+    organisation: str
+    people: list[str]
+
+
+@router.post("/meetings/{reference}/representatives", response=RepresentativesOut, auth=write_auth)
+def set_representatives(request, reference: str, payload: RepresentativesIn):
+    """Who goes to a meeting for one side (replaces the list): members for their own organisation, staff
+    for either side."""
+    meeting_request = MeetingRequest.objects.filter(slug=reference).first()
+    if meeting_request is None or not can_see_request(request.user, meeting_request):
+        raise Http404
+    organisation = Organisation.objects.filter(slug=payload.organisation).first()
+    if organisation is None:
+        raise HttpError(422, "Unknown organisation.")
+    names = list(dict.fromkeys(payload.people))
+    people = list(User.objects.filter(username__in=names))
+    if len(people) != len(names):
+        raise HttpError(422, "Unknown people: " + ", ".join(sorted(set(names) - {p.username for p in people})))
+    chosen = _write(
+        lambda: publishing.representatives_set(
+            request=meeting_request, organisation=organisation, people=people, user=request.user
+        )
+    )
+    return {"request": meeting_request.slug, "organisation": organisation.slug, "people": [p.username for p in chosen]}

@@ -12,15 +12,17 @@ outcomes are set on the meetings that exist, travel legs are matched on their de
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q
+from django.utils import timezone
 
 from innobridge.directory.models import Organisation, Place
-from innobridge.meetings import scheduling, services
+from innobridge.meetings import participation, scheduling, services
 from innobridge.meetings.models import MatchmakingSession, Meeting, MeetingRequest, TravelLeg
 from innobridge.programmes.models import Delegation
+from innobridge.programmes.services import event_save
 
 SESSION_SLUG = "qingdao-b2b-2023-10"
 OPEN_SESSION_SLUG = "jinan-b2b-2023-10"
@@ -145,6 +147,7 @@ def load(report) -> None:
             )
             report.add("travel legs")
     _load_may_session(report)
+    _load_upcoming_session(report, places["jinan"], delegation.programme)
     if not MatchmakingSession.objects.filter(slug=OPEN_SESSION_SLUG).exists():
         jinan = services.session_save(
             slug=OPEN_SESSION_SLUG,
@@ -277,3 +280,62 @@ def _load_may_session(report) -> None:
         scheduling.session_schedule(session=session, time_limit=10.0)
         services.session_publish(session=session)
     _set_outcomes(MAY_SESSION_SLUG, [(a, b, outcome) for a, b, outcome in MAY_MEETINGS])
+
+
+UPCOMING_SESSION_SLUG = "jinan-b2b-follow-up"
+# organisation -> approved already (else waiting for staff)
+UPCOMING_REGISTRATIONS = {
+    "i2cool": True,
+    "cas-cair": True,
+    "jinan-queshua-digital-finance": True,
+    "jinan-quanshu-software-park": False,
+}
+
+
+def _load_upcoming_session(report, place: Place, programme) -> None:
+    """A follow-up session six weeks ahead that takes registrations: staff approve, visitors meet locals
+    only, each visitor sends at most eight requests. i2Cool and Queshua are in; Quanshu waits for approval;
+    the other demo organisations can register."""
+    if MatchmakingSession.objects.filter(slug=UPCOMING_SESSION_SLUG).exists():
+        return
+    orgs = {o.slug: o for o in Organisation.objects.filter(slug__in=UPCOMING_REGISTRATIONS)}
+    if len(orgs) < len(UPCOMING_REGISTRATIONS):
+        return
+    when = timezone.localdate() + timedelta(days=42)
+    # Its event in the programme: what a meeting there leads to (a draft agreement) belongs to the programme.
+    event = event_save(
+        kind="matchmaking",
+        programme=programme,
+        name_en="Jinan follow-up B2B matchmaking",
+        name_zh_hant="濟南企業對接會（跟進場）",
+        date=when,
+        place=place,
+        visibility="partners",
+    )
+    session = services.session_save(
+        slug=UPCOMING_SESSION_SLUG,
+        event=event,
+        name_en="Jinan follow-up B2B matchmaking",
+        name_zh_hant="濟南企業對接會（跟進場）",
+        place=place,
+        venue="Jinan Hi-tech Zone",
+        date=when,
+        start_time=time(9, 30),
+        slot_minutes=20,
+        slots=9,
+        morning_slots=9,
+        tables=6,
+        time_zone="Asia/Shanghai",
+        registration=MatchmakingSession.Registration.APPROVAL,
+        who_meets=MatchmakingSession.WhoMeets.ACROSS,
+        visitor_quota=8,
+        request_expiry_hours=72,
+        status=MatchmakingSession.Status.OPEN,
+        visibility="partners",
+    )
+    for slug, approved in UPCOMING_REGISTRATIONS.items():
+        registration = participation.session_register(session=session, organisation=orgs[slug], user=None)
+        if approved:
+            participation.registration_decide(registration=registration, approve=True, user=None)
+        report.add("session registrations")
+    report.add("matchmaking sessions")

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from innobridge.directory.models import Organisation
 from innobridge.meetings.models import MatchmakingSession
-from innobridge.meetings.selectors import Agenda, agenda, grid, slot_times
+from innobridge.meetings.selectors import Agenda, agenda, agenda_for, grid, slot_times
 from innobridge.programmes.models import Event as ProgrammeEvent
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -43,11 +43,15 @@ def _calendar(name: str, time_zone: str = "") -> Calendar:
     return cal
 
 
-def _add_meetings(cal: Calendar, session: MatchmakingSession, organisation: Organisation, domain: str) -> None:
-    """One VEVENT per scheduled meeting of ``organisation``, in the session's own time zone."""
+def _add_meetings(
+    cal: Calendar, session: MatchmakingSession, organisation: Organisation, domain: str, reader=None
+) -> None:
+    """One VEVENT per scheduled meeting of ``organisation``, in the session's own time zone; a ``reader``
+    who is not staff gets the published version while staff work on changes."""
     stamp = datetime.now(UTC).replace(microsecond=0)
     place = ", ".join(p for p in (session.venue, str(session.place)) if p)
-    for item in agenda(session, organisation).items:
+    items = (agenda_for(session, organisation, reader) if reader is not None else agenda(session, organisation)).items
+    for item in items:
         if not item.meeting:
             continue
         event = Event()
@@ -65,10 +69,12 @@ def _add_meetings(cal: Calendar, session: MatchmakingSession, organisation: Orga
         cal.add_component(event)
 
 
-def ics_for(session: MatchmakingSession, organisation: Organisation, *, domain: str = "innobridge") -> bytes:
+def ics_for(
+    session: MatchmakingSession, organisation: Organisation, *, domain: str = "innobridge", reader=None
+) -> bytes:
     """One VEVENT per scheduled meeting of ``organisation``, in the session's own time zone."""
     cal = _calendar(f"{session} – {organisation}", session.time_zone)
-    _add_meetings(cal, session, organisation, domain)
+    _add_meetings(cal, session, organisation, domain, reader)
     cal.add_missing_timezones()
     return cal.to_ical()
 
@@ -92,13 +98,14 @@ def personal_calendar(
     events: Iterable[ProgrammeEvent],
     *,
     domain: str = "innobridge",
+    reader=None,
 ) -> bytes:
     """A user's calendar feed: their organisation's meetings in published sessions, and the dated events
     of the delegations and programmes it takes part in (whole days)."""
     cal = _calendar(_("InnoBridge: %(name)s") % {"name": organisation} if organisation else _("InnoBridge"))
     if organisation is not None:
         for session in sessions:
-            _add_meetings(cal, session, organisation, domain)
+            _add_meetings(cal, session, organisation, domain, reader)
     stamp = datetime.now(UTC).replace(microsecond=0)
     for e in events:
         _add_whole_day(cal, e, stamp, domain)

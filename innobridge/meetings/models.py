@@ -46,6 +46,15 @@ class MatchmakingSession(VersionedModel, TrilingualNameModel, SluggedModel, Time
         SCHEDULED = "scheduled", _("scheduled")
         PUBLISHED = "published", pgettext_lazy("schedule", "published")
 
+    class Registration(models.TextChoices):
+        CLOSED = "closed", _("staff add participants")
+        APPROVAL = "approval", _("organisations register, staff approve")
+        OPEN = "open", _("organisations register, no approval")
+
+    class WhoMeets(models.TextChoices):
+        ANYONE = "anyone", _("anyone may meet anyone")
+        ACROSS = "across", _("visitors meet locals only")
+
     delegation = models.ForeignKey(
         Delegation,
         verbose_name=_("delegation"),
@@ -102,6 +111,26 @@ class MatchmakingSession(VersionedModel, TrilingualNameModel, SluggedModel, Time
         help_text=_("An unanswered request lapses after this many hours and frees both sides' slots; empty: never."),
     )
     time_zone = models.CharField(_("time zone"), max_length=40, choices=TimeZone.choices, default=TimeZone.HONG_KONG)
+    registration = models.CharField(
+        _("registration"), max_length=20, choices=Registration.choices, default=Registration.CLOSED
+    )
+    visitor_quota = models.PositiveSmallIntegerField(
+        _("requests per visiting organisation"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(96)],
+        help_text=_("Most meeting requests a visiting organisation may send; empty: as many as its free slots."),
+    )
+    local_quota = models.PositiveSmallIntegerField(
+        _("requests per local organisation"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(96)],
+        help_text=_("Most meeting requests a local organisation may send; empty: as many as its free slots."),
+    )
+    who_meets = models.CharField(
+        _("who may meet whom"), max_length=20, choices=WhoMeets.choices, default=WhoMeets.ANYONE
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     visibility = models.CharField(
         _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PARTNERS
@@ -133,6 +162,14 @@ class MatchmakingSession(VersionedModel, TrilingualNameModel, SluggedModel, Time
         return reverse("meetings:session_detail", kwargs={"slug": self.slug})
 
 
+class Group(models.TextChoices):
+    """Which side of a session an organisation is on: the visiting delegation, or the host region."""
+
+    UNSET = "", _("not set")
+    VISITOR = "visitor", _("visitor")
+    LOCAL = "local", _("local")
+
+
 class SessionParticipant(models.Model):
     """An organisation taking part in a session, with the slots it cannot meet in."""
 
@@ -145,6 +182,7 @@ class SessionParticipant(models.Model):
     unavailable_slots = models.JSONField(
         _("unavailable slots"), default=list, blank=True, help_text=_("1-based slot numbers.")
     )
+    group = models.CharField(_("group"), max_length=10, choices=Group.choices, blank=True, default="")
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -154,6 +192,58 @@ class SessionParticipant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "organisation"], name="session_participant_unique"),
         ]
+
+
+class SessionRegistration(TimeStampedModel):
+    """An organisation asks to take part in a session; approved, it becomes a participant."""
+
+    audited = True  # every change is kept in the audit trail (innobridge.audit)
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting approval")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    reference = models.SlugField(_("reference"), max_length=40, unique=True, editable=False)
+    session = models.ForeignKey(
+        MatchmakingSession, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("session")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="session_registrations", verbose_name=_("organisation")
+    )
+    group = models.CharField(_("group"), max_length=10, choices=Group.choices, blank=True, default="")
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("session registration")
+        verbose_name_plural = _("session registrations")
+        ordering = ["created", "pk"]
+        constraints = [
+            # One registration waiting or approved per organisation and session.
+            models.UniqueConstraint(
+                fields=["session", "organisation"],
+                condition=models.Q(status__in=["pending", "approved"]),
+                name="session_registration_one_active",
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        if not self.reference:
+            self.reference = new_reference("reg")
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return f"{self.organisation} @ {self.session}"
 
 
 class MeetingRequest(TimeStampedModel):
@@ -398,6 +488,57 @@ class Meeting(models.Model):
         ordering = ["slot", "table"]
         constraints = [
             models.UniqueConstraint(fields=["session", "slot", "table"], name="meeting_table_once_per_slot"),
+        ]
+
+
+class MeetingRepresentative(models.Model):
+    """A person who represents one side at a meeting; an organisation may send several.
+
+    Kept on the request, not the slot, so a new schedule keeps who goes.
+    """
+
+    request = models.ForeignKey(
+        MeetingRequest, on_delete=models.CASCADE, related_name="representatives", verbose_name=_("request")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+
+    class Meta:
+        verbose_name = _("representative")
+        verbose_name_plural = _("representatives")
+        ordering = ["organisation", "user__last_name", "user__first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "user"], name="meeting_representative_once"),
+        ]
+
+
+class SchedulePublication(models.Model):
+    """What participants were told: the schedule as it stood when staff published it.
+
+    ``entries`` is a list of ``[request id, slot, table]``; comparing the live schedule with the last
+    publication gives the moved, added and dropped meetings, and whom a new publication concerns.
+    """
+
+    session = models.ForeignKey(
+        MatchmakingSession, on_delete=models.CASCADE, related_name="publications", verbose_name=_("session")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    entries = models.JSONField(_("meetings"), default=list)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published = models.DateTimeField(_("published"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("published schedule")
+        verbose_name_plural = _("published schedules")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "number"], name="schedule_publication_number_once"),
         ]
 
 

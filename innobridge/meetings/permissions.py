@@ -18,6 +18,8 @@ def sessions_q(user) -> Q:
     org_id = member_organisation_id(user)
     if org_id is not None:
         condition |= Q(participants__organisation_id=org_id)
+        # Sessions that take registrations are open to every partner organisation to find and join.
+        condition |= Q(registration__in=["approval", "open"], visibility__in=[Visibility.PUBLIC, Visibility.PARTNERS])
     return condition
 
 
@@ -80,4 +82,11 @@ def can_state_preference(user, session, organisation) -> bool:
     return is_staff(user) or (
         member_organisation_id(user) == organisation.pk
         and session.participants.filter(organisation_id=organisation.pk).exists()
+    )
+
+
+def may_assign_representatives(user, request, organisation) -> bool:
+    """Members choose who goes for their own organisation; staff for either side."""
+    return organisation.pk in (request.requester_id, request.requested_id) and (
+        is_staff(user) or member_organisation_id(user) == organisation.pk
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 
 from innobridge.audit import bulk as audited
 from innobridge.directory.models import Organisation
@@ -163,6 +164,9 @@ def _assign_tables(slots: list[int | None], tables: int, keep: dict[int, tuple[i
     return result
 
 
+_NOTHING: tuple[str, str, str, int | None] = ("", "", "", None)
+
+
 def _store(
     *,
     session: MatchmakingSession,
@@ -173,8 +177,12 @@ def _store(
 ) -> None:
     tables = _assign_tables(slots, session.tables, keep)
     # A recorded outcome belongs to the pair that met, not to the slot: a new schedule keeps it.
+    # So do attendance and the draft agreement it started.
     outcomes = {
-        m.request_id: (m.outcome, m.outcome_note) for m in Meeting.objects.filter(session=session).exclude(outcome="")
+        m.request_id: (m.outcome, m.outcome_note, m.attendance, m.agreement_id)
+        for m in Meeting.objects.filter(session=session).filter(
+            ~Q(outcome="") | ~Q(attendance="") | Q(agreement__isnull=False)
+        )
     }
     Meeting.objects.filter(session=session).delete()
     audited.bulk_create(
@@ -186,14 +194,18 @@ def _store(
                 run=run,
                 slot=s,
                 table=t,
-                outcome=outcomes.get(r.pk, ("", ""))[0],
-                outcome_note=outcomes.get(r.pk, ("", ""))[1],
+                outcome=outcomes.get(r.pk, _NOTHING)[0],
+                outcome_note=outcomes.get(r.pk, _NOTHING)[1],
+                attendance=outcomes.get(r.pk, _NOTHING)[2],
+                agreement_id=outcomes.get(r.pk, _NOTHING)[3],
             )
             for r, s, t in zip(built.requests, slots, tables, strict=True)
             if s is not None
         ),
     )
-    if session.status in (MatchmakingSession.Status.DRAFT, MatchmakingSession.Status.OPEN):
+    # A new schedule is a draft: on a published session it waits for staff to review and publish it
+    # (participants read the last published version meanwhile).
+    if session.status != MatchmakingSession.Status.SCHEDULED:
         session.status = MatchmakingSession.Status.SCHEDULED
         session.save(update_fields=["status", "last_updated"])
 

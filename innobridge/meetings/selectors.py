@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -16,9 +17,12 @@ from innobridge.meetings.models import (
     MatchmakingSession,
     Meeting,
     MeetingPreference,
+    MeetingRepresentative,
     MeetingRequest,
+    SchedulePublication,
     ScheduleRun,
     SessionParticipant,
+    SessionRegistration,
     TravelLeg,
 )
 from innobridge.meetings.permissions import TAKES_REQUESTS, can_see_travel, sessions_q
@@ -51,7 +55,10 @@ def calendar_of(*, user: User) -> tuple[Organisation | None, list[MatchmakingSes
     organisation = Organisation.objects.get(pk=org_id)
     sessions = list(
         sessions_visible(user)
-        .filter(status=MatchmakingSession.Status.PUBLISHED, participants__organisation_id=org_id)
+        .filter(participants__organisation_id=org_id)
+        # Published, or being changed after a publication (the feed then holds the published version).
+        .filter(Q(status=MatchmakingSession.Status.PUBLISHED) | Q(publications__isnull=False))
+        .distinct()
         .select_related("place")
         .order_by("date", "start_time")
     )
@@ -162,6 +169,7 @@ class AgendaItem:
     other: Organisation | None
     table: int | None
     unavailable: bool = False
+    representatives: list = field(default_factory=list)  # MeetingRepresentative rows, both sides
 
 
 @dataclass
@@ -207,6 +215,47 @@ def agenda(session: MatchmakingSession, organisation: Organisation) -> Agenda:
     unavailable = set(participant.unavailable_slots if participant else [])
     unscheduled = list(unscheduled_requests(session).filter(Q(requester=organisation) | Q(requested=organisation)))
     return _agenda(organisation, slot_times(session), meetings, unavailable, unscheduled)
+
+
+def shows_published_version(session: MatchmakingSession, user: User | AnonymousUser) -> bool:
+    """Participants read the last published version while staff work on changes to it."""
+    return (
+        not is_staff(user) and session.status != MatchmakingSession.Status.PUBLISHED and session.publications.exists()
+    )
+
+
+def agenda_for(session: MatchmakingSession, organisation: Organisation, user: User | AnonymousUser) -> Agenda:
+    """The agenda ``user`` may read: the draft for staff; for participants the published version when
+    there are unpublished changes (nothing unscheduled is shown from a draft)."""
+    if not shows_published_version(session, user):
+        return agenda(session, organisation)
+    participant = session.participants.filter(organisation=organisation).first()
+    unavailable = set(participant.unavailable_slots if participant else [])
+    return _agenda(organisation, slot_times(session), published_meetings(session, organisation), unavailable, [])
+
+
+def representatives_of(session: MatchmakingSession, organisation: Organisation) -> dict[int, list]:
+    """Who goes to each of ``organisation``'s meetings, both sides, by request id."""
+    out: dict[int, list] = {}
+    rows = (
+        MeetingRepresentative.objects.filter(request__session=session)
+        .filter(Q(request__requester=organisation) | Q(request__requested=organisation))
+        .select_related("user", "organisation")
+    )
+    for r in rows:
+        out.setdefault(r.request_id, []).append(r)
+    return out
+
+
+def registrations_for(*, user: User | AnonymousUser, session: MatchmakingSession) -> QuerySet[SessionRegistration]:
+    """Staff see every registration of the session; members their own organisation's."""
+    qs = session.registrations.select_related("organisation", "registered_by", "decided_by").order_by(
+        "status", "created", "pk"
+    )
+    if is_staff(user):
+        return qs
+    org_id = member_organisation_id(user)
+    return qs.filter(organisation_id=org_id) if org_id is not None else qs.none()
 
 
 def agendas(session: MatchmakingSession) -> list[Agenda]:
@@ -318,3 +367,134 @@ def preference_rows(*, session: MatchmakingSession, organisation: Organisation) 
         if p.organisation_id != organisation.pk
     ]
     return [(o, mine.get(o.pk, ""), o.pk in refused_by) for o in sorted(others, key=lambda o: o.name)]
+
+
+# Published versions, changes and the standby list ---------------------------------------------------
+
+Placement = tuple[int, int]  # slot, table
+
+
+@dataclass
+class Change:
+    """One meeting that differs between the last publication and the draft."""
+
+    kind: str  # "moved", "added" or "dropped"
+    request: MeetingRequest
+    before: Placement | None
+    after: Placement | None
+
+
+def live_entries(session: MatchmakingSession) -> dict[int, Placement]:
+    return {rid: (slot, table) for rid, slot, table in session.meetings.values_list("request_id", "slot", "table")}
+
+
+def last_publication(session: MatchmakingSession) -> SchedulePublication | None:
+    return session.publications.order_by("-number").first()
+
+
+def _published(publication: SchedulePublication | None) -> dict[int, Placement]:
+    if publication is None:
+        return {}
+    return {int(rid): (int(slot), int(table)) for rid, slot, table in publication.entries}
+
+
+_LAST = object()
+
+
+def changes(session: MatchmakingSession, publication: Any = _LAST) -> list[Change] | None:
+    """The draft against the last publication (or the one given), in slot order; ``None`` before the
+    first publication."""
+    if publication is _LAST:
+        publication = last_publication(session)
+    if publication is None:
+        return None
+    before, after = _published(publication), live_entries(session)
+    ids = {rid for rid in before.keys() | after.keys() if before.get(rid) != after.get(rid)}
+    requests = MeetingRequest.objects.select_related("requester", "requested").in_bulk(ids)
+    out = []
+    for rid in ids:
+        if rid not in requests:  # the request itself is gone (its session data was deleted)
+            continue
+        b, a = before.get(rid), after.get(rid)
+        kind = "added" if b is None else "dropped" if a is None else "moved"
+        out.append(Change(kind, requests[rid], b, a))
+    out.sort(key=lambda c: ((c.after or c.before or (0, 0)), c.request.pk))
+    return out
+
+
+def published_meetings(session: MatchmakingSession, organisation: Organisation) -> list[Meeting]:
+    """``organisation``'s meetings as last published, for participants while staff edit the draft; each
+    carries the live row's outcome and attendance when the meeting still exists."""
+    entries = _published(last_publication(session))
+    requests = MeetingRequest.objects.select_related("requester", "requested").in_bulk(list(entries))
+    live = {m.request_id: m for m in session.meetings.filter(request_id__in=list(entries))}
+    out = []
+    for rid, (slot, table) in entries.items():
+        r = requests.get(rid)
+        if r is None or organisation.pk not in (r.requester_id, r.requested_id):
+            continue
+        if r.status != MeetingRequest.Status.ACCEPTED:  # cancelled since: both sides know it is off
+            continue
+        m = live.get(rid)
+        out.append(
+            Meeting(
+                pk=m.pk if m else None,
+                request=r,
+                session=session,
+                slot=slot,
+                table=table,
+                outcome=m.outcome if m else "",
+                outcome_note=m.outcome_note if m else "",
+                attendance=m.attendance if m else "",
+                agreement_id=m.agreement_id if m else None,
+            )
+        )
+    return sorted(out, key=lambda m: (m.slot, m.table))
+
+
+@dataclass
+class StandbyEntry:
+    request: MeetingRequest
+    must: bool
+    free: list[Placement]  # slots where both sides are free, with the first free table
+
+
+def standby(session: MatchmakingSession) -> list[StandbyEntry]:
+    """Accepted requests without a meeting, must-meet pairs first, then by priority and age, each with the
+    slots a freed table could take it in (both sides free and available there)."""
+    waiting = list(
+        session.requests.filter(status=MeetingRequest.Status.ACCEPTED, meeting__isnull=True)
+        .select_related("requester", "requested")
+        .order_by("-priority", "created", "pk")
+    )
+    if not waiting:
+        return []
+    must = {
+        frozenset(pair)
+        for pair in session.preferences.filter(kind=MeetingPreference.Kind.MUST).values_list(
+            "organisation_id", "other_id"
+        )
+    }
+    busy: dict[int, set[int]] = {}
+    tables_used: dict[int, set[int]] = {}
+    for slot, table, a, b in session.meetings.values_list(
+        "slot", "table", "request__requester_id", "request__requested_id"
+    ):
+        busy.setdefault(a, set()).add(slot)
+        busy.setdefault(b, set()).add(slot)
+        tables_used.setdefault(slot, set()).add(table)
+    away = {p.organisation_id: set(p.unavailable_slots or []) for p in session.participants.all()}
+    out = []
+    for r in waiting:
+        blocked = busy.get(r.requester_id, set()) | busy.get(r.requested_id, set())
+        blocked |= away.get(r.requester_id, set()) | away.get(r.requested_id, set())
+        free = []
+        for slot in range(1, session.slots + 1):
+            if slot in blocked:
+                continue
+            table = next((t for t in range(1, session.tables + 1) if t not in tables_used.get(slot, set())), None)
+            if table is not None:
+                free.append((slot, table))
+        out.append(StandbyEntry(r, frozenset((r.requester_id, r.requested_id)) in must, free))
+    out.sort(key=lambda e: (not e.must, -e.request.priority, e.request.created, e.request.pk))
+    return out

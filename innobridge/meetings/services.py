@@ -26,6 +26,7 @@ from innobridge.directory.membership import notify_organisation
 from innobridge.directory.models import Organisation, Place
 from innobridge.lib.services import NameFields, atomic
 from innobridge.matching.models import TechnologyNeed, TechnologyOffer
+from innobridge.meetings import publishing
 from innobridge.meetings.models import (
     MatchmakingSession,
     Meeting,
@@ -34,6 +35,7 @@ from innobridge.meetings.models import (
     SessionParticipant,
     TravelLeg,
 )
+from innobridge.meetings.participation import check_request_rules, group_of
 from innobridge.meetings.permissions import TAKES_REQUESTS, can_answer, can_cancel, can_state_preference
 from innobridge.programmes.models import Agreement, Delegation, Event
 from innobridge.programmes.services import agreement_save
@@ -61,6 +63,10 @@ class SessionFields(NameFields, total=False):
     tables: int
     fairness: int | None
     request_expiry_hours: int | None
+    registration: str
+    visitor_quota: int | None
+    local_quota: int | None
+    who_meets: str
     time_zone: str
     status: str
     visibility: str
@@ -112,7 +118,10 @@ def _check_slots(session: MatchmakingSession, slots: Iterable[int]) -> list[int]
 def participant_add(
     *, session: MatchmakingSession, organisation: Organisation, unavailable_slots: Iterable[int] | None = None
 ) -> SessionParticipant:
-    participant, _created = SessionParticipant.objects.get_or_create(session=session, organisation=organisation)
+    participant, created = SessionParticipant.objects.get_or_create(session=session, organisation=organisation)
+    if created and session.delegation_id:
+        participant.group = group_of(session, organisation)
+        participant.save(update_fields=["group"])
     if unavailable_slots is not None:
         participant.unavailable_slots = _check_slots(session, unavailable_slots)
         participant.save(update_fields=["unavailable_slots"])
@@ -178,6 +187,8 @@ def request_create(
                 _("%(a)s and %(b)s already have a request in this session (%(status)s).")
                 % {"a": existing.requester, "b": existing.requested, "status": existing.get_status_display()}
             )
+        if by_participant:
+            check_request_rules(session=session, requester=requester, requested=requested)
         if by_participant and status == MeetingRequest.Status.PENDING:
             for org in (requester, requested):
                 _check_free_slots(session, org)
@@ -326,13 +337,6 @@ def preference_check_request(*, session: MatchmakingSession, requester: Organisa
         )
 
 
-def _agenda_published_words(session: MatchmakingSession, org: Organisation) -> tuple[str, str]:
-    return (
-        _("The agenda of %(session)s is published") % {"session": str(session)},
-        _("Your meetings for %(organisation)s are on your agenda page.") % {"organisation": org.name},
-    )
-
-
 def _outcome_words(meeting: Meeting, other: Organisation) -> tuple[str, str]:
     return (
         _("Outcome of your meeting with %(organisation)s: %(outcome)s")
@@ -355,23 +359,16 @@ def _outcome_due_words(session: MatchmakingSession) -> tuple[str, str]:
     )
 
 
-def session_publish(*, session: MatchmakingSession, publish: bool = True) -> MatchmakingSession:
-    if publish and not session.meetings.exists():
-        raise ValidationError(_("Schedule the session before publishing it."))
-    was_published = session.status == MatchmakingSession.Status.PUBLISHED
-    session.status = MatchmakingSession.Status.PUBLISHED if publish else MatchmakingSession.Status.SCHEDULED
-    session.save(update_fields=["status", "last_updated"])
-    if publish and not was_published:
-        # Every participant's members get their own agenda.
-        for participant in session.participants.select_related("organisation"):
-            org = participant.organisation
-            notify_organisation(
-                organisation=org,
-                kind=str(Notice.Kind.AGENDA),
-                words=partial(_agenda_published_words, session, org),
-                url_name="meetings:agenda",
-                url_kwargs={"slug": session.slug, "org_slug": org.slug},
-            )
+def session_publish(
+    *, session: MatchmakingSession, publish: bool = True, user: User | None = None
+) -> MatchmakingSession:
+    """Publish the draft schedule (see ``publishing.publish``: who is told what), or take it back to draft."""
+    if publish:
+        publishing.publish(session=session, user=user)
+    else:
+        session.status = MatchmakingSession.Status.SCHEDULED
+        session.save(update_fields=["status", "last_updated"])
+    session.refresh_from_db()
     return session
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from innobridge.meetings import views
+from innobridge.meetings import participation_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -11,7 +11,29 @@ urlpatterns = [
     path("meetings/requests/<slug:slug>/", views.request_detail, name="request_detail"),
     path("meetings/requests/<slug:slug>/answer/", views.request_answer, name="request_answer"),
     path("meetings/requests/<slug:slug>/cancel/", views.request_cancel, name="request_cancel"),
+    path(
+        "meetings/registrations/<slug:reference>/decide/",
+        participation_views.registration_decide,
+        name="registration_decide",
+    ),
+    path(
+        "meetings/registrations/<slug:reference>/withdraw/",
+        participation_views.registration_withdraw,
+        name="registration_withdraw",
+    ),
     path("meetings/<slug:slug>/", views.session_detail, name="session_detail"),
+    path("meetings/<slug:slug>/register/", participation_views.register, name="register"),
+    path("meetings/<slug:slug>/place/", participation_views.place, name="place"),
+    path(
+        "meetings/<slug:slug>/meetings/<slug:request_slug>/unplace/",
+        participation_views.unplace,
+        name="unplace",
+    ),
+    path(
+        "meetings/<slug:slug>/meetings/<slug:request_slug>/representatives/",
+        participation_views.representatives,
+        name="representatives",
+    ),
     path("meetings/<slug:slug>/edit/", views.session_edit, name="session_edit"),
     path("meetings/<slug:slug>/participants/", views.participant_add, name="participant_add"),
     path(

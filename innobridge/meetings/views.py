@@ -17,13 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from innobridge.accounts import notices
 from innobridge.accounts.models import CalendarFeed
 from innobridge.accounts.permissions import is_staff, member_organisation_id, require
-from innobridge.directory.models import Organisation
+from innobridge.directory.models import Membership, Organisation
 from innobridge.jobs.services import job_enqueue
 from innobridge.lib.concurrency import EditConflict, conflict_response, editing
 from innobridge.lib.views import get_or_404
 from innobridge.matching import selectors as matching
 from innobridge.matching.permissions import can_see_owner
-from innobridge.meetings import exports, imports, scheduling, selectors, services
+from innobridge.meetings import exports, imports, participation, scheduling, selectors, services
 from innobridge.meetings.forms import (
     AnswerForm,
     ImportForm,
@@ -79,6 +79,13 @@ def session_detail(request, slug: str):
         "slot_times": selectors.slot_times(session),
         "can_request": details and can_request(user, session),
         "meeting_count": session.meetings.count(),
+        "registrations": list(selectors.registrations_for(user=user, session=session)),
+        "may_register": (
+            own is not None
+            and participation.takes_registrations(session)
+            and not session.participants.filter(organisation=own).exists()
+            and not session.registrations.filter(organisation=own, status__in=["pending", "approved"]).exists()
+        ),
     }
     if details:
         requests = list(selectors.requests_for(user=user, session=session))
@@ -406,7 +413,7 @@ def session_action(request, slug: str):
             messages.info(request, _("The scheduler is running; this page shows when it is done."))
             return redirect(job)
         if action in ("publish", "unpublish"):
-            services.session_publish(session=session, publish=action == "publish")
+            services.session_publish(session=session, publish=action == "publish", user=request.user)
             messages.success(request, _("Session updated."))
         else:
             raise Http404
@@ -432,9 +439,13 @@ def schedule(request, slug: str):
             latest_run=selectors.latest_run(session),
             unscheduled=list(selectors.unscheduled_requests(session)),
             schedule_form=ScheduleForm(),
+            publication=(publication := selectors.last_publication(session)),
+            changes=selectors.changes(session, publication),
+            standby=selectors.standby(session),
         )
     else:
-        context["agendas"] = [selectors.agenda(session, own)]
+        context["agendas"] = [selectors.agenda_for(session, own, user)]
+        context["as_published"] = selectors.shows_published_version(session, user)
     return render(request, "meetings/schedule.html", context)
 
 
@@ -442,13 +453,26 @@ def agenda(request, slug: str, org_slug: str):
     session = get_or_404(selectors.session_detail, user=request.user, slug=slug)
     org = get_object_or_404(Organisation, slug=org_slug)
     require(can_see_agenda(request.user, session, org))
+    reader_agenda = selectors.agenda_for(session, org, request.user)
+    going = selectors.representatives_of(session, org)
+    for item in reader_agenda.meetings:
+        item.representatives = going.get(item.meeting.request_id, [])
+    may_assign = is_staff(request.user) or member_organisation_id(request.user) == org.pk
     return render(
         request,
         "meetings/agenda.html",
         {
             "session": session,
-            "agenda": selectors.agenda(session, org),
+            "agenda": reader_agenda,
             "org": org,
+            "as_published": selectors.shows_published_version(session, request.user),
+            "members": list(
+                Membership.objects.filter(organisation=org, user__is_active=True)
+                .select_related("user")
+                .order_by("user__last_name", "user__first_name", "user__username")
+            )
+            if may_assign
+            else [],
             # Outcomes and attendance are recorded once the schedule is out, by either side or staff.
             "record": request.user.is_authenticated and session.status == MatchmakingSession.Status.PUBLISHED,
             "attendance_choices": Meeting.Attendance.choices,
@@ -489,7 +513,7 @@ def agenda_ics(request, slug: str, org_slug: str):
     session = get_or_404(selectors.session_detail, user=request.user, slug=slug)
     org = get_object_or_404(Organisation, slug=org_slug)
     require(can_see_agenda(request.user, session, org))
-    body = exports.ics_for(session, org, domain=request.get_host().split(":")[0] or "innobridge")
+    body = exports.ics_for(session, org, domain=request.get_host().split(":")[0] or "innobridge", reader=request.user)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{session.slug}-{org.slug}.ics"'
     return response
@@ -621,7 +645,7 @@ def calendar_feed(request, secret: str):
     organisation, sessions, events = selectors.calendar_of(user=user)
     with translation.override(notices.preferences_of(user).language):
         body = exports.personal_calendar(
-            organisation, sessions, events, domain=request.get_host().split(":")[0] or "innobridge"
+            organisation, sessions, events, domain=request.get_host().split(":")[0] or "innobridge", reader=user
         )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"

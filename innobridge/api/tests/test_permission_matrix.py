@@ -23,7 +23,7 @@ from innobridge.directory import services as directory
 from innobridge.documents.models import SourceDocument
 from innobridge.matching import services as matching
 from innobridge.matching.models import ContactRequest, TechnologyNeed, TechnologyOffer
-from innobridge.meetings.models import MatchmakingSession, MeetingRequest
+from innobridge.meetings.models import MatchmakingSession, MeetingRequest, SessionRegistration
 from innobridge.meetings.permissions import can_see_request
 from innobridge.programmes.models import Agreement, AgreementParty, Delegation, Event
 from innobridge.testing import BaseTestCase
@@ -134,6 +134,13 @@ RULES = {
     "meetings:agenda": ((GONE, DENY, OK, OK), (GONE, DENY, OK, OK)),
     "meetings:agenda_ics": ((GONE, DENY, OK, OK), (GONE, DENY, OK, OK)),
     "meetings:meeting_record": (POST_ONLY, (LOGIN, GONE, GONE, GONE)),  # the sample request has no meeting
+    # The sample session takes no registrations: members are told so (a redirect with the message).
+    "meetings:register": (POST_ONLY, (LOGIN, OK, OK, DENY)),  # staff name the organisation they register
+    "meetings:registration_decide": (POST_ONLY, STAFF),
+    "meetings:registration_withdraw": (POST_ONLY, (LOGIN, DENY, OK, OK)),
+    "meetings:place": (POST_ONLY, (LOGIN, DENY, DENY, GONE)),  # empty body: no such request
+    "meetings:unplace": (POST_ONLY, (LOGIN, DENY, DENY, GONE)),  # the sample request has no meeting
+    "meetings:representatives": (POST_ONLY, (LOGIN, GONE, GONE, GONE)),  # empty body: no such organisation
     "meetings:delegation_plan": (EVERYONE, EVERYONE),
     # The itinerary shows travel: the delegation's own organisations (i2Cool, Zehao) and staff only.
     "meetings:itinerary": (SIGNED_IN, SIGNED_IN),
@@ -211,6 +218,14 @@ API_RULES = {
     "POST /api/meetings/meetings/{reference}/record": (LOGIN, GONE, GONE, GONE),  # the sample is not scheduled
     "GET /api/meetings/sessions/{slug}/preferences": (GONE, OK, OK, OK),  # their own organisation's only
     "POST /api/meetings/sessions/{slug}/preferences": (LOGIN, OK, OK, OK),  # staff: 422, names no organisation
+    "GET /api/meetings/sessions/{slug}/registrations": (GONE, OK, OK, OK),  # their own organisation's only
+    "POST /api/meetings/sessions/{slug}/registrations": (LOGIN, OK, OK, OK),  # 409: the session takes none
+    "POST /api/meetings/registrations/{reference}/decision": (LOGIN, GONE, DENY, OK),
+    "POST /api/meetings/registrations/{reference}/withdraw": (LOGIN, GONE, OK, OK),
+    "GET /api/meetings/sessions/{slug}/changes": (DENY, DENY, DENY, OK),
+    "POST /api/meetings/sessions/{slug}/publish": (LOGIN, DENY, DENY, OK),
+    "POST /api/meetings/sessions/{slug}/placements": (LOGIN, DENY, DENY, GONE),  # no such request
+    "POST /api/meetings/meetings/{reference}/representatives": (LOGIN, GONE, OK, OK),
 }
 
 # A valid body where the input would otherwise be refused (422) before permissions are checked.
@@ -224,6 +239,9 @@ API_BODIES = {
     "POST /api/membership-requests/{reference}/decision": {"approve": False},
     "POST /api/names-in-english/{kind}/{slug}": {"name_en": "Matrix Person"},
     "POST /api/meetings/sessions/{slug}/preferences": {"other": "cas-cair", "kind": "would_like"},
+    "POST /api/meetings/registrations/{reference}/decision": {"approve": False},
+    "POST /api/meetings/sessions/{slug}/placements": {"request": "mr-none", "slot": 1, "table": 1},
+    "POST /api/meetings/meetings/{reference}/representatives": {"organisation": "i2cool", "people": []},
 }
 
 
@@ -271,6 +289,10 @@ class PermissionMatrixTests(BaseTestCase):
         AgreementParty.objects.get_or_create(agreement=cls.agreement, organisation=cls.i2cool)
         cls.token = token_create(user=cls.bob, name="matrix")[0]
         cls.meeting_request = cls.pending_meeting_request(buyer)
+        # A waiting registration of the owner's organisation (made directly: it already takes part).
+        cls.registration = SessionRegistration.objects.create(
+            session=cls.meeting_request.session, organisation=cls.i2cool
+        )
         cls.secrets = {u.username: token_create(user=u, name="api")[1] for u in (cls.alice, cls.bob, cls.carol)}
 
     @classmethod
@@ -278,7 +300,7 @@ class PermissionMatrixTests(BaseTestCase):
         from innobridge.meetings import services as meetings
         from innobridge.meetings.models import MatchmakingSession, MeetingRequest
 
-        session = MatchmakingSession.objects.first()
+        session = MatchmakingSession.objects.get(slug="jinan-b2b-2023-10")
         MeetingRequest.objects.filter(session=session, requester=requester, requested=cls.i2cool).delete()
         return meetings.request_create(
             session=session, requester=requester, requested=cls.i2cool, source=MeetingRequest.Source.STAFF
@@ -346,6 +368,12 @@ class PermissionMatrixTests(BaseTestCase):
             "meetings:agenda": {**s, "org_slug": "i2cool"},
             "meetings:agenda_ics": {**s, "org_slug": "i2cool"},
             "meetings:meeting_record": {**s, "request_slug": request.slug},
+            "meetings:register": s,
+            "meetings:registration_decide": {"reference": self.registration.reference},
+            "meetings:registration_withdraw": {"reference": self.registration.reference},
+            "meetings:place": s,
+            "meetings:unplace": {**s, "request_slug": request.slug},
+            "meetings:representatives": {**s, "request_slug": request.slug},
             "meetings:delegation_plan": {"slug": delegation},
             "meetings:itinerary": {"slug": delegation},
             "meetings:itinerary_ics": {"slug": delegation},
@@ -387,8 +415,10 @@ class PermissionMatrixTests(BaseTestCase):
         slugs["/api/pipeline/agreements/{slug}"] = self.agreement.slug
         slugs["/api/meetings/sessions/{slug}"] = self.meeting_request.session.slug
         slugs["/api/rankers/{slug}"] = self.agreement.programme.slug
-        if path.startswith("/api/meetings/requests/"):
+        if path.startswith(("/api/meetings/requests/", "/api/meetings/meetings/{reference}/representatives")):
             return path.replace("{reference}", self.meeting_request.slug)
+        if path.startswith("/api/meetings/registrations/"):
+            return path.replace("{reference}", self.registration.reference)
         if path.startswith("/api/names-in-english/"):  # a place: no version to send
             return path.replace("{kind}/{slug}", "place/qingdao")
         path = path.replace("{kind}/{position}", "person/0")
@@ -586,7 +616,7 @@ class ExposedSlugTests(BaseTestCase):
         # A public session of a confidential delegation.
         secret_delegation = Delegation.objects.first()
         Delegation.objects.filter(pk=secret_delegation.pk).update(visibility="confidential")
-        cls.session = MatchmakingSession.objects.first()
+        cls.session = MatchmakingSession.objects.get(slug="jinan-b2b-2023-10")
         MatchmakingSession.objects.filter(pk=cls.session.pk).update(
             visibility="public", status="published", delegation=secret_delegation
         )

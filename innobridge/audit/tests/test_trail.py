@@ -227,6 +227,7 @@ class TrackedModelsTests(SimpleTestCase):
                 "meetings.MatchmakingSession",
                 "meetings.Meeting",
                 "meetings.MeetingRequest",
+                "meetings.SessionRegistration",
                 "pipeline.Milestone",
                 "programmes.Agreement",
                 "programmes.AgreementParty",

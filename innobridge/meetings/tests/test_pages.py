@@ -137,6 +137,9 @@ class SessionPageTests(MeetingsTestCase):
             "tables": 4,
             "fairness": 2,
             "time_zone": "Asia/Shanghai",
+            "registration": "approval",
+            "who_meets": "across",
+            "visitor_quota": 6,
             "status": "draft",
             "visibility": "partners",
         }
@@ -149,6 +152,7 @@ class SessionPageTests(MeetingsTestCase):
         session = MatchmakingSession.objects.get(name_zh_hant="煙台對接會")
         self.assertRedirects(response, session.get_absolute_url())
         self.assertEqual((session.name_zh_hans, session.created_by), ("烟台对接会", self.alice))
+        self.assertEqual((session.registration, session.who_meets, session.visitor_quota), ("approval", "across", 6))
 
 
 class EscapingTests(MeetingsTestCase):
