@@ -1,5 +1,6 @@
 """A newcomer signs up, confirms the address, asks to join an organisation found in another script, staff
-approve, and the newcomer reads the notice: in each language, at 1280 and 375 px."""
+approve, and the newcomer reads the notice; then takes part in a matchmaking session, from registration
+to an outcome that starts a draft agreement (``take_part``): in each language, at 1280 and 375 px."""
 
 import re
 
@@ -17,7 +18,7 @@ WORDS = {
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
-def test_sign_up_join_and_approval(flow, lang):
+def test_sign_up_join_and_approval(flow, take_part, lang):
     page, words = flow.page, WORDS[lang]
     email = f"newcomer-{lang}@example.com"
     mail.outbox.clear()
@@ -75,3 +76,12 @@ def test_sign_up_join_and_approval(flow, lang):
         page.click("header .bell")
     assert page.locator("main ul.results li").first.locator("div").last.inner_text() == "Welcome aboard"
     flow.step(f"{lang}-notice")
+
+    def sign_in() -> None:
+        flow.open(f"/{lang}/accounts/login/")
+        page.fill("#id_username", email)
+        page.fill("#id_password", PASSWORD)
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+
+    take_part(flow, lang, sign_in, "hualu-holdings")
