@@ -289,8 +289,28 @@ def request_cancel(*, request: MeetingRequest, user: User) -> MeetingRequest:
             raise ValidationError(_("Only a pending or accepted request can be cancelled."))
         request.status = MeetingRequest.Status.CANCELLED
         request.save()
-        Meeting.objects.filter(request=request).delete()
+        had_meeting, _n = Meeting.objects.filter(request=request).delete()
+        session = request.session
+        if had_meeting and session.publications.exists():
+            # A published meeting is off: both sides hear it now, not at the next publication.
+            for org in (request.requester, request.requested):
+                notify_organisation(
+                    organisation=org,
+                    kind=str(Notice.Kind.AGENDA),
+                    words=partial(_cancelled_words, session, request, org),
+                    url_name="meetings:agenda",
+                    url_kwargs={"slug": session.slug, "org_slug": org.slug},
+                    exclude=user,
+                )
     return request
+
+
+def _cancelled_words(session: MatchmakingSession, request: MeetingRequest, org: Organisation) -> tuple[str, str]:
+    other = request.requested if request.requester_id == org.pk else request.requester
+    return (
+        _("Your agenda for %(session)s has changed") % {"session": str(session)},
+        _("Your meeting with %(organisation)s is cancelled.") % {"organisation": other.name},
+    )
 
 
 # Preferences ---------------------------------------------------------------------------------------

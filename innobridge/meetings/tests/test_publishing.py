@@ -211,3 +211,26 @@ class HandPlacementTests(MeetingsTestCase):
         self.assertTrue(r.json()["warnings"])
         r = self.client.get(f"/api/meetings/sessions/{self.session.slug}/changes")
         self.assertEqual(r.json()["published_version"], None)
+
+
+class CancelAfterPublishingTests(MeetingsTestCase):
+    def test_cancelling_a_published_meeting_tells_the_other_side_at_once(self):
+        request = self.make_request(self.luoxin, self.i2cool)
+        scheduling.session_schedule(session=self.session, time_limit=10)
+        with self.captureOnCommitCallbacks(execute=True):
+            services.session_publish(session=self.session)
+        before = Notice.objects.filter(user=self.bob).count()
+        with self.captureOnCommitCallbacks(execute=True):
+            services.request_cancel(request=request, user=self.alice)
+        notice = Notice.objects.filter(user=self.bob).order_by("-pk").first()
+        self.assertEqual(Notice.objects.filter(user=self.bob).count(), before + 1)
+        self.assertIn("is cancelled", notice.body)
+        # bob cancelling himself is not told about it.
+        other = self.make_request(self.queshua, self.i2cool, source="staff")
+        scheduling.session_reschedule(session=self.session, time_limit=10)
+        with self.captureOnCommitCallbacks(execute=True):
+            services.session_publish(session=self.session)
+        count = Notice.objects.filter(user=self.bob).count()
+        with self.captureOnCommitCallbacks(execute=True):
+            services.request_cancel(request=other, user=self.bob)
+        self.assertEqual(Notice.objects.filter(user=self.bob).count(), count)
