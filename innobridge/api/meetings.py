@@ -10,7 +10,6 @@ from datetime import date, datetime
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
@@ -87,15 +86,16 @@ class RequestOut(Schema):
     def resolve_requested(obj, context) -> str:
         return link(obj.requested, context)
 
+    # Where the reader may see the meeting (selectors.reader_placements): set by the lists, else live.
     @staticmethod
     def resolve_slot(obj) -> int | None:
-        meeting = getattr(obj, "meeting", None)
-        return meeting.slot if meeting else None
+        placement = selectors.placement_of(obj, getattr(obj, "placements", None))
+        return placement[0] if placement else None
 
     @staticmethod
     def resolve_table(obj) -> int | None:
-        meeting = getattr(obj, "meeting", None)
-        return meeting.table if meeting else None
+        placement = selectors.placement_of(obj, getattr(obj, "placements", None))
+        return placement[1] if placement else None
 
 
 class MeetingOut(Schema):
@@ -133,17 +133,23 @@ def get_session(request, slug: str):
 @router.get("/sessions/{slug}/requests", response=list[RequestOut])
 def list_requests(request, slug: str):
     session = _session(request, slug)
-    return list(selectors.requests_for(user=request.user, session=session).select_related("session"))
+    rows = list(selectors.requests_for(user=request.user, session=session).select_related("session"))
+    placements = selectors.reader_placements(session, request.user)
+    for row in rows:
+        row.placements = placements
+    return rows
 
 
 @router.get("/sessions/{slug}/meetings", response=list[MeetingOut])
 def list_meetings(request, slug: str):
     session = _session(request, slug)
     times = {st.number: st for st in selectors.slot_times(session)}
-    qs = selectors.meetings_of(session)
-    if not is_staff(request.user):
-        org_id = member_organisation_id(request.user)
-        qs = qs.filter(Q(request__requester_id=org_id) | Q(request__requested_id=org_id))
+    if is_staff(request.user):
+        qs = list(selectors.meetings_of(session))
+    else:
+        # What the reader may see: the published version (selectors.reader_placements).
+        own = Organisation.objects.get(pk=member_organisation_id(request.user))
+        qs = [i.meeting for i in selectors.agenda_for(session, own, request.user).meetings]
     return [
         {
             "request": m.request.slug,

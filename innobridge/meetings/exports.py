@@ -174,8 +174,11 @@ def _agenda_rows(ag: Agenda) -> list[list[str]]:
     return rows
 
 
-def xlsx_for(session: MatchmakingSession, organisations: list[Organisation] | None, *, grid_sheet: bool) -> bytes:
-    """The table grid (staff) and one agenda sheet per organisation given."""
+def xlsx_for(
+    session: MatchmakingSession, organisations: list[Organisation] | None, *, grid_sheet: bool, reader=None
+) -> bytes:
+    """The table grid (staff) and one agenda sheet per organisation given; a ``reader`` who is not staff
+    gets the published version (``selectors.reader_placements``)."""
     book = Workbook()
     sheet = book.active
     if grid_sheet:
@@ -200,7 +203,7 @@ def xlsx_for(session: MatchmakingSession, organisations: list[Organisation] | No
         first = True
     used_titles: set[str] = set()
     for org in organisations or []:
-        ag = agenda(session, org)
+        ag = agenda_for(session, org, reader) if reader is not None else agenda(session, org)
         base = "".join(c for c in str(org) if c not in "[]:*?/\\")[:28] or org.slug[:28]
         title, n = base, 2
         while title in used_titles:

@@ -132,6 +132,11 @@ class MatchmakingSession(VersionedModel, TrilingualNameModel, SluggedModel, Time
         _("who may meet whom"), max_length=20, choices=WhoMeets.choices, default=WhoMeets.ANYONE
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    unpublished_changes = models.BooleanField(
+        _("unpublished changes"),
+        default=False,
+        help_text=_("Staff changed the schedule since it was published; participants still read the published one."),
+    )
     visibility = models.CharField(
         _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PARTNERS
     )

@@ -172,6 +172,12 @@ def _decide(registration: SessionRegistration, *, approve: bool, by: User | None
     return registration
 
 
+def _locked(registration: SessionRegistration) -> SessionRegistration:
+    """The registration's row, locked (its session read along, not locked)."""
+    rows = SessionRegistration.objects.select_for_update(of=("self",)).select_related("session")
+    return rows.get(pk=registration.pk)
+
+
 @transaction.atomic
 def registration_decide(
     *, registration: SessionRegistration, approve: bool, user: User | None, note: str = ""
@@ -180,9 +186,7 @@ def registration_decide(
     (``user`` None: the system, loading data)."""
     if user is not None and not is_staff(user):
         raise PermissionDenied(_("Only programme staff decide on registrations."))
-    locked = (
-        SessionRegistration.objects.select_for_update(of=("self",)).select_related("session").get(pk=registration.pk)
-    )
+    locked = _locked(registration)
     if locked.status != RegStatus.PENDING:
         raise ValidationError(_("This registration has already been decided."))
     return _decide(locked, approve=approve, by=user, note=note)
@@ -194,9 +198,9 @@ def registration_withdraw(*, registration: SessionRegistration, user: User) -> S
     while it has no open or accepted request there."""
     if not is_staff(user) and member_organisation_id(user) != registration.organisation_id:
         raise PermissionDenied(_("Only members of the organisation, or staff, withdraw its registration."))
-    locked = (
-        SessionRegistration.objects.select_for_update(of=("self",)).select_related("session").get(pk=registration.pk)
-    )
+    # Lock the session first, as request_create does: no request slips in while the organisation leaves.
+    MatchmakingSession.objects.select_for_update().filter(pk=registration.session_id).first()
+    locked = _locked(registration)
     if locked.status not in (RegStatus.PENDING, RegStatus.APPROVED):
         raise ValidationError(_("Only a waiting or approved registration can be withdrawn."))
     session = locked.session
@@ -228,12 +232,21 @@ def check_request_rules(*, session: MatchmakingSession, requester: Organisation,
     mine = group_of(session, requester)
     if session.who_meets == MatchmakingSession.WhoMeets.ACROSS:
         theirs = group_of(session, requested)
-        if mine and mine == theirs:
+        unknown = [org for org, group in ((requester, mine), (requested, theirs)) if not group]
+        if unknown:
+            raise ValidationError(
+                _("Programme staff have not yet set whether %(organisation)s is a visitor or a local.")
+                % {"organisation": unknown[0]}
+            )
+        if mine == theirs:
             raise ValidationError(
                 _("In this session visitors meet locals only: %(a)s and %(b)s are on the same side.")
                 % {"a": requester, "b": requested}
             )
-    quota = {Group.VISITOR: session.visitor_quota, Group.LOCAL: session.local_quota}.get(mine)
+    quotas = {Group.VISITOR: session.visitor_quota, Group.LOCAL: session.local_quota}
+    # An organisation whose group is not known yet is held to the stricter quota.
+    known = [q for q in quotas.values() if q is not None]
+    quota = quotas.get(mine) if mine else (min(known) if known else None)
     if quota is not None:
         sent = session.requests.filter(requester=requester, status__in=ACTIVE).count()
         if sent >= quota:

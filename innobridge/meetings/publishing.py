@@ -81,15 +81,17 @@ def publish(*, session: MatchmakingSession, user: User | None = None) -> Schedul
     if not session.meetings.exists():
         raise ValidationError(_("Schedule the session before publishing it."))
     previous = last_publication(session)
-    diff = changes(session) if previous is not None else None
+    live = live_entries(session)  # read once: the snapshot and the notices agree
+    diff = changes(session, previous, live=live) if previous is not None else None
     publication = None
     if previous is None or diff:
-        entries = sorted([rid, slot, table] for rid, (slot, table) in live_entries(session).items())
+        entries = sorted([rid, slot, table] for rid, (slot, table) in live.items())
         publication = SchedulePublication.objects.create(
             session=session, number=(previous.number + 1) if previous else 1, entries=entries, published_by=user
         )
     session.status = MatchmakingSession.Status.PUBLISHED
-    session.save(update_fields=["status", "last_updated"])
+    session.unpublished_changes = False
+    session.save(update_fields=["status", "unpublished_changes", "last_updated"])
     if previous is None:
         for participant in session.participants.select_related("organisation"):
             org = participant.organisation
@@ -101,6 +103,8 @@ def publish(*, session: MatchmakingSession, user: User | None = None) -> Schedul
                 url_kwargs={"slug": session.slug, "org_slug": org.slug},
             )
     elif diff:
+        # A request cancelled since was announced to both sides when it was cancelled.
+        diff = [c for c in diff if c.request.status == MeetingRequest.Status.ACCEPTED]
         touched: dict[int, Organisation] = {}
         for change in diff:
             for org in (change.request.requester, change.request.requested):
@@ -123,10 +127,11 @@ def _words_for(session: MatchmakingSession, org: Organisation, mine: list[Change
 
 
 def mark_draft(session: MatchmakingSession) -> None:
-    """A published session whose meetings changed holds unpublished changes until staff publish again."""
-    if session.status == MatchmakingSession.Status.PUBLISHED:
-        session.status = MatchmakingSession.Status.SCHEDULED
-        session.save(update_fields=["status", "last_updated"])
+    """A published session whose meetings changed holds unpublished changes until staff publish again;
+    it stays published (visible, reminded, recorded) and participants read the published version."""
+    if session.publications.exists() and not session.unpublished_changes:
+        session.unpublished_changes = True
+        session.save(update_fields=["unpublished_changes", "last_updated"])
 
 
 # Hand adjustments ---------------------------------------------------------------------------------

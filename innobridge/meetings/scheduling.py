@@ -175,6 +175,8 @@ def _store(
     run: ScheduleRun,
     keep: dict[int, tuple[int, int]],
 ) -> None:
+    # Hand placements and publishing lock the session too: none of them interleaves with this.
+    MatchmakingSession.objects.select_for_update().filter(pk=session.pk).first()
     tables = _assign_tables(slots, session.tables, keep)
     # A recorded outcome belongs to the pair that met, not to the slot: a new schedule keeps it.
     # So do attendance and the draft agreement it started.
@@ -203,11 +205,14 @@ def _store(
             if s is not None
         ),
     )
-    # A new schedule is a draft: on a published session it waits for staff to review and publish it
-    # (participants read the last published version meanwhile).
-    if session.status != MatchmakingSession.Status.SCHEDULED:
+    if session.status in (MatchmakingSession.Status.DRAFT, MatchmakingSession.Status.OPEN):
         session.status = MatchmakingSession.Status.SCHEDULED
         session.save(update_fields=["status", "last_updated"])
+    # After a publication a new schedule is a draft: it waits for staff to review and publish it, and
+    # participants read the last published version meanwhile.
+    if session.publications.exists() and not session.unpublished_changes:
+        session.unpublished_changes = True
+        session.save(update_fields=["unpublished_changes", "last_updated"])
 
 
 def _entries(diags: Iterable[Diagnostic], built: Built) -> list[dict[str, Any]]:

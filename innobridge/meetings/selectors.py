@@ -217,21 +217,38 @@ def agenda(session: MatchmakingSession, organisation: Organisation) -> Agenda:
     return _agenda(organisation, slot_times(session), meetings, unavailable, unscheduled)
 
 
+def reader_placements(session: MatchmakingSession, user: User | AnonymousUser) -> dict[int, Placement] | None:
+    """Where ``user`` may read that each request meets, by request id, or ``None`` for the live schedule.
+
+    Staff read the live schedule, the draft they work on. Everyone else reads only what was published:
+    nothing before the first publication, the last published version while staff prepare changes,
+    and the live schedule when it is the published one. Every page, export and API field that places a
+    meeting for a reader asks here.
+    """
+    if is_staff(user):
+        return None
+    publication = last_publication(session)
+    if publication is None:
+        return {}
+    if session.unpublished_changes:
+        return _published(publication)
+    return None
+
+
 def shows_published_version(session: MatchmakingSession, user: User | AnonymousUser) -> bool:
     """Participants read the last published version while staff work on changes to it."""
-    return (
-        not is_staff(user) and session.status != MatchmakingSession.Status.PUBLISHED and session.publications.exists()
-    )
+    return not is_staff(user) and session.unpublished_changes
 
 
 def agenda_for(session: MatchmakingSession, organisation: Organisation, user: User | AnonymousUser) -> Agenda:
-    """The agenda ``user`` may read: the draft for staff; for participants the published version when
-    there are unpublished changes (nothing unscheduled is shown from a draft)."""
-    if not shows_published_version(session, user):
+    """The agenda ``user`` may read (``reader_placements``); nothing unscheduled is shown from a draft."""
+    placements = reader_placements(session, user)
+    if placements is None:
         return agenda(session, organisation)
     participant = session.participants.filter(organisation=organisation).first()
     unavailable = set(participant.unavailable_slots if participant else [])
-    return _agenda(organisation, slot_times(session), published_meetings(session, organisation), unavailable, [])
+    meetings = _placed_meetings(session, organisation, placements)
+    return _agenda(organisation, slot_times(session), meetings, unavailable, [])
 
 
 def representatives_of(session: MatchmakingSession, organisation: Organisation) -> dict[int, list]:
@@ -401,14 +418,16 @@ def _published(publication: SchedulePublication | None) -> dict[int, Placement]:
 _LAST = object()
 
 
-def changes(session: MatchmakingSession, publication: Any = _LAST) -> list[Change] | None:
-    """The draft against the last publication (or the one given), in slot order; ``None`` before the
-    first publication."""
+def changes(
+    session: MatchmakingSession, publication: Any = _LAST, *, live: dict[int, Placement] | None = None
+) -> list[Change] | None:
+    """The draft (or ``live``, as read by the caller) against the last publication (or the one given), in
+    slot order; ``None`` before the first publication."""
     if publication is _LAST:
         publication = last_publication(session)
     if publication is None:
         return None
-    before, after = _published(publication), live_entries(session)
+    before, after = _published(publication), live if live is not None else live_entries(session)
     ids = {rid for rid in before.keys() | after.keys() if before.get(rid) != after.get(rid)}
     requests = MeetingRequest.objects.select_related("requester", "requested").in_bulk(ids)
     out = []
@@ -422,18 +441,19 @@ def changes(session: MatchmakingSession, publication: Any = _LAST) -> list[Chang
     return out
 
 
-def published_meetings(session: MatchmakingSession, organisation: Organisation) -> list[Meeting]:
-    """``organisation``'s meetings as last published, for participants while staff edit the draft; each
-    carries the live row's outcome and attendance when the meeting still exists."""
-    entries = _published(last_publication(session))
-    requests = MeetingRequest.objects.select_related("requester", "requested").in_bulk(list(entries))
-    live = {m.request_id: m for m in session.meetings.filter(request_id__in=list(entries))}
+def _placed_meetings(
+    session: MatchmakingSession, organisation: Organisation, placements: dict[int, Placement]
+) -> list[Meeting]:
+    """``organisation``'s meetings at ``placements`` (a published version); each carries the live row's
+    outcome and attendance when the meeting still exists, and a request cancelled since is left out."""
+    requests = MeetingRequest.objects.select_related("requester", "requested").in_bulk(list(placements))
+    live = {m.request_id: m for m in session.meetings.filter(request_id__in=list(placements))}
     out = []
-    for rid, (slot, table) in entries.items():
+    for rid, (slot, table) in placements.items():
         r = requests.get(rid)
         if r is None or organisation.pk not in (r.requester_id, r.requested_id):
             continue
-        if r.status != MeetingRequest.Status.ACCEPTED:  # cancelled since: both sides know it is off
+        if r.status != MeetingRequest.Status.ACCEPTED:  # cancelled since: both sides were told
             continue
         m = live.get(rid)
         out.append(
@@ -450,6 +470,14 @@ def published_meetings(session: MatchmakingSession, organisation: Organisation) 
             )
         )
     return sorted(out, key=lambda m: (m.slot, m.table))
+
+
+def placement_of(request: MeetingRequest, placements: dict[int, Placement] | None) -> Placement | None:
+    """Where ``request`` meets for a reader given ``reader_placements``."""
+    if placements is None:
+        meeting = getattr(request, "meeting", None)
+        return (meeting.slot, meeting.table) if meeting else None
+    return placements.get(request.pk)
 
 
 @dataclass

@@ -33,6 +33,7 @@ from innobridge.meetings.models import (
     MeetingPreference,
     MeetingRequest,
     SessionParticipant,
+    SessionRegistration,
     TravelLeg,
 )
 from innobridge.meetings.participation import check_request_rules, group_of
@@ -128,12 +129,19 @@ def participant_add(
     return participant
 
 
+@atomic
 def participant_remove(*, session: MatchmakingSession, organisation: Organisation) -> None:
+    # The session lock orders this against a request being made for the organisation meanwhile.
+    MatchmakingSession.objects.select_for_update().filter(pk=session.pk).first()
     if MeetingRequest.objects.filter(session=session, status__in=ACTIVE).filter(
         Q(requester=organisation) | Q(requested=organisation)
     ):
         raise ValidationError(_("This organisation still has open or accepted requests in the session."))
     SessionParticipant.objects.filter(session=session, organisation=organisation).delete()
+    # Its registration ends with it, so the organisation may register again.
+    SessionRegistration.objects.filter(
+        session=session, organisation=organisation, status__in=["pending", "approved"]
+    ).update(status=SessionRegistration.Status.WITHDRAWN)
 
 
 # Requests ------------------------------------------------------------------------------------------
@@ -289,9 +297,10 @@ def request_cancel(*, request: MeetingRequest, user: User) -> MeetingRequest:
             raise ValidationError(_("Only a pending or accepted request can be cancelled."))
         request.status = MeetingRequest.Status.CANCELLED
         request.save()
-        had_meeting, _n = Meeting.objects.filter(request=request).delete()
+        Meeting.objects.filter(request=request).delete()
         session = request.session
-        if had_meeting and session.publications.exists():
+        publication = session.publications.order_by("-number").first()
+        if publication is not None and any(entry[0] == request.pk for entry in publication.entries):
             # A published meeting is off: both sides hear it now, not at the next publication.
             for org in (request.requester, request.requested):
                 notify_organisation(

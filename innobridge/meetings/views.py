@@ -45,7 +45,7 @@ from innobridge.meetings.permissions import (
     can_see_travel,
     can_state_preference,
 )
-from innobridge.programmes.selectors import delegation_detail
+from innobridge.programmes.selectors import delegation_detail, delegations_visible
 
 
 def _own_org(user) -> Organisation | None:
@@ -57,11 +57,23 @@ def _error(request, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
 
 
+def _visible_delegations(user, sessions) -> set[int]:
+    """Ids of the sessions' delegations the reader may see: a session can be visible (it takes
+    registrations) while its delegation is not, and then the delegation is not named."""
+    ids = {s.delegation_id for s in sessions if s.delegation_id}
+    return set(delegations_visible(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+
+
 def session_list(request):
+    sessions = list(selectors.session_list(user=request.user))
     return render(
         request,
         "meetings/session_list.html",
-        {"sessions": selectors.session_list(user=request.user), "can_manage": is_staff(request.user)},
+        {
+            "sessions": sessions,
+            "can_manage": is_staff(request.user),
+            "visible_delegations": _visible_delegations(request.user, sessions),
+        },
     )
 
 
@@ -80,6 +92,7 @@ def session_detail(request, slug: str):
         "can_request": details and can_request(user, session),
         "meeting_count": session.meetings.count(),
         "registrations": list(selectors.registrations_for(user=user, session=session)),
+        "delegation_visible": bool(_visible_delegations(user, [session])),
         "may_register": (
             own is not None
             and participation.takes_registrations(session)
@@ -89,6 +102,9 @@ def session_detail(request, slug: str):
     }
     if details:
         requests = list(selectors.requests_for(user=user, session=session))
+        placements = selectors.reader_placements(session, user)
+        for r in requests:
+            r.placement = selectors.placement_of(r, placements)
         context.update(
             requests=requests,
             participants=selectors.participants_of(session) if staff else None,
@@ -320,7 +336,10 @@ def request_detail(request, slug: str):
             "answerable": answerable,
             "cancellable": meeting_request.status in ("pending", "accepted")
             and can_cancel(request.user, meeting_request),
-            "meeting": getattr(meeting_request, "meeting", None),
+            # Where the reader may see it: the published version for participants (reader_placements).
+            "placement": selectors.placement_of(
+                meeting_request, selectors.reader_placements(meeting_request.session, request.user)
+            ),
         },
     )
 
@@ -527,7 +546,7 @@ def schedule_xlsx(request, slug: str):
         orgs = [a.organisation for a in selectors.agendas(session)]
         body = exports.xlsx_for(session, orgs, grid_sheet=True)
     else:
-        body = exports.xlsx_for(session, [_own_org(user)], grid_sheet=False)
+        body = exports.xlsx_for(session, [_own_org(user)], grid_sheet=False, reader=user)
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{session.slug}.xlsx"'
     return response
@@ -571,7 +590,7 @@ def itinerary(request, slug: str):
         for day in plan.days:
             for session in day.sessions:
                 if session.status == MatchmakingSession.Status.PUBLISHED:
-                    meetings[session.pk] = [i for i in selectors.agenda(session, organisation).items if i.meeting]
+                    meetings[session.pk] = selectors.agenda_for(session, organisation, request.user).meetings
     for day in plan.days:
         day.own_meetings = [(s, meetings.get(s.pk, [])) for s in day.sessions]
     return render(

@@ -33,6 +33,7 @@ class ExportTests(MeetingsTestCase):
             services.request_create(session=cls.session, requester=cls.cair, requested=cls.quanshu, status="accepted"),
         ]
         scheduling.session_schedule(session=cls.session, time_limit=10)
+        services.session_publish(session=cls.session)  # members read only what is published
 
     def test_the_calendar_has_one_event_per_meeting_in_the_session_time_zone(self):
         self.login(self.bob)

@@ -29,13 +29,14 @@ class PublishingTests(MeetingsTestCase):
             session=self.session, request=self.requests[3], slot=free[0], table=free[1], user=self.alice, force=True
         )
         self.session.refresh_from_db()
-        self.assertEqual(self.session.status, "scheduled")  # unpublished changes
+        # Still published (visible, reminded, recorded), with changes participants do not see yet.
+        self.assertEqual((self.session.status, self.session.unpublished_changes), ("published", True))
         diff = selectors.changes(self.session)
         self.assertEqual([(c.kind, c.request.pk) for c in diff], [("moved", self.requests[3].pk)])
         self.publish()
         self.assertEqual(self.session.publications.count(), 2)
         self.assertEqual(Notice.objects.filter(user=self.bob, kind="agenda").count(), 1)  # not told again
-        self.assertEqual(self.session.status, "published")
+        self.assertEqual((self.session.status, self.session.unpublished_changes), ("published", False))
 
     def test_a_member_of_an_affected_organisation_reads_what_moved(self):
         self.publish()
@@ -77,7 +78,72 @@ class PublishingTests(MeetingsTestCase):
         self.publish()
         scheduling.session_schedule(session=self.session, time_limit=10)
         self.session.refresh_from_db()
-        self.assertEqual(self.session.status, "scheduled")
+        self.assertEqual((self.session.status, self.session.unpublished_changes), ("published", True))
+
+    def test_before_the_first_publication_participants_see_no_meeting_anywhere(self):
+        self.login(self.bob)
+        agenda = self.client.get(f"/en/meetings/{self.session.slug}/agenda/i2cool/")
+        self.assertNotContains(agenda, "/organisations/jinan-luoxin-power-semiconductor/")
+        ics = self.client.get(f"/en/meetings/{self.session.slug}/agenda/i2cool.ics")
+        self.assertNotIn(b"BEGIN:VEVENT", ics.content)
+        self.assertEqual(self.client.get(f"/api/meetings/sessions/{self.session.slug}/meetings").json(), [])
+        rows = self.client.get(f"/api/meetings/sessions/{self.session.slug}/requests").json()
+        self.assertTrue(rows)
+        self.assertEqual({(r["slot"], r["table"]) for r in rows}, {(None, None)})
+        self.assertNotContains(self.client.get(self.session.get_absolute_url()), "slot 1, table")
+
+    def test_every_reader_surface_shows_the_published_version_while_staff_edit(self):
+        self.publish()
+        mine = Meeting.objects.get(request=self.requests[0])
+        published = (mine.slot, mine.table)
+        slot, table = self._free_cell(mine)
+        publishing.meeting_place(
+            session=self.session, request=self.requests[0], slot=slot, table=table, user=self.alice, force=True
+        )
+        self.login(self.bob)
+        rows = {
+            r["reference"]: r for r in self.client.get(f"/api/meetings/sessions/{self.session.slug}/requests").json()
+        }
+        self.assertEqual((rows[self.requests[0].slug]["slot"], rows[self.requests[0].slug]["table"]), published)
+        meetings = {
+            m["request"]: m for m in self.client.get(f"/api/meetings/sessions/{self.session.slug}/meetings").json()
+        }
+        self.assertEqual((meetings[self.requests[0].slug]["slot"], meetings[self.requests[0].slug]["table"]), published)
+        page = self.client.get(self.requests[0].get_absolute_url())
+        self.assertContains(page, f"slot {published[0]}, table {published[1]}")
+        self.login(self.alice)  # staff read the draft
+        rows = {
+            r["reference"]: r for r in self.client.get(f"/api/meetings/sessions/{self.session.slug}/requests").json()
+        }
+        self.assertEqual(rows[self.requests[0].slug]["slot"], slot)
+
+    def test_a_cancelled_published_meeting_is_announced_once(self):
+        self.publish()
+        with self.captureOnCommitCallbacks(execute=True):
+            services.request_cancel(request=self.requests[0], user=self.alice)
+        told = Notice.objects.filter(user=self.bob, kind="agenda").count()
+        self.session.refresh_from_db()
+        self.publish()  # the cancelled meeting is a "dropped" change, already announced
+        self.assertEqual(Notice.objects.filter(user=self.bob, kind="agenda").count(), told)
+
+    def test_a_removed_participant_may_register_again(self):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from innobridge.meetings import participation
+        from innobridge.meetings.models import MatchmakingSession
+
+        hku = self.dave.membership.organisation
+        MatchmakingSession.objects.filter(pk=self.session.pk).update(
+            registration="approval", date=timezone.localdate() + timedelta(days=5)
+        )
+        self.session.refresh_from_db()
+        reg = participation.session_register(session=self.session, organisation=hku, user=self.dave)
+        participation.registration_decide(registration=reg, approve=True, user=self.alice)
+        services.participant_remove(session=self.session, organisation=hku)
+        again = participation.session_register(session=self.session, organisation=hku, user=self.dave)
+        self.assertEqual(again.status, "pending")
 
     def test_a_new_run_keeps_attendance_and_the_draft_agreement(self):
         self.publish()

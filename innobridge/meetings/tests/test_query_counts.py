@@ -18,11 +18,12 @@ class QueryCountTests(MeetingsTestCase):
 
     def test_the_session_list(self):
         self.login(self.alice)
-        self.assert_queries(5, "/en/meetings/")  # with the bell's unread count in the header
+        # with the bell's unread count in the header, and which delegations the reader may see named
+        self.assert_queries(6, "/en/meetings/")
 
     def test_the_session_page_with_thirty_requests(self):
         self.login(self.alice)
-        self.assert_queries(11, f"/en/meetings/{DEMO}/")  # with the registrations list
+        self.assert_queries(12, f"/en/meetings/{DEMO}/")  # with the registrations list and the delegation check
 
     def test_the_schedule_page_is_the_same_for_twelve_or_five_participants(self):
         self.login(self.alice)
