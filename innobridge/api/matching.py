@@ -24,8 +24,9 @@ from innobridge.api.inputs import InputSchema
 from innobridge.api.links import link, links
 from innobridge.api.pagination import Pages
 from innobridge.directory.models import Organisation
+from innobridge.lib.concurrency import EditConflict
 from innobridge.lib.views import get_or_404
-from innobridge.matching import learning, selectors, services
+from innobridge.matching import english, learning, selectors, services
 from innobridge.matching.models import ContactRequest
 from innobridge.matching.permissions import can_answer, can_see_owner, can_see_request
 from innobridge.programmes.models import Programme
@@ -52,6 +53,7 @@ class OfferOut(Schema):
 
     slug: str
     title: str
+    title_en: str
     summary: str
     language: str
     direction: str
@@ -68,6 +70,7 @@ class OfferOut(Schema):
     contact: str | None = None
     description: str | None = None
     scenarios: str | None = None
+    summary_en: str | None = None
 
     @staticmethod
     def resolve_sectors(obj, context) -> list[str]:
@@ -99,12 +102,17 @@ class OfferOut(Schema):
     def resolve_scenarios(obj, context) -> str | None:
         return obj.scenarios if _full(obj, context) else None
 
+    @staticmethod
+    def resolve_summary_en(obj, context) -> str | None:
+        return obj.summary_en if _full(obj, context) else None
+
 
 class NeedOut(Schema):
     """A need. ``owner``, ``owner_name`` and ``description`` are absent from teasers (anonymous callers)."""
 
     slug: str
     title: str
+    title_en: str
     language: str
     status: str
     visibility: str
@@ -117,10 +125,15 @@ class NeedOut(Schema):
     owner: str | None = None
     owner_name: str | None = None
     description: str | None = None
+    summary_en: str | None = None
 
     @staticmethod
     def resolve_sectors(obj, context) -> list[str]:
         return links(obj.sectors.all(), context)
+
+    @staticmethod
+    def resolve_summary_en(obj, context) -> str | None:
+        return obj.summary_en if _full(obj, context) else None
 
     @staticmethod
     def resolve_place(obj, context) -> str | None:
@@ -431,3 +444,80 @@ def roll_back_ranker(request, slug: str):
     except ValidationError as exc:
         raise _invalid(exc) from exc
     return learning.report(programme)
+
+
+class LackingEnglishOut(Schema):
+    """A record written in Chinese without an English title or summary. ``seen_*`` are what a
+    save must send back as seen: a record changed meanwhile is refused (409), not overwritten."""
+
+    kind: str
+    slug: str
+    title: str
+    title_en: str
+    summary_en: str
+    url: str
+
+
+class LackingEnglishKindOut(Schema):
+    kind: str
+    total: int
+    records: list[LackingEnglishOut]
+
+
+class EnglishIn(InputSchema):
+    title_en: str = Field("", max_length=300)
+    summary_en: str = Field("", max_length=5000)
+    seen_title_en: str = Field("", max_length=300)
+    seen_summary_en: str = Field("", max_length=5000)
+
+
+def _english_row(kind, record) -> dict:
+    return {
+        "kind": kind.key,
+        "slug": record.slug,
+        "title": kind.original_title(record),
+        "title_en": getattr(record, kind.title_field),
+        "summary_en": record.summary_en,
+        "url": record.get_absolute_url(),
+    }
+
+
+def _staff_only(request) -> None:
+    if not is_staff(request.user):
+        raise HttpError(403, _("Only staff can see and fill the records lacking English."))
+
+
+@router.get("/summaries-in-english", response=list[LackingEnglishKindOut], auth=members)
+def summaries_lacking_english(request):
+    """Offers, needs, delegations, events and agreements written in Chinese that lack an English
+    title or summary, per kind, newest first (staff)."""
+    _staff_only(request)
+    return [
+        {"kind": e.kind.key, "total": e.total, "records": [_english_row(e.kind, r) for r in e.records]}
+        for e in english.lacking_english()
+    ]
+
+
+@router.post("/summaries-in-english/{kind}/{slug}", response=LackingEnglishOut, auth=members)
+def summary_in_english(request, kind: str, slug: str, payload: EnglishIn):
+    """Give one record its English title and summary (an empty one keeps what is stored); 409 when
+    either changed since ``seen_title_en``/``seen_summary_en`` (nothing saved)."""
+    _staff_only(request)
+    entry = english.KINDS.get(kind)
+    if entry is None:
+        raise HttpError(404, _("Not found."))
+    record = get_or_404(lambda **kw: entry.model._base_manager.get(**kw), slug=slug)
+    try:
+        saved = english.english_set(
+            kind=entry,
+            record=record,
+            title_en=payload.title_en,
+            summary_en=payload.summary_en,
+            seen_title=payload.seen_title_en,
+            seen_summary=payload.seen_summary_en,
+        )
+    except ValidationError as exc:
+        raise HttpError(422, " ".join(exc.messages)) from exc
+    except EditConflict as exc:
+        raise HttpError(409, _("The record changed since you read it: nothing was saved.")) from exc
+    return _english_row(entry, saved)

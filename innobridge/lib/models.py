@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import secrets
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from innobridge.lib.limits import MEDIUM_TEXT
 from innocore.romanise import romanise
 from innocore.text import derive_variants, fold
 
@@ -23,6 +25,29 @@ def pick_language(zh_hant: str, zh_hans: str, en: str, language: str | None) -> 
     else:
         order = (en, zh_hant, zh_hans)
     return next((n for n in order if n), "")
+
+
+SUMMARY_LIMIT = MEDIUM_TEXT
+
+
+class EnglishSummaryModel(models.Model):
+    """An optional English summary of a record written in Chinese, for English readers.
+
+    It is a reader's aid, not the record: English pages show it above the original, marked as a
+    summary; Chinese pages and matching read the original. Staff fill the important ones from one
+    list (``/<lang>/summaries-in-english/``); owners of offers and needs can write their own.
+    """
+
+    summary_en = models.TextField(
+        _("summary in English"),
+        max_length=SUMMARY_LIMIT,
+        blank=True,
+        validators=[MaxLengthValidator(SUMMARY_LIMIT)],
+        help_text=_("For English readers of a record written in Chinese: a few sentences, shown as a summary."),
+    )
+
+    class Meta:
+        abstract = True
 
 
 class TimeStampedModel(models.Model):

@@ -13,6 +13,8 @@ class OfferForm(forms.ModelForm):
             "summary",
             "description",
             "scenarios",
+            "title_en",
+            "summary_en",
             "sectors",
             "trl",
             "ip_status",
@@ -26,6 +28,7 @@ class OfferForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "scenarios": forms.Textarea(attrs={"rows": 3}),
+            "summary_en": forms.Textarea(attrs={"rows": 3}),
             "sectors": forms.CheckboxSelectMultiple,
         }
         help_texts = {"title": _("In any language or script; matching works across them.")}
@@ -42,6 +45,8 @@ class NeedForm(forms.ModelForm):
         fields = [
             "title",
             "description",
+            "title_en",
+            "summary_en",
             "sectors",
             "place",
             "budget_min",
@@ -53,6 +58,7 @@ class NeedForm(forms.ModelForm):
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
+            "summary_en": forms.Textarea(attrs={"rows": 3}),
             "sectors": forms.CheckboxSelectMultiple,
             "deadline": forms.DateInput(attrs={"type": "date"}),
         }

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from innobridge.directory.models import Organisation, Person, Place, Sector
 from innobridge.lib.concurrency import VersionedModel
 from innobridge.lib.limits import LONG_TEXT, MATCH_TEXT, MEDIUM_TEXT, SHORT_TEXT, LimitedTextField
-from innobridge.lib.models import TimeStampedModel, Visibility
+from innobridge.lib.models import EnglishSummaryModel, TimeStampedModel, Visibility
 
 
 def new_public_key(prefix: str) -> str:
@@ -26,12 +26,18 @@ class Language(models.TextChoices):
     EN = "en", _("English")
 
 
-class MatchableRecord(VersionedModel, TimeStampedModel):
+class MatchableRecord(VersionedModel, EnglishSummaryModel, TimeStampedModel):
     """Fields shared by offers and needs: an owner, text in any script, sectors, visibility."""
 
     slug = models.SlugField(_("reference"), max_length=80, unique=True, editable=False)
     owner = models.ForeignKey(Organisation, verbose_name=_("owner organisation"), on_delete=models.CASCADE)
     title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(
+        _("title in English"),
+        max_length=300,
+        blank=True,
+        help_text=_("For English readers, when the title is in Chinese."),
+    )
     description = LimitedTextField(_("description"), limit=LONG_TEXT)
     language = models.CharField(_("language"), max_length=10, choices=Language.choices, blank=True)
     sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True)

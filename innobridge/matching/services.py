@@ -48,6 +48,8 @@ logger = logging.getLogger(__name__)
 class OfferFields(TypedDict, total=False):
     owner: Organisation
     title: str
+    title_en: str
+    summary_en: str
     summary: str
     description: str
     scenarios: str
@@ -66,6 +68,8 @@ class OfferFields(TypedDict, total=False):
 class NeedFields(TypedDict, total=False):
     owner: Organisation
     title: str
+    title_en: str
+    summary_en: str
     description: str
     language: str
     visibility: str
@@ -87,7 +91,9 @@ def _prepare(record: TechnologyOffer | TechnologyNeed, prefix: str, *texts: str)
         record.slug = new_public_key(prefix)
     if not record.language:
         record.language = _language_of(*texts)
-    record.search_key = fold(" ".join(t for t in texts if t))
+    # The English title and summary find the record too (an English search for a Chinese offer),
+    # but they are not the record's language and never feed matching.
+    record.search_key = fold(" ".join(t for t in (*texts, record.title_en, record.summary_en) if t))
 
 
 def add_one_year(day: date) -> date:

@@ -10,6 +10,7 @@ from innobridge.directory.models import Organisation, Person, Place, Sector
 from innobridge.lib.concurrency import VersionedModel
 from innobridge.lib.limits import LONG_TEXT, MEDIUM_TEXT, LimitedTextField
 from innobridge.lib.models import (
+    EnglishSummaryModel,
     SluggedModel,
     TimeStampedModel,
     TrilingualNameModel,
@@ -46,7 +47,7 @@ class Programme(TrilingualNameModel, SluggedModel, TimeStampedModel):
         return reverse("programmes:programme_detail", kwargs={"slug": self.slug})
 
 
-class Delegation(TrilingualNameModel, SluggedModel, TimeStampedModel):
+class Delegation(TrilingualNameModel, EnglishSummaryModel, SluggedModel, TimeStampedModel):
     """A trip by a visiting side to a hosting side, across one or more cities."""
 
     audited = True  # every change is kept in the audit trail (innobridge.audit)
@@ -149,7 +150,7 @@ class DelegationMember(models.Model):
         constraints = [models.UniqueConstraint(fields=["delegation", "organisation"], name="member_unique")]
 
 
-class Event(TrilingualNameModel, SluggedModel, TimeStampedModel):
+class Event(TrilingualNameModel, EnglishSummaryModel, SluggedModel, TimeStampedModel):
     """Something that happened at a place on a day: a meeting, a visit, a signing..."""
 
     audited = True  # every change is kept in the audit trail (innobridge.audit)
@@ -228,7 +229,7 @@ class Currency(models.TextChoices):
     EUR = "EUR", "EUR"
 
 
-class Agreement(VersionedModel, TrilingualNameModel, SluggedModel, TimeStampedModel):
+class Agreement(VersionedModel, TrilingualNameModel, EnglishSummaryModel, SluggedModel, TimeStampedModel):
     """A signed (or planned) cooperation between parties, followed through to deployment."""
 
     audited = True  # every change is kept in the audit trail (innobridge.audit)

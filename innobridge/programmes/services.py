@@ -40,6 +40,7 @@ class ProgrammeFields(NameFields, total=False):
 
 
 class DelegationFields(NameFields, total=False):
+    summary_en: str
     programme: Programme
     visiting: Organisation
     hosting: Organisation
@@ -52,6 +53,7 @@ class DelegationFields(NameFields, total=False):
 
 
 class EventFields(NameFields, total=False):
+    summary_en: str
     kind: str
     programme: Programme
     delegation: Delegation | None
@@ -63,6 +65,7 @@ class EventFields(NameFields, total=False):
 
 
 class AgreementFields(NameFields, total=False):
+    summary_en: str
     kind: str
     status: str
     programme: Programme

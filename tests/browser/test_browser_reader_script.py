@@ -53,3 +53,33 @@ def test_english_readers_can_read_every_member_and_leader(flow):
     assert len(members) >= 5 and len(leaders) >= 2, (members, leaders)
     assert [name for name in members + leaders if not LATIN.search(name)] == []
     flow.step("members")
+
+
+def test_english_readers_get_english_titles_and_summaries_and_staff_fill_the_rest(flow):
+    """The two offers above read in English with their titles as written beside; staff give English to
+    an offer the list shows without, and the English offers page then heads with it."""
+    for n, path in enumerate(_pages()[1:]):
+        flow.open(f"/en/{path}")
+        heading = flow.page.locator("main h1").inner_text()
+        assert LATIN.search(heading) and not CJK.search(heading), heading
+        assert flow.page.locator("main .english-summary").count() == 1  # the title as written, beside
+        flow.step(f"offer-{n}")
+    flow.login("demo-staff")
+    flow.open("/en/summaries-in-english/")
+    row = flow.page.locator("section[aria-labelledby=english-offer] tbody tr").first
+    original = row.locator("td a").first.inner_text()
+    assert CJK.search(original), original
+    row.locator("input[name=title_en]").fill("Written by staff in English")
+    row.locator("textarea[name=summary_en]").fill("A summary for English readers.")
+    flow.step("filled")
+    with flow.page.expect_navigation():
+        row.locator("button[type=submit]").click()
+    assert "English saved" in flow.page.locator("main").inner_text()
+    flow.step("saved")
+    flow.open("/en/offers/?q=" + "Written%20by%20staff")  # an English search finds it by its English title
+    with flow.page.expect_navigation():
+        flow.page.locator("main a", has_text="Written by staff in English").first.click()
+    assert flow.page.locator("main h1").inner_text() == "Written by staff in English"
+    assert original in flow.page.locator("main .english-summary").inner_text()
+    assert "A summary for English readers." in flow.page.locator("main .english-summary").inner_text()
+    flow.step("offer-page")

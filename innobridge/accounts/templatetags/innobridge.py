@@ -75,3 +75,28 @@ def fragments(slot: str) -> list[str]:
     """``{% fragments "slot" as templates %}``: the templates higher apps registered for a slot of a
     lower app's page (``innobridge.lib.pages.provides_fragment``), to ``{% include %}`` in turn."""
     return registered_fragments(slot)
+
+
+def _english_reader() -> bool:
+    return (get_language() or "").lower().startswith("en")
+
+
+@register.filter
+def reader_title(record) -> str:
+    """An offer's or need's title for the reader: its English title on English pages when it has one."""
+    english = getattr(record, "title_en", "")
+    return english if english and _english_reader() else record.title
+
+
+@register.inclusion_tag("includes/english_summary.html")
+def english_summary(record, original_title: str = ""):
+    """The record's English summary, on English pages only, marked as a summary of the original;
+    with ``original_title``, the title as written too (when the page heads with the English one)."""
+    summary = getattr(record, "summary_en", "") if _english_reader() else ""
+    return {"summary": summary, "original_title": original_title if _english_reader() else ""}
+
+
+@register.filter
+def english_title(record) -> str:
+    """The English title of an offer or need on English pages (beside a title shown as written), else ""."""
+    return getattr(record, "title_en", "") if _english_reader() else ""

@@ -52,6 +52,7 @@ RULES = {
     "directory:organisation_create": (STAFF, STAFF),
     "directory:alias_review": (STAFF, STAFF),
     "directory:english_names": (STAFF, (LOGIN, DENY, DENY, GONE)),  # the sample post names no record
+    "front:english_summaries": (STAFF, (LOGIN, DENY, DENY, GONE)),  # the sample post names no record
     "directory:alias_decide": ((LOGIN, DENY, DENY, NOPE), (LOGIN, DENY, DENY, GONE)),  # sample: no such alias
     "directory:organisation_detail": (EVERYONE, EVERYONE),
     "directory:organisation_edit": (OWNER, OWNER),
@@ -194,6 +195,8 @@ API_RULES = {
     # The staff list of records lacking English: partners may neither read it nor write a name.
     "GET /api/names-in-english": API_STAFF,
     "POST /api/names-in-english/{kind}/{slug}": API_STAFF,
+    "GET /api/summaries-in-english": API_STAFF,
+    "POST /api/summaries-in-english/{kind}/{slug}": API_STAFF,
     # Each caller's own notices; membership requests: anyone signed in asks (bob and carol already belong
     # to an organisation: 400), only staff decide (the sample names no request: 404).
     "GET /api/notifications": API_SIGNED_IN,
@@ -238,6 +241,7 @@ API_BODIES = {
     "POST /api/rankers/{slug}/pin": {"version": 1},
     "POST /api/membership-requests/{reference}/decision": {"approve": False},
     "POST /api/names-in-english/{kind}/{slug}": {"name_en": "Matrix Person"},
+    "POST /api/summaries-in-english/{kind}/{slug}": {"title_en": "Matrix offer", "summary_en": "In English."},
     "POST /api/meetings/sessions/{slug}/preferences": {"other": "cas-cair", "kind": "would_like"},
     "POST /api/meetings/registrations/{reference}/decision": {"approve": False},
     "POST /api/meetings/sessions/{slug}/placements": {"request": "mr-none", "slot": 1, "table": 1},
@@ -421,6 +425,8 @@ class PermissionMatrixTests(BaseTestCase):
             return path.replace("{reference}", self.registration.reference)
         if path.startswith("/api/names-in-english/"):  # a place: no version to send
             return path.replace("{kind}/{slug}", "place/qingdao")
+        if path.startswith("/api/summaries-in-english/"):
+            return path.replace("{kind}/{slug}", f"offer/{self.offer.slug}")
         path = path.replace("{kind}/{position}", "person/0")
         for prefix, slug in slugs.items():
             if path.startswith(prefix):
