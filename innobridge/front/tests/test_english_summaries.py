@@ -103,6 +103,8 @@ class EnglishSummaryTests(BaseTestCase):
 
     def test_staff_fill_an_offer_and_english_readers_see_it_marked_as_a_summary(self):
         self.login(self.alice)
+        for start in ("/en/offers/", "/en/needs/", "/en/names-in-english/"):  # where staff find the list
+            self.assertContains(self.client.get(start), f'href="{URL}"')
         page = self.client.get(URL)
         self.assertContains(page, TITLE)
         r = self.client.post(URL, _post(self.offer), follow=True)
