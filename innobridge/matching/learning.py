@@ -11,7 +11,7 @@ weights alone.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -30,7 +30,7 @@ from innobridge.matching.models import (
     TechnologyOffer,
 )
 from innobridge.programmes.models import Agreement, Programme
-from innocore.match.engine import Match, Matcher, Query
+from innocore.match.engine import Document, Match, Matcher, Query
 from innocore.match.rerank import LEARNED, Candidate, Judgement, Reranked, Reranker
 
 POOL = 50  # candidates per judged need the model learns from
@@ -196,12 +196,19 @@ def response_rates() -> dict[str, float]:
 
 # -- candidates ---------------------------------------------------------------------------------
 def candidates(
-    matches: list[Match], matcher: Matcher, query: Query, query_id: str, query_lang: str, known: Collection[str] = ()
+    matches: list[Match],
+    matcher: Matcher | Mapping[str, Document],
+    query: Query,
+    query_id: str,
+    query_lang: str,
+    known: Collection[str] = (),
 ) -> list[Candidate]:
-    """The engine's matches as re-ranker candidates; ``known`` docs are not new."""
+    """The engine's matches as re-ranker candidates; ``known`` docs are not new. The matched
+    documents come from the matcher's index, or from a mapping by id (suggestions read from the
+    nightly batch, where no index is searched)."""
     out = []
     for m in matches:
-        doc = matcher.documents_[matcher.index_of_[m.doc_id]]
+        doc = matcher[m.doc_id] if isinstance(matcher, Mapping) else matcher.documents_[matcher.index_of_[m.doc_id]]
         out.append(
             Candidate(
                 query=query_id,
@@ -254,7 +261,7 @@ def rerank(
     matches: list[Match],
     *,
     programme: Programme | None,
-    matcher: Matcher,
+    matcher: Matcher | Mapping[str, Document],
     query: Query,
     query_id: str,
     query_lang: str,

@@ -24,7 +24,7 @@ from innobridge.matching.models import (
     TechnologyOffer,
 )
 from innobridge.matching.permissions import visible_q
-from innocore.match.engine import Match, Matcher, Query, highlight
+from innocore.match.engine import Document, Match, Matcher, Query, highlight
 from innocore.match.rerank import Reranked
 from innocore.text import fold
 
@@ -214,6 +214,8 @@ class _Side:
     visible: Callable[[Any], QuerySet]  # the other side's records the viewer may see
     model: type
     related: tuple[str, ...]
+    batch_kind: str  # its rows in the nightly batch's table
+    document: Callable[[Any, Any], Document]  # a record of the other side as the engine sees it
 
 
 _OFFERS_FOR_NEED = _Side(
@@ -224,6 +226,8 @@ _OFFERS_FOR_NEED = _Side(
     visible=offers_visible,
     model=TechnologyOffer,
     related=("owner",),
+    batch_kind=str(BatchSuggestion.Kind.OFFERS_FOR_NEED),
+    document=lambda offer, places: index.offer_document(offer, places),
 )
 _NEEDS_FOR_OFFER = _Side(
     place_ids=lambda offer: [p.pk for p in offer.target_places.all()],
@@ -233,6 +237,8 @@ _NEEDS_FOR_OFFER = _Side(
     visible=needs_visible,
     model=TechnologyNeed,
     related=("owner", "place"),
+    batch_kind=str(BatchSuggestion.Kind.NEEDS_FOR_OFFER),
+    document=lambda need, places: index.need_document(need, places),
 )
 
 
@@ -248,14 +254,25 @@ def _suggest(
         places.keys(side.place_ids(record)),
         exclude=side.rejected(record),
     )
-    qv = index.query_vector(index.vector_text(query.title, query.text))
-    matcher = side.matcher()
-    found = matcher.search(query, top=top * 3, query_vector=qv, explain=False)
+    batch = batch_suggestions(kind=side.batch_kind, record=record)
+    matcher: Matcher | None
+    documents: Mapping[str, Document] | Matcher
+    batch_documents: dict[str, Document] | None = None
+    if batch is not None:
+        # The nightly batch saw the record as it is now: its rows replace the search, so a page
+        # needs no index in memory. Pairs turned down since the batch are left out here.
+        matcher = None
+        found, batch_documents = _from_batch(side, batch, query, places)
+        documents = batch_documents
+    else:
+        qv = index.query_vector(index.vector_text(query.title, query.text))
+        matcher = documents = side.matcher()
+        found = matcher.search(query, top=top * 3, query_vector=qv, explain=False)
     # The learned re-ranker (issue 20): the programme's model re-orders and adds a "learned" contribution.
     found, learned = learning.rerank(
         found,
         programme=side.programme(record, places),
-        matcher=matcher,
+        matcher=documents,
         query=query,
         query_id=record.slug,
         query_lang=record.language,
@@ -277,10 +294,31 @@ def _suggest(
         record.matching_text(),
         top,
         lambda r: (r.title, r.matching_text()),
-        matcher,
+        matcher if matcher is not None else Matcher(),  # a bare matcher explains without an index
         query,
         learned,
+        batch_documents,
     )
+
+
+def _from_batch(
+    side: _Side, rows: list[tuple[str, float, dict]], query: Query, places: index.PlaceTable
+) -> tuple[list[Match], dict[str, Document]]:
+    """The batch's rows as the engine's matches, with the documents they name (as the index would
+    hold them), for the re-ranker and the explanation. Rows naming a record that is gone or turned
+    down since the batch are dropped; visibility is checked by the caller, as for online matches."""
+    wanted = [slug for slug, _score, _parts in rows if slug not in query.exclude]
+    model: Any = side.model
+    records = model.objects.filter(slug__in=wanted).prefetch_related(
+        *(("sectors", "target_places") if side.model is TechnologyOffer else ("sectors",))
+    )
+    documents = {r.slug: side.document(r, places) for r in records}
+    found = [
+        Match(slug, score, dict(parts), shared_sectors=sorted(query.sectors & documents[slug].sectors))
+        for slug, score, parts in rows
+        if slug in documents
+    ]
+    return found, documents
 
 
 def offers_for_need(*, need: TechnologyNeed, user: User | AnonymousUser, top: int = 10) -> list[Suggestion]:
@@ -313,15 +351,18 @@ def _suggestions(
     matcher: Matcher | None = None,
     query: Query | None = None,
     learned: Mapping[str, Reranked] | None = None,
+    documents: Mapping[str, Document] | None = None,
 ) -> list[Suggestion]:
-    """The first ``top`` matches the viewer may see, explained (only those: explaining costs)."""
+    """The first ``top`` matches the viewer may see, explained (only those: explaining costs).
+    The matched documents come from the matcher's index, or from ``documents`` when given."""
     out: list[Suggestion] = []
     for m in matches:
         record = records.get(m.doc_id)
         if record is None:
             continue
         if matcher is not None and query is not None and not m.terms:
-            m.terms = matcher.explain_terms(query, matcher.documents_[matcher.index_of_[m.doc_id]])
+            doc = documents[m.doc_id] if documents is not None else matcher.documents_[matcher.index_of_[m.doc_id]]
+            m.terms = matcher.explain_terms(query, doc)
         s = Suggestion(record, m, len(out) + 1, learning.learned_phrase((learned or {}).get(m.doc_id)))
         _pieces(m, q_title, q_text, *texts(record), s)
         out.append(s)
