@@ -33,37 +33,51 @@ class Record:
 
 
 def read_jsonl(path: Path) -> list[Record]:
-    records: list[Record] = []
-    seen: set[str] = set()
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except FileNotFoundError as exc:
         raise EvalInputError(f"{path}: no such file") from exc
     except UnicodeDecodeError as exc:
         raise EvalInputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvalInputError(f"{path}:{n}: not valid JSON ({exc.msg})") from exc
+
+    def objects():
+        for n, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield f"{path}:{n}", json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise EvalInputError(f"{path}:{n}: not valid JSON ({exc.msg})") from exc
+
+    return records_from(objects(), path, "line")
+
+
+def records_from(objects: Iterable[tuple[str, object]], path: Path, unit: str = "row") -> list[Record]:
+    """Records from (where, object) pairs: the lines of a JSONL file, or the rows of a Parquet file
+    (``innobridge match-batch`` reads those on Spark), checked alike; errors name ``where``."""
+    records: list[Record] = []
+    seen: set[str] = set()
+    for where, obj in objects:
         if not isinstance(obj, dict) or not isinstance(obj.get("id"), str | int) or str(obj.get("id")).strip() == "":
-            raise EvalInputError(f'{path}:{n}: each line needs an "id"')
-        if not isinstance(obj.get("title", ""), str) or not isinstance(obj.get("text", ""), str):
-            raise EvalInputError(f'{path}:{n}: "title" and "text" must be strings')
+            raise EvalInputError(f'{where}: each {unit} needs an "id"')
+        if not isinstance(obj.get("title") or "", str) or not isinstance(obj.get("text") or "", str):
+            raise EvalInputError(f'{where}: "title" and "text" must be strings')
         if not (obj.get("title") or obj.get("text")):
-            raise EvalInputError(f'{path}:{n}: needs a "title" or a "text"')
+            raise EvalInputError(f'{where}: needs a "title" or a "text"')
         rid = str(obj["id"])
         if rid in seen:
-            raise EvalInputError(f"{path}:{n}: duplicate id {rid!r}")
+            raise EvalInputError(f"{where}: duplicate id {rid!r}")
         seen.add(rid)
         sectors = obj.get("sectors") or []
         if not isinstance(sectors, list):
-            raise EvalInputError(f'{path}:{n}: "sectors" must be a list')
+            raise EvalInputError(f'{where}: "sectors" must be a list')
         records.append(
             Record(
-                rid, str(obj.get("lang", "")), obj.get("title", ""), obj.get("text", ""), frozenset(map(str, sectors))
+                rid,
+                str(obj.get("lang") or ""),
+                obj.get("title") or "",
+                obj.get("text") or "",
+                frozenset(map(str, sectors)),
             )
         )
     if not records:

@@ -166,3 +166,41 @@ def test_the_cluster_gives_the_same_run_as_local_mode_and_match_eval(cluster, tm
         stdout=StringIO(),
     )
     assert cluster_run == (tmp_path / "eval.run").read_text()
+
+
+def _as_parquet(jsonl: Path, target: Path) -> Path:
+    """The JSONL file's records as a Parquet directory, written by Spark as a data team would."""
+    import json
+
+    from pyspark.sql.types import ArrayType, StringType, StructField, StructType
+
+    from innocore.match.batch import spark_session
+
+    rows = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines() if line.strip()]
+    schema = StructType(
+        [StructField(k, StringType()) for k in ("id", "lang", "title", "text")]
+        + [StructField("sectors", ArrayType(StringType()))]
+    )
+    spark = spark_session("local[1]", app_name="innobridge-test-parquet")
+    try:
+        frame = spark.createDataFrame(
+            [(str(r["id"]), r.get("lang"), r.get("title"), r.get("text"), r.get("sectors")) for r in rows], schema
+        )
+        frame.write.parquet(str(target))
+    finally:
+        spark.stop()
+    return target
+
+
+def test_parquet_files_give_the_same_run_as_jsonl(tmp_path):
+    corpus, queries = _subset(tmp_path)
+    call_command(
+        "match_eval",
+        *("--corpus", str(corpus), "--queries", str(queries), "--top", "20", "--run", str(tmp_path / "eval.run")),
+        stdout=StringIO(),
+    )
+    pq_corpus = _as_parquet(corpus, tmp_path / "offers.parquet")
+    pq_queries = _as_parquet(queries, tmp_path / "needs.parquet")
+    out = _batch("local[1]", pq_corpus, pq_queries, tmp_path / "parquet.run")
+    assert out["queries"] == N_NEEDS
+    assert (tmp_path / "parquet.run").read_text() == (tmp_path / "eval.run").read_text()

@@ -15,15 +15,19 @@ from django.core.management.base import BaseCommand, CommandError
 from innobridge.matching import services
 from innocore.match.batch import DEFAULT_MASTER, BatchQuery, batch_match, spark_session, trec_lines
 from innocore.match.engine import METHODS, Document, Query
-from innocore.match.evaluate import EvalInputError, read_jsonl, read_qrels, summarise
+from innocore.match.evaluate import EvalInputError, Record, read_jsonl, read_qrels, records_from, summarise
 
 
 class Command(BaseCommand):
     help = "Compute the top-k suggestions of every query on Apache Spark, from files or from the database."
 
     def add_arguments(self, parser):
-        parser.add_argument("--corpus", type=Path, help="JSONL: {id, lang, title, text, sectors?} (file mode)")
-        parser.add_argument("--queries", type=Path, help="JSONL, same fields as the corpus (file mode)")
+        parser.add_argument(
+            "--corpus",
+            type=Path,
+            help="JSONL, or Parquet (a .parquet file or directory, read on Spark): {id, lang, title, text, sectors?}",
+        )
+        parser.add_argument("--queries", type=Path, help="JSONL or Parquet, same fields as the corpus (file mode)")
         parser.add_argument("--qrels", type=Path, help="TREC qrels: also print match-eval's metrics (file mode)")
         parser.add_argument("--run", type=Path, help="write the ranking as a TREC run file (file mode)")
         parser.add_argument("--method", choices=METHODS, default="hybrid")
@@ -48,18 +52,17 @@ class Command(BaseCommand):
             if not sep:
                 raise CommandError(f"--conf {item!r}: expected KEY=VALUE")
             extra[key] = value
-        if corpus:
-            try:
-                docs, qs = read_jsonl(corpus), read_jsonl(queries)
-                judged = read_qrels(qrels, {q.id for q in qs}, {d.id for d in docs}) if qrels else None
-            except EvalInputError as exc:
-                raise CommandError(str(exc)) from exc
+        parquet = bool(corpus) and any(_is_parquet(p) for p in (corpus, queries))
+        if corpus and not parquet:  # JSONL is checked before Spark starts: a bad file fails at once
+            docs, qs, judged = _read_files(None, corpus, queries, qrels)
         encoder_name = encoder or ("use" if corpus else settings.MATCHING_ENCODER)
         encoder_name = None if encoder_name in ("", "none") or method == "bm25" else encoder_name
         spark = spark_session(master, conf=extra)
         try:
             sc = spark.sparkContext
             sys.stderr.write(f"spark master {sc.master} application {sc.applicationId}\n")
+            if parquet:
+                docs, qs, judged = _read_files(spark, corpus, queries, qrels)
             if corpus:
                 result = batch_match(
                     spark,
@@ -95,3 +98,29 @@ class Command(BaseCommand):
             }
         )
         self.stdout.write(json.dumps(out, ensure_ascii=False))
+
+
+def _is_parquet(path: Path) -> bool:
+    return path.suffix.lower() == ".parquet" or (path.is_dir() and any(path.glob("*.parquet")))
+
+
+def _read(spark, path: Path) -> list[Record]:
+    if not _is_parquet(path):
+        return read_jsonl(path)
+    if spark is None or not path.exists():
+        raise EvalInputError(f"{path}: no such file")
+    try:
+        rows = spark.read.parquet(str(path)).collect()
+    except Exception as exc:  # Spark's AnalysisException and friends: report, do not crash
+        raise EvalInputError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0][:200]})") from exc
+    return records_from(((f"{path}: row {n}", r.asDict(recursive=True)) for n, r in enumerate(rows, start=1)), path)
+
+
+def _read_files(spark, corpus: Path, queries: Path, qrels: Path | None):
+    """The corpus, the queries and the judgements, each checked; a bad file is a clear CommandError."""
+    try:
+        docs, qs = _read(spark, corpus), _read(spark, queries)
+        judged = read_qrels(qrels, {q.id for q in qs}, {d.id for d in docs}) if qrels else None
+    except EvalInputError as exc:
+        raise CommandError(str(exc)) from exc  # the caller stops Spark, if it started
+    return docs, qs, judged
