@@ -227,6 +227,13 @@ def csl(encoder_name: str = "use") -> dict:
     return out
 
 
+@lru_cache(maxsize=4)
+def _tatoeba_documents(name: str, zh: tuple[str, ...], en: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Both sides encoded as documents, once per encoder for the Tatoeba functions below."""
+    enc = get_encoder(name)
+    return enc.encode_documents(list(zh)), enc.encode_documents(list(en))
+
+
 def tatoeba(hybrid_encoders: tuple[str, ...] = ("use", "use+e5")) -> dict:
     """Sentence retrieval across languages: each English sentence finds its Chinese translation
     among the 1,000, and the other way round (accuracy@1).
@@ -245,7 +252,7 @@ def tatoeba(hybrid_encoders: tuple[str, ...] = ("use", "use+e5")) -> dict:
     for name in ("use", "e5", "use+e5"):
         enc = get_encoder(name)
         with Timer() as t:
-            z, e = enc.encode_documents(zh), enc.encode_documents(en)
+            z, e = _tatoeba_documents(name, tuple(zh), tuple(en))
         sims = e @ z.T
         out[name] = {
             "en->zh_acc@1": round(float(np.mean(sims.argmax(1) == gold)), 4),
@@ -325,8 +332,7 @@ def tatoeba_hubness(encoders: tuple[str, ...] = ("use", "use+e5"), k: int = 5, a
         )
 
     for name in encoders:
-        enc = get_encoder(name)
-        z, e = enc.encode_documents(zh), enc.encode_documents(en)
+        z, e = _tatoeba_documents(name, tuple(zh), tuple(en))
         row: dict = {}
         for label, q, d in (("en->zh", e, z), ("zh->en", z, e)):
             plain, csls = accuracy(q, d, q)

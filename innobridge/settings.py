@@ -244,6 +244,9 @@ INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 20 * 1024 * 1024)
 # the index version says nothing changed, and how many changed documents go into the delta
 # segment before the index is rebuilt in full.
 MATCHING_VERIFY_SECONDS = env_int("MATCHING_VERIFY_SECONDS", 300)
+# Pages read the nightly batch's suggestions (innobridge match-batch) only while it is younger than
+# this, and while no live record of the other side changed after it started.
+MATCHING_BATCH_MAX_AGE_HOURS = env_int("MATCHING_BATCH_MAX_AGE_HOURS", 36)
 MATCHING_MERGE_AT = env_int("MATCHING_MERGE_AT", 5000)
 # Background jobs: "thread" (a runner thread in the web process; default, no extra server),
 # "worker" (only `innobridge worker` processes run jobs: several servers), "eager" (tests).

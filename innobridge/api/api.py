@@ -93,6 +93,7 @@ class DelegationOut(Schema):
     hosting: str
     cities: list[str]
     members: list[str]
+    summary_en: str  # for English readers when the delegation's purpose is written in Chinese
 
     @staticmethod
     def resolve_names(obj) -> dict:

@@ -455,6 +455,7 @@ class LackingEnglishOut(Schema):
     title: str
     title_en: str
     summary_en: str
+    original_fingerprint: str
     url: str
 
 
@@ -465,10 +466,14 @@ class LackingEnglishKindOut(Schema):
 
 
 class EnglishIn(InputSchema):
-    title_en: str = Field("", max_length=300)
-    summary_en: str = Field("", max_length=5000)
+    """Absent keeps what is stored, "" clears it. ``seen_*`` are the values read from the list:
+    the English shown and the fingerprint of the original it stands for."""
+
+    title_en: str | None = Field(None, max_length=300)
+    summary_en: str | None = Field(None, max_length=5000)
     seen_title_en: str = Field("", max_length=300)
     seen_summary_en: str = Field("", max_length=5000)
+    seen_original: str | None = Field(None, max_length=64)
 
 
 def _english_row(kind, record) -> dict:
@@ -478,6 +483,7 @@ def _english_row(kind, record) -> dict:
         "title": kind.original_title(record),
         "title_en": getattr(record, kind.title_field),
         "summary_en": record.summary_en,
+        "original_fingerprint": english.fingerprint(kind, record),
         "url": record.get_absolute_url(),
     }
 
@@ -500,8 +506,8 @@ def summaries_lacking_english(request):
 
 @router.post("/summaries-in-english/{kind}/{slug}", response=LackingEnglishOut, auth=members)
 def summary_in_english(request, kind: str, slug: str, payload: EnglishIn):
-    """Give one record its English title and summary (an empty one keeps what is stored); 409 when
-    either changed since ``seen_title_en``/``seen_summary_en`` (nothing saved)."""
+    """Give one record its English title and summary (absent keeps, "" clears); 409 when the English
+    or the original changed since ``seen_title_en``/``seen_summary_en``/``seen_original`` (nothing saved)."""
     _staff_only(request)
     entry = english.KINDS.get(kind)
     if entry is None:
@@ -515,6 +521,7 @@ def summary_in_english(request, kind: str, slug: str, payload: EnglishIn):
             summary_en=payload.summary_en,
             seen_title=payload.seen_title_en,
             seen_summary=payload.seen_summary_en,
+            seen_original=payload.seen_original,
         )
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from exc

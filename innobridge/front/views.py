@@ -67,6 +67,7 @@ def english_summaries(request):
                 summary_en=request.POST.get("summary_en", ""),
                 seen_title=request.POST.get("seen_title", ""),
                 seen_summary=request.POST.get("seen_summary", ""),
+                seen_original=request.POST.get("seen_original", ""),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -78,5 +79,18 @@ def english_summaries(request):
             )
         else:
             messages.success(request, _("English saved: %(name)s.") % {"name": kind.original_title(record)})
+        if request.POST.get("single"):
+            return redirect(reverse("front:english_summaries") + f"?kind={kind.key}&slug={record.slug}")
         return redirect(reverse("front:english_summaries") + f"#english-{kind.key}")
-    return render(request, "front/english_summaries.html", {"lacking": english.lacking_english()})
+    kind = english.KINDS.get(request.GET.get("kind", ""))
+    if kind is not None:  # one record, with or without English: its page's "Edit English" link
+        try:
+            lacking = [english.one(kind, request.GET.get("slug", ""))]
+        except kind.model.DoesNotExist as exc:
+            raise Http404 from exc
+    else:
+        lacking = english.lacking_english()
+    for entry in lacking:
+        for record in entry.records:
+            record.english_fingerprint = english.fingerprint(entry.kind, record)
+    return render(request, "front/english_summaries.html", {"lacking": lacking, "single": kind is not None})

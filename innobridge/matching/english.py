@@ -10,6 +10,7 @@ record with free text: offers and needs here, delegations, events and agreements
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from innobridge.lib.concurrency import EditConflict
 from innobridge.lib.models import SUMMARY_LIMIT
+from innobridge.matching import index
 from innobridge.matching import services as matching_services
 from innobridge.matching.models import Language, TechnologyNeed, TechnologyOffer
 from innobridge.programmes import services as programme_services
@@ -60,16 +62,22 @@ class EnglishKind:
         return no_title or (not record.summary_en and has_cjk(text))
 
 
+CHINESE = [Language.ZH_HANT, Language.ZH_HANS]
+
+
 def _offers() -> QuerySet:
-    return TechnologyOffer.objects.filter(
-        status=TechnologyOffer.Status.PUBLISHED, language__in=[Language.ZH_HANT, Language.ZH_HANS]
-    ).order_by("-last_updated", "slug")
+    """Live offers (published, not expired: what English readers can find) written in Chinese."""
+    return index.offers_queryset().filter(language__in=CHINESE).order_by("-last_updated", "slug")
 
 
 def _needs() -> QuerySet:
-    return TechnologyNeed.objects.filter(
-        status=TechnologyNeed.Status.PUBLISHED, language__in=[Language.ZH_HANT, Language.ZH_HANS]
-    ).order_by("-last_updated", "slug")
+    return index.needs_queryset().filter(language__in=CHINESE).order_by("-last_updated", "slug")
+
+
+def _programme_records(model: type[Model], text_field: str, order: str) -> Callable[[], QuerySet]:
+    """Delegations, events or agreements, newest first, reading only what the check and the list need."""
+    fields = ("slug", "name_zh_hant", "name_zh_hans", "name_en", "summary_en", text_field, order.lstrip("-"))
+    return lambda: model._default_manager.only(*fields).order_by(order, "slug")
 
 
 def _lacking(qs: QuerySet, title_field: str) -> QuerySet:
@@ -105,7 +113,7 @@ KINDS: dict[str, EnglishKind] = {
             _("Delegations"),
             "name_en",
             "purpose",
-            lambda: Delegation.objects.order_by("-start", "slug"),
+            _programme_records(Delegation, "purpose", "-start"),
             lambda record, **fields: programme_services.delegation_save(delegation=record, **fields),
         ),
         EnglishKind(
@@ -114,7 +122,7 @@ KINDS: dict[str, EnglishKind] = {
             _("Events"),
             "name_en",
             "description",
-            lambda: Event.objects.order_by("-date", "slug"),
+            _programme_records(Event, "description", "-date"),
             lambda record, **fields: programme_services.event_save(event=record, **fields),
         ),
         EnglishKind(
@@ -123,7 +131,7 @@ KINDS: dict[str, EnglishKind] = {
             _("Agreements"),
             "name_en",
             "scope",
-            lambda: Agreement.objects.order_by("-signed_on", "slug"),
+            _programme_records(Agreement, "scope", "-signed_on"),
             lambda record, **fields: programme_services.agreement_save(agreement=record, **fields),
         ),
     )
@@ -172,34 +180,57 @@ def _clean(value: str, limit: int, label: str) -> str:
     return value
 
 
-def english_set(
-    *, kind: EnglishKind, record, title_en: str, summary_en: str, seen_title: str, seen_summary: str
-) -> Model:
-    """Save a record's English title and summary.
+def fingerprint(kind: EnglishKind, record) -> str:
+    """A short digest of the original title and text the English stands for: an editor sends back
+    the one they read, so English written for an old version of the text is refused."""
+    original = f"{kind.original_title(record)}\x00{getattr(record, kind.text_field) or ''}"
+    return hashlib.sha256(original.encode()).hexdigest()[:16]
 
-    ``seen_title`` and ``seen_summary`` are what the editor was showing. If either changed meanwhile
-    (another member of staff, or the owner in the offer's own form), nothing is written and
-    ``EditConflict`` carries the stored record: a compare-and-set under a row lock, so it holds
-    for kinds without a version number too. Versioned kinds get a new version as usual.
+
+def one(kind: EnglishKind, slug: str) -> Lacking:
+    """One record, with or without English, for correcting what was written (the record's page links here)."""
+    record = kind.model._default_manager.get(slug=slug)
+    return Lacking(kind, 1, [record])
+
+
+def _words(value: str | None) -> str:
+    return " ".join((value or "").split())
+
+
+def english_set(
+    *,
+    kind: EnglishKind,
+    record,
+    title_en: str | None,
+    summary_en: str | None,
+    seen_title: str,
+    seen_summary: str,
+    seen_original: str | None = None,
+) -> Model:
+    """Save a record's English title and summary; ``None`` keeps what is stored, "" clears it.
+
+    ``seen_title`` and ``seen_summary`` are the English the editor was showing, ``seen_original``
+    the :func:`fingerprint` of the original it was written for. If any changed meanwhile (another
+    member of staff, or the owner in the offer's own form), nothing is written and
+    ``EditConflict`` carries the stored record: a compare-and-set under a row lock, so it holds for
+    kinds without a version number too. Versioned kinds get a new version as usual, so an owner's
+    form opened before is refused rather than overwriting the English.
     """
-    title = " ".join((title_en or "").split())
-    if len(title) > TITLE_LIMIT:
+    title = None if title_en is None else _words(title_en)
+    if title is not None and len(title) > TITLE_LIMIT:
         raise ValidationError(
             _("%(field)s: at most %(limit)s characters (%(n)s given).")
             % {"field": _("English title"), "limit": TITLE_LIMIT, "n": len(title)}
         )
-    summary = _clean(summary_en, SUMMARY_LIMIT, str(_("English summary")))
-    if not title and not summary:
-        raise ValidationError(_("Type an English title or summary."))
+    summary = None if summary_en is None else _clean(summary_en, SUMMARY_LIMIT, str(_("English summary")))
     with transaction.atomic():
         current = kind.model._base_manager.select_for_update().get(pk=record.pk)
-        stored_title = " ".join(getattr(current, kind.title_field).split())
-        stored_summary = " ".join(current.summary_en.split())
-        if stored_title != " ".join((seen_title or "").split()) or stored_summary != " ".join(
-            (seen_summary or "").split()
-        ):
+        stored_title, stored_summary = getattr(current, kind.title_field), current.summary_en
+        changed = _words(stored_title) != _words(seen_title) or _words(stored_summary) != _words(seen_summary)
+        if changed or (seen_original is not None and seen_original != fingerprint(kind, current)):
             raise EditConflict(current)
-        fields = {"summary_en": summary or current.summary_en}
-        if title:
-            fields[kind.title_field] = title
-        return kind.save(current, **fields)
+        new_title = stored_title if title is None else title
+        new_summary = stored_summary if summary is None else summary
+        if not new_title and not new_summary and not stored_title and not stored_summary:
+            raise ValidationError(_("Type an English title or summary."))
+        return kind.save(current, **{kind.title_field: new_title, "summary_en": new_summary})

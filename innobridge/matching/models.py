@@ -117,7 +117,11 @@ class TechnologyOffer(MatchableRecord):
         verbose_name_plural = _("technology offers")
         ordering = ["-published_on", "-created"]
         # Covers the live-offer count and latest change that tell whether the index is current.
-        indexes = [models.Index(fields=["status", "expires_on", "last_updated"], name="offer_live_idx")]
+        indexes = [
+            models.Index(fields=["status", "expires_on", "last_updated"], name="offer_live_idx"),
+            # The newest change: whether the nightly batch still stands for the pages (selectors).
+            models.Index(fields=["-last_updated"], name="offer_changed_idx"),
+        ]
 
     def get_absolute_url(self) -> str:
         return reverse("matching:offer_detail", kwargs={"slug": self.slug})
@@ -162,6 +166,7 @@ class TechnologyNeed(MatchableRecord):
         verbose_name = _("technology need")
         verbose_name_plural = _("technology needs")
         ordering = ["-created"]
+        indexes = [models.Index(fields=["-last_updated"], name="need_changed_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(budget_min__isnull=True)

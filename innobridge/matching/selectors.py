@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -306,10 +308,11 @@ def _from_batch(
 ) -> tuple[list[Match], dict[str, Document]]:
     """The batch's rows as the engine's matches, with the documents they name (as the index would
     hold them), for the re-ranker and the explanation. Rows naming a record that is gone or turned
-    down since the batch are dropped; visibility is checked by the caller, as for online matches."""
+    down since the batch, or no longer live (withdrawn, expired), are dropped, as the online index
+    holds live records only; visibility is checked by the caller, as for online matches."""
     wanted = [slug for slug, _score, _parts in rows if slug not in query.exclude]
-    model: Any = side.model
-    records = model.objects.filter(slug__in=wanted).prefetch_related(
+    live: Any = index.offers_queryset() if side.model is TechnologyOffer else index.needs_queryset()
+    records = live.filter(slug__in=wanted).prefetch_related(
         *(("sectors", "target_places") if side.model is TechnologyOffer else ("sectors",))
     )
     documents = {r.slug: side.document(r, places) for r in records}
@@ -383,20 +386,29 @@ def contact_requests_for(*, user: User | AnonymousUser) -> QuerySet[ContactReque
 
 def batch_suggestions(*, kind: str, record: TechnologyOffer | TechnologyNeed) -> list[tuple[str, float, dict]] | None:
     """The nightly batch's ``(suggested slug, score, contributions)`` for ``record`` (a need or an
-    offer), best first; None when the batch has not seen the record as it is now (it was edited
-    or published after the batch started), so the caller asks the online engine instead.
+    offer), best first; None when the batch cannot stand for the online engine, so the caller asks
+    the engine instead: no batch ran, it is older than MATCHING_BATCH_MAX_AGE_HOURS, the record is
+    not live (the batch computes live records only) or changed after the batch started, or a live
+    record of the other side did (a new or edited offer would be missing or misplaced).
 
     Rows are not filtered by the reader's visibility: the caller does that, as for online matches.
     """
+    own, other = (
+        (index.needs_queryset, index.offers_queryset)
+        if kind == BatchSuggestion.Kind.OFFERS_FOR_NEED
+        else (index.offers_queryset, index.needs_queryset)
+    )
+    computed = BatchSuggestion.objects.filter(kind=kind).values_list("computed", flat=True).first()
+    if computed is None or timezone.now() - computed > timedelta(hours=settings.MATCHING_BATCH_MAX_AGE_HOURS):
+        return None
+    if record.last_updated > computed or not own().filter(pk=record.pk).exists():
+        return None
+    newest = other().order_by("-last_updated").values_list("last_updated", flat=True).first()
+    if newest is not None and newest > computed:
+        return None
     rows = list(
         BatchSuggestion.objects.filter(kind=kind, record=record.slug)
         .order_by("rank")
-        .values_list("suggested", "score", "contributions", "computed")
+        .values_list("suggested", "score", "contributions")
     )
-    if not rows:
-        computed = BatchSuggestion.objects.filter(kind=kind).values_list("computed", flat=True).first()
-        # A batch ran after the record's last change and found nothing for it: an empty answer.
-        return [] if computed is not None and record.last_updated <= computed else None
-    if record.last_updated > rows[0][3]:
-        return None
-    return [(slug, score, contributions) for slug, score, contributions, _at in rows]
+    return [(slug, score, contributions) for slug, score, contributions in rows]

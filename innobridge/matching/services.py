@@ -349,8 +349,13 @@ def _stored_or_encoded(
     )
 
 
+# Rows the batch keeps per record: three times the ten a page shows, as the online engine fetches,
+# since the page then drops what the reader may not see.
+BATCH_TOP = 30
+
+
 def batch_suggestions_compute(
-    *, spark: SparkSession, encoder_name: str | None, top: int = 20, block: int = 256, method: str = "hybrid"
+    *, spark: SparkSession, encoder_name: str | None, top: int = BATCH_TOP, block: int = 256, method: str = "hybrid"
 ) -> dict[str, Any]:
     """Suggestions for every published need (offers) and offer (needs), computed on Spark with the
     online engine's scoring, replacing the previous batch's rows in one transaction.

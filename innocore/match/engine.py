@@ -440,7 +440,11 @@ class Matcher:
         vocab = self.bm25_.vocab_ if idf is not None else {}
 
         def weight(term: str) -> float:
-            return float(idf[vocab[term]]) if idf is not None and term in vocab else 0.0
+            # Without an index (suggestions read from the nightly batch) longer terms, which are
+            # rarer, come first.
+            if idf is None:
+                return float(len(term))
+            return float(idf[vocab[term]]) if term in vocab else 0.0
 
         keep.sort(key=lambda mt: (not mt[0].concept, -weight(mt[1]), mt[0].term))
         return [m for m, _term in keep]

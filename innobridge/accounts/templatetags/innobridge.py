@@ -88,12 +88,31 @@ def reader_title(record) -> str:
     return english if english and _english_reader() else record.title
 
 
-@register.inclusion_tag("includes/english_summary.html")
-def english_summary(record, original_title: str = ""):
+# The record kinds that carry English for readers of Chinese records (innobridge.matching.english.KINDS),
+# by model name: the tag below links staff to their editor without importing the app that defines it.
+ENGLISH_KINDS = {
+    "technologyoffer": "offer",
+    "technologyneed": "need",
+    "delegation": "delegation",
+    "event": "event",
+    "agreement": "agreement",
+}
+
+
+@register.inclusion_tag("includes/english_summary.html", takes_context=True)
+def english_summary(context, record, original_title: str = ""):
     """The record's English summary, on English pages only, marked as a summary of the original;
-    with ``original_title``, the title as written too (when the page heads with the English one)."""
-    summary = getattr(record, "summary_en", "") if _english_reader() else ""
-    return {"summary": summary, "original_title": original_title if _english_reader() else ""}
+    with ``original_title``, the title as written too (when the page heads with the English one).
+    Staff get a link to add or correct the English."""
+    english = _english_reader()
+    kind = ENGLISH_KINDS.get(getattr(getattr(record, "_meta", None), "model_name", ""), "")
+    return {
+        "summary": getattr(record, "summary_en", "") if english else "",
+        "original_title": original_title if english else "",
+        "edit": {"kind": kind, "slug": record.slug}
+        if english and kind and context.get("user_is_staff") and getattr(record, "language", "") != "en"
+        else None,
+    }
 
 
 @register.filter

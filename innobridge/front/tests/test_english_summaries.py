@@ -4,7 +4,7 @@ import json
 from datetime import date
 
 from innobridge.matching import services as matching
-from innobridge.matching.english import KINDS, english_set, lacking_english
+from innobridge.matching.english import KINDS, english_set, fingerprint, lacking_english
 from innobridge.matching.models import TechnologyOffer
 from innobridge.matching.selectors import offer_list
 from innobridge.programmes import services as programmes
@@ -24,6 +24,7 @@ def _post(offer, **overrides):
         "summary_en": "A passive film that cuts air-conditioning load; piloted in Shenzhen.",
         "seen_title": offer.title_en,
         "seen_summary": offer.summary_en,
+        "seen_original": fingerprint(KINDS["offer"], offer),
     }
     data.update(overrides)
     return data
@@ -189,3 +190,40 @@ class EnglishSummaryTests(BaseTestCase):
         page = self.client.get(event.get_absolute_url()).content.decode()
         self.assertIn("Yantai symposium", page)
         self.assertIn("Both sides met.", page)
+
+    def test_english_written_for_an_older_original_is_refused(self):
+        self.login(self.alice)
+        stale = _post(self.offer)  # the form was opened on the original title and text
+        matching.offer_save(offer=self.offer, title="氫能儲運系統", description="固態儲氫。")
+        r = self.client.post(URL, stale, follow=True)
+        self.assertContains(r, "was changed by someone else meanwhile")
+        self.assertEqual(TechnologyOffer.objects.get(pk=self.offer.pk).title_en, "")
+        api = self.client.post(
+            f"/api/summaries-in-english/offer/{self.offer.slug}",
+            json.dumps({"title_en": "Radiative cooling film", "seen_original": stale["seen_original"]}),
+            content_type="application/json",
+        )
+        self.assertEqual(api.status_code, 409)
+
+    def test_staff_correct_or_clear_english_from_the_records_page(self):
+        self.give_english("Cooling film", "A wrong summary.")
+        self.login(self.alice)
+        page = self.client.get(f"/en/offers/{self.offer.slug}/")
+        edit = f"{URL}?kind=offer&amp;slug={self.offer.slug}"
+        self.assertContains(page, edit)  # "Correct the English"
+        self.assertNotContains(self.client.get(f"/zh-hant/offers/{self.offer.slug}/"), "kind=offer&amp;slug")
+        one = self.client.get(f"{URL}?kind=offer&slug={self.offer.slug}")
+        self.assertContains(one, "A wrong summary.")  # listed although it has English
+        offer = TechnologyOffer.objects.get(pk=self.offer.pk)
+        r = self.client.post(URL, {**_post(offer, title_en="Cooling film", summary_en=""), "single": "1"}, follow=True)
+        self.assertContains(r, "English saved")
+        self.assertEqual(TechnologyOffer.objects.get(pk=self.offer.pk).summary_en, "")  # cleared
+        self.assertEqual(self.client.get(f"{URL}?kind=offer&slug=nonesuch").status_code, 404)
+        api = self.client.post(
+            f"/api/summaries-in-english/offer/{self.offer.slug}",
+            json.dumps({"summary_en": "Right now.", "seen_title_en": "Cooling film"}),
+            content_type="application/json",
+        )
+        self.assertEqual(api.status_code, 200, api.content)
+        saved = TechnologyOffer.objects.get(pk=self.offer.pk)
+        self.assertEqual((saved.title_en, saved.summary_en), ("Cooling film", "Right now."))  # absent title kept

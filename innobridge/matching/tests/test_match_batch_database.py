@@ -17,8 +17,8 @@ from innobridge.matching.tests.base import MatchingTestCase
 class MatchBatchDatabaseTests(MatchingTestCase):
     def test_it_stores_the_online_suggestions_of_every_record_and_says_when_they_are_stale(self):
         # The online engine's answers, taken before the batch: afterwards the pages read the batch.
-        online = selectors.offers_for_need(need=self.need, user=self.alice, top=20)
-        online_for_offer = selectors.needs_for_offer(offer=self.cooling, user=self.alice, top=20)
+        online = selectors.offers_for_need(need=self.need, user=self.alice, top=services.BATCH_TOP)
+        online_for_offer = selectors.needs_for_offer(offer=self.cooling, user=self.alice, top=services.BATCH_TOP)
         out = StringIO()
         call_command("match_batch", "--master", "local[1]", stdout=out, stderr=StringIO())
         report = json.loads(out.getvalue())
@@ -38,7 +38,7 @@ class MatchBatchDatabaseTests(MatchingTestCase):
         for_offer = selectors.batch_suggestions(kind=BatchSuggestion.Kind.NEEDS_FOR_OFFER, record=self.cooling)
         self.assertEqual([s for s, _score, _c in for_offer], [s.record.slug for s in online_for_offer])
         # The page now reads those rows, with the same order and scores.
-        read = selectors.offers_for_need(need=self.need, user=self.alice, top=20)
+        read = selectors.offers_for_need(need=self.need, user=self.alice, top=services.BATCH_TOP)
         self.assertEqual(
             [(s.record.slug, s.match.score) for s in read], [(s.record.slug, s.match.score) for s in online]
         )

@@ -82,3 +82,33 @@ class PagesReadTheBatchTests(MatchingTestCase):
         self.assertNotIn(self.cooling.slug, staff + outsider)  # turned down after the batch ran
         self.assertIn(self.tower.slug, staff)
         self.assertTrue(TechnologyOffer.objects.filter(slug=self.tower.slug, visibility="confidential").exists())
+
+    def _batch_started_a_second_ago(self):
+        BatchSuggestion.objects.update(computed=timezone.now() - timedelta(seconds=1))
+
+    def test_an_offer_published_or_edited_after_the_batch_sends_pages_back_online(self):
+        self._batch_started_a_second_ago()
+        services.offer_save(owner=self.zehao, title="冷库屋顶隔热涂料", description="新发布。", status="published")
+        with mock.patch.object(index, "offer_matcher", _no_search), self.assertRaises(Searched):
+            selectors.offers_for_need(need=self.need, user=self.alice)
+
+    def test_an_old_batch_or_a_need_the_batch_never_computed_is_matched_online(self):
+        BatchSuggestion.objects.update(computed=timezone.now() - timedelta(hours=2))
+        with self.settings(MATCHING_BATCH_MAX_AGE_HOURS=1):
+            with mock.patch.object(index, "offer_matcher", _no_search), self.assertRaises(Searched):
+                selectors.offers_for_need(need=self.need, user=self.alice)
+        draft = services.need_save(owner=self.buyer, title="草稿需求：冷库节能", description="冷库屋顶降温。")
+        self.assertIsNone(selectors.batch_suggestions(kind=KIND, record=draft))  # not [], which would hide all
+
+    def test_offers_withdrawn_or_expired_since_the_batch_are_never_shown(self):
+        self._batch_started_a_second_ago()
+        services.offer_save(offer=self.tower, status="draft")  # withdrawn: no longer live, so no new search
+        TechnologyOffer.objects.filter(pk=self.robot.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
+        with mock.patch.object(index, "offer_matcher", _no_search):
+            for user in (self.alice, self.carol):  # staff, and a member of both offers' owner
+                shown = [s.record.slug for s in selectors.offers_for_need(need=self.need, user=user)]
+                self.assertNotIn(self.tower.slug, shown)
+                self.assertNotIn(self.robot.slug, shown)
+            self.assertIn(
+                self.cooling.slug, [s.record.slug for s in selectors.offers_for_need(need=self.need, user=self.alice)]
+            )

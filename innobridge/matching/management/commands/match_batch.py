@@ -32,7 +32,13 @@ class Command(BaseCommand):
         parser.add_argument("--run", type=Path, help="write the ranking as a TREC run file (file mode)")
         parser.add_argument("--method", choices=METHODS, default="hybrid")
         parser.add_argument("--encoder", help="use, e5, use+e5 or none (default: MATCHING_ENCODER, file mode: use)")
-        parser.add_argument("--top", type=int, default=20, help="suggestions kept per query (default 20)")
+        parser.add_argument(
+            "--top",
+            type=int,
+            default=None,
+            help="suggestions kept per query (default 20 in file mode; 30 in database mode, three times "
+            "what a page shows, as the pages filter them by the reader's visibility)",
+        )
         parser.add_argument("--master", default=DEFAULT_MASTER, help="local[N] or a Spark master URL")
         parser.add_argument("--block", type=int, default=256, help="queries per scoring task")
         parser.add_argument(
@@ -40,6 +46,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, corpus, queries, qrels, run, method, encoder, top, master, block, conf, **options):
+        top = top if top is not None else (20 if corpus else services.BATCH_TOP)
         if top < 1:
             raise CommandError("--top must be at least 1")
         if bool(corpus) != bool(queries):
