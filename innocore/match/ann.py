@@ -104,6 +104,22 @@ class DenseIndex:
         best = _top(all_sims, k)
         return all_ids[best], all_sims[best]
 
+    def search_many(self, queries: np.ndarray, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """:meth:`search` for a block of queries at once. An exact index reads its vectors once for
+        the whole block (one matrix product) instead of once per query: a scan of a large index is
+        bound by memory bandwidth, a matrix product by arithmetic, so a block is several times
+        faster and two cores no longer share one memory bus for the same work. The neighbours are
+        the same as :meth:`search`'s; their cosines may differ in the last float32 bit."""
+        if not self.exact_ or len(queries) == 0:
+            return [self.search(q, k) for q in queries]
+        sims = self.vectors_ @ np.ascontiguousarray(queries, dtype=np.float32).T
+        out = []
+        for j in range(sims.shape[1]):
+            column = np.ascontiguousarray(sims[:, j])
+            idx = _top(column, k)
+            out.append((idx, column[idx]))
+        return out
+
     def similarity(self, indices, query: np.ndarray) -> np.ndarray:
         rows = np.asarray(indices, dtype=np.int64)
         return self.vectors_[rows if self.exact_ else self.position_[rows]] @ query

@@ -173,9 +173,16 @@ def _score_part(broadcast, top: int, method: str):
     def run(rows):
         cpu = time.process_time()
         matcher = broadcast.value
-        for qid, query, qv in rows:
-            vec = None if qv is None else np.frombuffer(qv, dtype=np.float32)
-            found = matcher.search(query, top=top, method=method, explain=False, query_vector=vec)
+        rows = list(rows)
+        vectors = [None if qv is None else np.frombuffer(qv, dtype=np.float32) for _qid, _q, qv in rows]
+        # The block's nearest documents in one matrix product (the index is read once, not once per
+        # query); the rest of the scoring is the online engine's, query by query.
+        nearest: list = [None] * len(rows)
+        present = [v for v in vectors if v is not None]
+        if method == "hybrid" and matcher.dense_ is not None and rows and len(present) == len(rows):
+            nearest = matcher.nearest_many(np.vstack(present))
+        for (qid, query, _qv), vec, near in zip(rows, vectors, nearest, strict=True):
+            found = matcher.search(query, top=top, method=method, explain=False, query_vector=vec, nearest=near)
             yield qid, [(m.doc_id, m.score, m.contributions) for m in found]
         # The worker's peak memory, with the broadcast index: sizing figures for executors.
         # and the CPU time this task got (on a shared machine, less than its wall time).

@@ -252,10 +252,21 @@ class Matcher:
             scores[: self.n_main_][self.dead_] = 0.0
         return scores
 
-    def _nearest(self, qv: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """The k nearest live documents of both segments, best first."""
+    def nearest_many(self, query_vectors: np.ndarray, k: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+        """:meth:`_nearest` for a block of query vectors (the main segment read once for all), to
+        pass to :meth:`search` as ``nearest``: what batch scoring does for each block of queries."""
         assert self.dense_ is not None, "called only when the matcher has a dense index"
-        idx, sims = self.dense_.search(qv, k + self.n_dead_)
+        k = self.candidates if k is None else k
+        main = self.dense_.search_many(np.asarray(query_vectors, dtype=np.float32), k + self.n_dead_)
+        return [self._nearest(qv, k, main=m) for qv, m in zip(query_vectors, main, strict=True)]
+
+    def _nearest(
+        self, qv: np.ndarray, k: int, main: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The k nearest live documents of both segments, best first (``main``: the main segment's
+        k + removed nearest, when already computed)."""
+        assert self.dense_ is not None, "called only when the matcher has a dense index"
+        idx, sims = main if main is not None else self.dense_.search(qv, k + self.n_dead_)
         if self.n_dead_:
             live = ~self.dead_[idx]
             idx, sims = idx[live], sims[live]
@@ -292,7 +303,10 @@ class Matcher:
         method: str = "hybrid",
         explain: bool = True,
         query_vector: np.ndarray | None = None,
+        nearest: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> list[Match]:
+        """The ``top`` matches of ``query``. ``nearest`` is the query vector's nearest documents from
+        :meth:`nearest_many` (``candidates`` of them), when a caller scores queries in blocks."""
         if method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}")
         if not self.documents_:
@@ -318,7 +332,8 @@ class Matcher:
 
         pool = {int(i) for i in top_k(lexical, self.candidates) if lexical[i] > 0}
         if qv is not None:
-            pool |= {int(i) for i in self._nearest(qv, self.candidates)[0]}
+            near = nearest if nearest is not None else self._nearest(qv, self.candidates)
+            pool |= {int(i) for i in near[0]}
         pool -= excluded
         if not pool:
             return []
