@@ -31,7 +31,7 @@ from benchmarks.common import BENCH_DATA, OWN_DATA, Timer, peak_rss_mb
 
 SIZES = [
     tuple(int(x) for x in s.split("x"))
-    for s in os.environ.get("BENCH_BATCH_SIZES", "10000x1000,30000x1000,100000x1000,30000x3000").split(",")
+    for s in os.environ.get("BENCH_BATCH_SIZES", "10000x1000,30000x1000,100000x1000,30000x3000,100000x10000").split(",")
 ]
 MASTERS = ("local[1]", "local[2]")
 DIM = 512
