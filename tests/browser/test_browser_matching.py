@@ -72,7 +72,8 @@ def test_need_and_interest(flow):
 
     flow.open("/en/contact-requests/")
     listed = page.locator("ul.results > li").first.inner_text()
-    assert contact.offer.title in listed and "sent by your organisation" in listed
+    # An English page names the offer by its English title where it has one (the demo's do).
+    assert (contact.offer.title_en or contact.offer.title) in listed and "sent by your organisation" in listed
     flow.step("contact-requests")
 
     # Luoxin takes part in the Jinan session: it must meet i2Cool, so the scheduler places that pair first.
