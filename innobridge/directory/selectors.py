@@ -2,55 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import overload
-
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from innobridge.directory.filters import OrganisationFilter, search_terms
 from innobridge.directory.models import Organisation, Person, Place, Position, Sector
 from innobridge.lib import keysearch
-from innobridge.lib.ids import filter_ids
+from innobridge.lib.ids import RankedRows, filter_ids
 from innocore.text import fold
 
 # Above this many matches a database scan is cheaper than ranking in memory.
 MAX_LISTED_IDS = 50_000
 SORT_FIELDS = ("name_en", "name_zh_hant", "slug")
-
-
-class RankedRows(Sequence[Organisation]):
-    """Search results ranked in memory: counted without a query; slicing fetches only those rows.
-
-    Pagination (the pages' and the API's) counts and slices it like a queryset.
-    """
-
-    def __init__(self, queryset: QuerySet, pks: list[int]):
-        self.queryset, self.pks = queryset, pks
-
-    # Counted like a QuerySet (Django's paginator calls count() without an argument), not
-    # Sequence.count(value).
-    def count(self) -> int:  # type: ignore[override]
-        return len(self.pks)
-
-    def __len__(self) -> int:
-        return len(self.pks)
-
-    @overload
-    def __getitem__(self, index: int) -> Organisation: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Organisation]: ...
-
-    def __getitem__(self, index: int | slice) -> Organisation | list[Organisation]:
-        if isinstance(index, slice):
-            wanted = self.pks[index]
-            rows = {o.pk: o for o in self.queryset.filter(pk__in=wanted)}
-            return [rows[pk] for pk in wanted if pk in rows]
-        return self[index : index + 1 or None][0]
-
-    def __iter__(self) -> Iterator[Organisation]:
-        for start in range(0, len(self.pks), 500):
-            yield from self[start : start + 500]
 
 
 def organisation_list(*, filters: OrganisationFilter) -> QuerySet[Organisation] | RankedRows:
@@ -65,22 +27,14 @@ def organisation_list(*, filters: OrganisationFilter) -> QuerySet[Organisation] 
     return qs.order_by(*SORT_FIELDS)
 
 
-def _rank(key: str, q: str) -> int:
-    """0 for a whole name or alias, 1 for a name starting with the query, 2 otherwise (as below)."""
-    if key == q or key.startswith(f"{q} |") or f"| {q} |" in key or key.endswith(f"| {q}"):
-        return 0
-    return 1 if key.startswith(q) or f"| {q}" in key else 2
-
-
 def _ranked_in_memory(qs: QuerySet[Organisation], filters: OrganisationFilter) -> RankedRows | None:
     """The name search answered from the in-memory search keys (``lib.keysearch``), ranked and
     ordered as ``sorted_by_relevance`` does; None when the database should do it (too many hits)."""
-    found = keysearch.matches_with_keys("organisations", Organisation.objects.all, search_terms(filters.q), SORT_FIELDS)
-    if len(found) > MAX_LISTED_IDS:
+    pks = keysearch.ranked_matches(
+        "organisations", Organisation.objects.all, search_terms(filters.q), fold(filters.q), SORT_FIELDS
+    )
+    if len(pks) > MAX_LISTED_IDS:
         return None
-    q = fold(filters.q)
-    found.sort(key=lambda row: (_rank(row[1], q), *(v or "" for v in row[2:])))
-    pks = [row[0] for row in found]
     if pks and (filters.kind or filters.sector or filters.place):
         allowed = set(
             filters.apply(filter_ids(Organisation.objects.all(), pks), search=False).values_list("pk", flat=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Q
 from django.utils import timezone
 
@@ -19,6 +21,20 @@ def visible_q(user, *, expiring: bool = False) -> Q:
     if org_id is not None:
         condition |= Q(owner_id=org_id)
     return condition
+
+
+def live_visible(user) -> Callable[[str, int | None], bool]:
+    """:func:`visible_q` for a record already known to be live (published and unexpired), as a
+    test of its (visibility, owner id): for lists ranked from the in-memory search copy.
+
+    It decides what a list counts and in which order; the rows shown are still read through
+    ``visible_q``, so a record that changed meanwhile is left out rather than shown.
+    """
+    if is_staff(user):
+        return lambda visibility, owner_id: True
+    levels = {str(level) for level in visible_levels(user)}
+    org_id = member_organisation_id(user)
+    return lambda visibility, owner_id: visibility in levels or (org_id is not None and owner_id == org_id)
 
 
 def can_see_suggestions(user) -> bool:

@@ -9,14 +9,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from innobridge.accounts.permissions import is_staff, member_organisation_id
 from innobridge.directory.filters import place_with_descendants
 from innobridge.directory.models import Organisation, Place
 from innobridge.lib import keysearch
-from innobridge.lib.ids import filter_ids
+from innobridge.lib.ids import RankedRows, filter_ids
 from innobridge.matching import index, learning
 from innobridge.matching.models import (
     BatchSuggestion,
@@ -25,7 +25,7 @@ from innobridge.matching.models import (
     TechnologyNeed,
     TechnologyOffer,
 )
-from innobridge.matching.permissions import visible_q
+from innobridge.matching.permissions import live_visible, visible_q
 from innocore.match.engine import Document, Match, Matcher, Query, highlight
 from innocore.match.rerank import Reranked
 from innocore.text import fold
@@ -56,41 +56,75 @@ def needs_visible(user: User | AnonymousUser) -> QuerySet[TechnologyNeed]:
     return TechnologyNeed.objects.filter(visible_q(user))
 
 
-def _search(
-    qs: QuerySet,
-    q: str,
-    *,
-    user: User | AnonymousUser,
-    name: str,
-    live_queryset: Callable[[], QuerySet],
-    not_live: Q,
-) -> QuerySet:
-    """Records of ``qs`` whose search key holds every folded term of ``q``, in any script.
+# What the in-memory search copies keep beside each live record's key: the fields a list is
+# ordered by (newest first), then the two that visibility is decided on (permissions.live_visible).
+SEARCH_FIELDS = {
+    "offers": ("published_on", "created", "visibility", "owner_id"),
+    "needs": ("created", "visibility", "owner_id"),
+}
 
-    Live records are looked up in the process's in-memory copy of their keys (see
-    ``lib.keysearch``); the others (drafts, expired), which only owners and staff see, by a
-    substring filter on the few rows ``not_live`` selects.
+
+def _not_live_matches(
+    model: Any, user: User | AnonymousUser, not_live: Q, terms: list[str], fields: tuple[str, ...] = ()
+) -> list[tuple]:
+    """(pk, *fields) of the records that are not live (drafts, expired) and hold every term.
+
+    Only staff and the owner's members see those; ask for those rows alone (a visibility OR
+    would let SQLite walk every published row).
     """
-    terms = fold(q).split()
-    if not terms:
-        return qs
-    found = keysearch.live_matches(name, live_queryset, terms)
-    if len(found) > MAX_LISTED_IDS:  # a term in most records: cheaper to scan than to list the ids
-        for term in terms:
-            qs = qs.filter(search_key__contains=term)
-        return qs
-    # Only staff and the owner's members see records that are not live; ask for those rows alone
-    # (a visibility OR would let SQLite walk every published row).
-    others = []
     org_id = member_organisation_id(user)
-    if is_staff(user) or org_id is not None:
-        rows = qs.model.objects.filter(not_live)
-        if not is_staff(user):
-            rows = rows.filter(owner_id=org_id)
-        for term in terms:
-            rows = rows.filter(search_key__contains=term)
-        others = list(rows.values_list("pk", flat=True))
-    return filter_ids(qs, found + others)
+    if not is_staff(user) and org_id is None:
+        return []
+    rows = model.objects.filter(not_live)
+    if not is_staff(user):
+        rows = rows.filter(owner_id=org_id)
+    for term in terms:
+        rows = rows.filter(search_key__contains=term)
+    return list(rows.values_list("pk", *fields))
+
+
+@dataclass(frozen=True)
+class _ListSearch:
+    """How one list (offers or needs) is searched: its in-memory copy and its records that are not live."""
+
+    name: str
+    live_queryset: Callable[[], QuerySet]
+    not_live: Q
+
+    def filtered(self, qs: QuerySet, terms: list[str], user: User | AnonymousUser) -> QuerySet:
+        """Records of ``qs`` whose search key holds every folded term, in any script.
+
+        Live records are looked up in the process's in-memory copy of their keys (see
+        ``lib.keysearch``); the others (drafts, expired), which only owners and staff see, by a
+        substring filter on the few rows ``not_live`` selects.
+        """
+        found = keysearch.live_matches(self.name, self.live_queryset, terms, SEARCH_FIELDS[self.name])
+        if len(found) > MAX_LISTED_IDS:  # a term in most records: cheaper to scan than to list the ids
+            for term in terms:
+                qs = qs.filter(search_key__contains=term)
+            return qs
+        others = [row[0] for row in _not_live_matches(qs.model, user, self.not_live, terms)]
+        return filter_ids(qs, found + others)
+
+    def ranked(self, qs: QuerySet, terms: list[str], user: User | AnonymousUser) -> RankedRows:
+        """The search with no other filter, counted and ordered newest first without asking the
+        database: a common stem matching 17,000 of 200,000 offers costs a scan of the in-memory
+        copy and a fetch of the page shown, not a count and a sort of 17,000 rows.
+
+        What the reader may see is decided by ``permissions.live_visible`` on the copy's fields,
+        and once more by ``qs`` (``visible_q``) for the rows fetched, so a change made meanwhile
+        hides a row rather than showing it.
+        """
+        fields = SEARCH_FIELDS[self.name]
+        by = len(fields) - 2  # the fields a list is ordered by; then visibility and owner
+        visible = live_visible(user)
+        rows = keysearch.ordered_matches(self.name, self.live_queryset, terms, fields, descending=True)
+        ranked = [(extra[:by], pk) for pk, extra in rows if visible(extra[by], extra[by + 1])]
+        others = _not_live_matches(qs.model, user, self.not_live, terms, fields[:by])
+        if others:
+            ranked += [(tuple(row[1:]), row[0]) for row in others]
+            ranked.sort(key=lambda item: tuple(keysearch.sortable(v) for v in item[0]), reverse=True)
+        return RankedRows(qs, [pk for _, pk in ranked])
 
 
 def offer_list(
@@ -101,13 +135,18 @@ def offer_list(
     direction: str = "",
     min_trl: int | None = None,
     mine: bool = False,
-) -> QuerySet[TechnologyOffer]:
+) -> QuerySet[TechnologyOffer] | RankedRows:
+    """Offers the user may read, newest first (by publication day, then creation)."""
     qs = offers_visible(user).select_related("owner").prefetch_related("sectors")
     today = timezone.localdate()
     not_live = Q(status__in=[TechnologyOffer.Status.DRAFT, TechnologyOffer.Status.EXPIRED]) | Q(
         status=TechnologyOffer.Status.PUBLISHED, expires_on__lt=today
     )
-    qs = _search(qs, q, user=user, name="offers", live_queryset=index.offers_queryset, not_live=not_live)
+    search, terms = _ListSearch("offers", index.offers_queryset, not_live), fold(q).split()
+    if terms and not (sector or direction or min_trl or mine):
+        return search.ranked(qs, terms, user)
+    if terms:
+        qs = search.filtered(qs, terms, user)
     if sector:
         qs = qs.filter(
             pk__in=TechnologyOffer.sectors.through.objects.filter(sector__slug=sector).values("technologyoffer_id")
@@ -118,15 +157,21 @@ def offer_list(
         qs = qs.filter(trl__gte=min_trl)
     if mine:
         qs = qs.filter(owner_id=member_organisation_id(user) or 0)
-    return qs.order_by("-published_on", "-created")
+    # Undated offers last on every database, as the in-memory order has them.
+    return qs.order_by(F("published_on").desc(nulls_last=True), "-created")
 
 
 def need_list(
     *, user: User | AnonymousUser, q: str = "", sector: str = "", place: str = "", mine: bool = False
-) -> QuerySet[TechnologyNeed]:
+) -> QuerySet[TechnologyNeed] | RankedRows:
+    """Needs the user may read, newest first."""
     qs = needs_visible(user).select_related("owner", "place").prefetch_related("sectors")
     not_live = ~Q(status=TechnologyNeed.Status.PUBLISHED)
-    qs = _search(qs, q, user=user, name="needs", live_queryset=index.needs_queryset, not_live=not_live)
+    search, terms = _ListSearch("needs", index.needs_queryset, not_live), fold(q).split()
+    if terms and not (sector or place or mine):
+        return search.ranked(qs, terms, user)
+    if terms:
+        qs = search.filtered(qs, terms, user)
     if sector:
         qs = qs.filter(
             pk__in=TechnologyNeed.sectors.through.objects.filter(sector__slug=sector).values("technologyneed_id")

@@ -114,11 +114,30 @@ class InMemorySearchTests(BaseTestCase):
             {"q": "hkstp"},
             {"q": "green", "sector": "green-tech"},
             {"q": "no such name anywhere"},
+            {"q": "a"},  # one letter: nearly every record, in all three ranks
+            {"q": "science park"},  # two terms, ranked by the whole phrase
+            {"q": "|"},  # the field separator itself
+            {"q": "ltd |"},
         ]
         for filters in cases:
             memory, database = self.both(**filters)
             self.assertEqual(memory, database, filters)
         self.assertGreater(len(self.both(q="科技")[0]), 5)
+
+    def test_whole_names_then_name_starts_then_the_rest(self):
+        from innobridge.directory import services
+
+        names = ["Blue Quillon Labs", "Quillon Robotics", "Quillon", "Zeta Quillon", "Amber Holdings"]
+        for name in names:
+            services.organisation_save(name_en=name, slug=name.lower().replace(" ", "-"), kind="park_company")
+        services.organisation_save(name_en="Yarrow Trading", slug="yarrow", kind="park_company", aliases=["Quillon"])
+        memory, database = self.both(q="quillon")
+        self.assertEqual(memory, database)
+        # whole name or alias (by English name), then a name starting with it, then the rest
+        expected = ["quillon", "yarrow", "quillon-robotics", "blue-quillon-labs", "zeta-quillon"]
+        self.assertEqual(set(memory[:2]), set(expected[:2]))
+        self.assertEqual(memory[2:], expected[2:])
+        self.assertEqual(self.both(q="quillon robotics"), (["quillon-robotics"], ["quillon-robotics"]))
 
     def test_a_renamed_organisation_is_found_by_its_new_name_at_once(self):
         from innobridge.directory import services

@@ -11,7 +11,7 @@ from unittest import mock
 from django.utils import timezone
 
 from innobridge.matching import index, selectors, services
-from innobridge.matching.models import BatchSuggestion, MatchFeedback, TechnologyOffer
+from innobridge.matching.models import BatchSuggestion, MatchFeedback, TechnologyNeed, TechnologyOffer
 from innobridge.matching.tests.base import MatchingTestCase
 
 KIND = BatchSuggestion.Kind.OFFERS_FOR_NEED
@@ -84,6 +84,11 @@ class PagesReadTheBatchTests(MatchingTestCase):
         self.assertTrue(TechnologyOffer.objects.filter(slug=self.tower.slug, visibility="confidential").exists())
 
     def _batch_started_a_second_ago(self):
+        # after every record's last change: set apart by ten seconds, however fast set-up ran
+        earlier = timezone.now() - timedelta(seconds=10)
+        TechnologyOffer.objects.update(last_updated=earlier)
+        TechnologyNeed.objects.update(last_updated=earlier)
+        self.need.refresh_from_db()
         BatchSuggestion.objects.update(computed=timezone.now() - timedelta(seconds=1))
 
     def test_an_offer_published_or_edited_after_the_batch_sends_pages_back_online(self):

@@ -4,15 +4,18 @@ from datetime import date
 from unittest import mock
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import F
 
 from innobridge.lib import keysearch as search
+from innobridge.lib.ids import RankedRows
 from innobridge.matching import selectors, services
 from innobridge.matching.models import TechnologyOffer
 from innobridge.matching.tests.base import MatchingTestCase
+from innocore.text import fold
 
 
-def slugs(qs) -> set[str]:
-    return set(qs.values_list("slug", flat=True))
+def slugs(rows) -> set[str]:
+    return {row.slug for row in rows}
 
 
 class ListSearchTests(MatchingTestCase):
@@ -56,7 +59,33 @@ class ListSearchTests(MatchingTestCase):
         with mock.patch.object(selectors, "MAX_LISTED_IDS", 0):
             self.assertEqual(self.offers("cool"), expected)
 
+    def test_memory_counts_and_orders_each_reader_s_list_as_the_database_does(self):
+        """The in-memory ranking (visibility from the copy, newest first) against the database's."""
+        services.offer_save(offer=self.robot, visibility="confidential")  # carol's organisation owns it
+        services.offer_save(owner=self.zehao, title="Cooling paint (draft)", status="draft")
+        services.offer_save(owner=self.zehao, title="Cooling film", status="published", today=date(2020, 1, 1))
+        undated = services.offer_save(owner=self.zehao, title="Cooling glass", status="published")
+        TechnologyOffer.objects.filter(pk=undated.pk).update(published_on=None)
+        services.index_version_bump()
+        for user in (AnonymousUser(), self.bob, self.carol, self.alice):
+            for q in ("cool", "冷", "机器人", "cooling 輻射"):
+                rows = selectors.offer_list(user=user, q=q)
+                self.assertIsInstance(rows, RankedRows)
+                database = selectors.offers_visible(user)
+                for term in fold(q).split():
+                    database = database.filter(search_key__contains=term)
+                database = database.order_by(F("published_on").desc(nulls_last=True), "-created")
+                expected = list(database.values_list("slug", flat=True))
+                self.assertEqual([o.slug for o in rows], expected, (user, q))
+                self.assertEqual(rows.count(), len(expected))
+            needs = selectors.need_list(user=user, q="冷")
+            expected = selectors.needs_visible(user).filter(search_key__contains="冷").order_by("-created")
+            self.assertEqual([n.slug for n in needs], list(expected.values_list("slug", flat=True)))
+        self.assertIn(undated.slug, [o.slug for o in selectors.offer_list(user=self.bob, q="cool")][-1:])
+
     def test_the_copy_in_memory_is_reused_until_something_changes(self):
         self.offers("cooling")
         with self.assertNumQueries(1):  # the index version, nothing else
-            search.live_matches("offers", lambda: TechnologyOffer.objects.none(), ["cooling"])
+            search.live_matches(
+                "offers", lambda: TechnologyOffer.objects.none(), ["cooling"], selectors.SEARCH_FIELDS["offers"]
+            )
