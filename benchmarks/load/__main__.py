@@ -17,8 +17,8 @@ Environment (all optional):
 Each user model runs for BENCH_LOAD_SECONDS against the same server. The server runs with
 production settings (DEBUG=false, a SECRET_KEY, HTTPS redirect and secure cookies off because there
 is no TLS on loopback). Users are signed-in partners. Prints one JSON object: per user model, p50/p95
-latency per request kind and overall, requests per second, errors, and whether the target (p95 <=
-300 ms, no error) is met; and the database and the fill's timings.
+latency per request kind and overall, requests per second, errors, and whether the model's target
+(p95 <= 300 ms reading, <= 500 ms stress, no error) is met; and the database and the fill's timings.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TARGET_P95_MS = 300.0
+# p95 targets per user model (issue 19); a custom think time is held to the reading target.
+TARGET_P95_MS = {"reading": 300.0, "stress": 500.0}
 
 
 def _env_int(name: str, default: int) -> int:
@@ -228,8 +229,9 @@ def run() -> dict:
                 "think_time_s": [low, high],
                 "run_s": round(elapsed, 1),
                 **result,
+                "target_p95_ms": TARGET_P95_MS.get(label, TARGET_P95_MS["reading"]),
                 "meets_target": result["p95_ms"] is not None
-                and result["p95_ms"] <= TARGET_P95_MS
+                and result["p95_ms"] <= TARGET_P95_MS.get(label, TARGET_P95_MS["reading"])
                 and not result["errors"],
             }
     finally:
