@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 from django.db.models import Q
 from django.utils import timezone
 
@@ -23,18 +24,28 @@ def visible_q(user, *, expiring: bool = False) -> Q:
     return condition
 
 
-def live_visible(user) -> Callable[[str, int | None], bool]:
-    """:func:`visible_q` for a record already known to be live (published and unexpired), as a
-    test of its (visibility, owner id): for lists ranked from the in-memory search copy.
+def live_visible(user) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """:func:`visible_q` for records already known to be live (published and unexpired), as a
+    test on arrays of their (visibility, owner id): for lists ranked from the in-memory search
+    copy, one comparison per visibility level for all the matches.
 
     It decides what a list counts and in which order; the rows shown are still read through
     ``visible_q``, so a record that changed meanwhile is left out rather than shown.
     """
     if is_staff(user):
-        return lambda visibility, owner_id: True
-    levels = {str(level) for level in visible_levels(user)}
+        return lambda visibility, owner_id: np.ones(len(visibility), dtype=bool)
+    levels = [str(level) for level in visible_levels(user)]
     org_id = member_organisation_id(user)
-    return lambda visibility, owner_id: visibility in levels or (org_id is not None and owner_id == org_id)
+
+    def mask(visibility: np.ndarray, owner_id: np.ndarray) -> np.ndarray:
+        shown = np.zeros(len(visibility), dtype=bool)
+        for level in levels:
+            shown |= visibility == level
+        if org_id is not None:
+            shown |= owner_id == org_id
+        return shown
+
+    return mask
 
 
 def can_see_suggestions(user) -> bool:

@@ -118,12 +118,20 @@ class _ListSearch:
         fields = SEARCH_FIELDS[self.name]
         by = len(fields) - 2  # the fields a list is ordered by; then visibility and owner
         visible = live_visible(user)
-        rows = keysearch.ordered_matches(self.name, self.live_queryset, terms, fields, descending=True)
-        ranked = [(extra[:by], pk) for pk, extra in rows if visible(extra[by], extra[by + 1])]
+        found = keysearch.ordered_matches(
+            self.name,
+            self.live_queryset,
+            terms,
+            fields,
+            descending=True,
+            keep=lambda columns: visible(columns["visibility"], columns["owner_id"]),
+        )
         others = _not_live_matches(qs.model, user, self.not_live, terms, fields[:by])
-        if others:
-            ranked += [(tuple(row[1:]), row[0]) for row in others]
-            ranked.sort(key=lambda item: tuple(keysearch.sortable(v) for v in item[0]), reverse=True)
+        if not others:
+            return RankedRows(qs, found.pks)
+        ranked = [(found.extra(i)[:by], pk) for i, pk in enumerate(found.pks)]
+        ranked += [(tuple(row[1:]), row[0]) for row in others]
+        ranked.sort(key=lambda item: tuple(keysearch.sortable(v) for v in item[0]), reverse=True)
         return RankedRows(qs, [pk for _, pk in ranked])
 
 
