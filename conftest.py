@@ -29,9 +29,12 @@ def _fresh_matching_indexes(settings, tmp_path_factory):
     Tests roll their writes back, and a rolled-back database can repeat an earlier test's
     state, so neither the in-process indexes nor the index files may carry over.
     """
+    from django.core.cache import cache
+
     from innobridge.matching import index
 
     settings.INDEX_DIR = str(tmp_path_factory.mktemp("index"))
     index.clear_cache()
+    cache.clear()  # page fragments (the directory's cards) drawn from another test's rows
     yield
     index.clear_cache()

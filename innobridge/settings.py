@@ -140,6 +140,16 @@ def _database_config() -> dict:
 
 
 DATABASES = {"default": _database_config()}
+
+# A per-process memory cache, for page fragments keyed by the data version (the directory's result
+# cards): nothing in it needs sharing between workers, and a stale key is never read again.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "innobridge-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("TEST_DATABASE_NAME", "test_innobridge")
 

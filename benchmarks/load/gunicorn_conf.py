@@ -20,17 +20,6 @@ accesslog = None
 
 def post_worker_init(worker):
     # Imported here, not at the top: Django models need django.setup(), which run() calls first.
-    from innobridge.lib import keysearch as search
-    from innobridge.matching import index
-    from innobridge.matching.selectors import SEARCH_FIELDS
+    from innobridge.ops.warmup import warm_worker
 
-    index.offer_matcher()
-    index.need_matcher()
-    index.query_vector("warm up")
-    search.warm("offers", index.offers_queryset, SEARCH_FIELDS["offers"])
-    search.warm("needs", index.needs_queryset, SEARCH_FIELDS["needs"])
-    # Imported here, not at the top: Django models need django.setup(), which run() calls first.
-    from innobridge.directory.models import Organisation
-    from innobridge.directory.selectors import SORT_FIELDS
-
-    search.warm("organisations", Organisation.objects.all, SORT_FIELDS)
+    warm_worker()

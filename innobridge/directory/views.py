@@ -23,6 +23,7 @@ from innobridge.directory import selectors, services
 from innobridge.directory.filters import OrganisationFilter
 from innobridge.directory.forms import OrganisationForm, PersonForm, PositionForm
 from innobridge.directory.models import Organisation, PendingAlias, Person
+from innobridge.lib import keysearch
 from innobridge.lib.concurrency import EditConflict, conflict_response, editing, seen_version
 from innobridge.lib.pages import page_context
 from innobridge.lib.views import get_or_404, paginate, querystring_without_page
@@ -47,6 +48,9 @@ def organisation_list(request):
             "sectors": selectors.sector_options(),
             "places": selectors.place_options(),
             "querystring": querystring_without_page(request),
+            # Each result card is cached per organisation, change and language, and for this
+            # version of the data (renewed by any write to organisations, places or sectors).
+            "cards_version": keysearch.data_version(),
         },
     )
 

@@ -158,6 +158,12 @@ def set_version_source(source: Callable[[], Hashable]) -> None:
     _version_source = source
 
 
+def data_version() -> Hashable | None:
+    """The current data version (see :func:`set_version_source`), or None without a source: for
+    caches of anything drawn from the searched records (the directory's result cards)."""
+    return _version_source() if _version_source is not None else None
+
+
 def _current(name: str, live_queryset, extra: tuple[str, ...] = ()) -> _Keys:
     # Without a version source every use is a change: the (count, latest change) stamp decides.
     version = _version_source() if _version_source is not None else (time.monotonic(),)
@@ -413,9 +419,15 @@ def _found(entry: _Keys, terms: list[str]) -> list[int]:
     return _search(entry, terms).tolist()
 
 
-def warm(name: str, live_queryset, extra: tuple[str, ...] = ()) -> None:
-    """Fill this process's copy before it serves requests (gunicorn's post_worker_init)."""
-    _current(name, live_queryset, extra)
+def warm(name: str, live_queryset, extra: tuple[str, ...] = (), *, ranked: bool = False) -> None:
+    """Fill this process's copy before it serves requests (gunicorn's post_worker_init), with the
+    arrays a first search would compute: the extra fields as columns, and the field starts of
+    the keys when the list is ranked by field (``ranked_matches``)."""
+    entry = _current(name, live_queryset, extra)
+    if extra:
+        _columns(entry)
+    if ranked:
+        _field_starts(entry)
 
 
 def forget() -> None:

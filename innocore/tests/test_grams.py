@@ -10,6 +10,12 @@ import pytest
 from innocore.grams import BigramIndex
 
 
+def found(index: BigramIndex, term: str) -> list[int]:
+    result = index.candidates(term)
+    assert result is not None
+    return result.tolist()
+
+
 def _haystack(texts: list[str]) -> tuple[bytes, np.ndarray]:
     encoded = [t.encode() for t in texts]
     lengths = np.array([len(e) + 1 for e in encoded], dtype=np.int64)
@@ -46,14 +52,14 @@ def test_candidates_are_the_scan_for_two_characters_and_a_superset_for_longer(se
 def test_no_bigram_spans_two_records_and_short_terms_are_not_served():
     haystack, starts = _haystack(["ab", "cd", "", "智能"])
     index = BigramIndex.build(haystack, starts)
-    assert index.candidates("bc").tolist() == []  # "b" ends one record and "c" starts the next
-    assert index.candidates("cd").tolist() == [1]
-    assert index.candidates("智能").tolist() == [3]
+    assert found(index, "bc") == []  # "b" ends one record and "c" starts the next
+    assert found(index, "cd") == [1]
+    assert found(index, "智能") == [3]
     assert index.candidates("智") is None and index.candidates("") is None
 
 
 def test_empty_and_single_record_sets():
     index = BigramIndex.build(b"", np.zeros(0, dtype=np.int64))
-    assert index.size == 0 and index.candidates("ab").tolist() == []
+    assert index.size == 0 and found(index, "ab") == []
     haystack, starts = _haystack(["x"])
-    assert BigramIndex.build(haystack, starts).candidates("xx").tolist() == []
+    assert found(BigramIndex.build(haystack, starts), "xx") == []

@@ -81,8 +81,36 @@ class OrganisationListTests(BaseTestCase):
         self.assertEqual(r.context["page"].number, r.context["page"].paginator.num_pages)
 
     def test_query_count_does_not_grow_with_the_page(self):
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             self.get(lang="en")
+
+    def test_cached_cards_follow_every_change_they_show(self):
+        """Result cards are cached per organisation and data version: renaming the organisation,
+        one of its sectors or places, or changing its places shows at once, in each language."""
+        from innobridge.directory.models import Organisation, Place, Sector
+
+        org = Organisation.objects.get(slug="i2cool")
+        sector, place = org.sectors.first(), Place.objects.exclude(organisations=org).first()
+        self.assertIsNotNone(sector)
+
+        def cards(lang="en") -> str:  # the result list only (the filter form names every sector and place)
+            html = self.get(q="i2cool", lang=lang).content.decode()
+            return html[html.index('<ul class="results">') :].split("</ul>")[0]
+
+        self.assertIn(org.name_en, cards())  # fills the cache
+        # A bulk update sends no signal and leaves the change stamp: the cached card is shown,
+        # which proves the cache serves it (bulk writers call index_version_bump, see signals).
+        Organisation.objects.filter(pk=org.pk).update(name_en="i2Cool Renamed Ltd")
+        self.assertNotIn("i2Cool Renamed Ltd", cards())
+        org.refresh_from_db()
+        org.save()
+        self.assertIn("i2Cool Renamed Ltd", cards())
+        Sector.objects.filter(pk=sector.pk).update(name_en="Renamed sector")
+        Sector.objects.get(pk=sector.pk).save()  # a staff edit, through the model
+        self.assertIn("Renamed sector", cards())
+        org.places.add(place)
+        self.assertIn(place.name_for("en"), cards())
+        self.assertIn(org.name_zh_hant, cards("zh-hant"))
 
     def test_search_text_is_escaped(self):
         r = self.get(lang="en", q='<script>alert("x")</script>')
