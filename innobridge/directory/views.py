@@ -37,6 +37,10 @@ def organisation_list(request):
         sector=request.GET.get("sector", ""),
         place=request.GET.get("place", ""),
     )
+    # Each result card is cached per organisation, change and language, and for this version of
+    # the data (renewed by any write to organisations, places or sectors). Read before the rows,
+    # so a card is never stored under a version newer than the names it shows.
+    cards_version = keysearch.data_version()
     page = paginate(request, selectors.organisation_list(filters=filters))
     return render(
         request,
@@ -48,9 +52,7 @@ def organisation_list(request):
             "sectors": selectors.sector_options(),
             "places": selectors.place_options(),
             "querystring": querystring_without_page(request),
-            # Each result card is cached per organisation, change and language, and for this
-            # version of the data (renewed by any write to organisations, places or sectors).
-            "cards_version": keysearch.data_version(),
+            "cards_version": cards_version,
         },
     )
 

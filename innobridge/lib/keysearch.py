@@ -164,16 +164,44 @@ def data_version() -> Hashable | None:
     return _version_source() if _version_source is not None else None
 
 
-def _current(name: str, live_queryset, extra: tuple[str, ...] = ()) -> _Keys:
+_refreshing: dict[str, threading.Lock] = {}
+
+
+def _version() -> Hashable:
     # Without a version source every use is a change: the (count, latest change) stamp decides.
-    version = _version_source() if _version_source is not None else (time.monotonic(),)
+    return _version_source() if _version_source is not None else (time.monotonic(),)
+
+
+def _usable(name: str, version: Hashable, extra: tuple[str, ...]) -> tuple[_Keys | None, _Keys | None]:
+    """(the copy if it can answer now, else None; the copy to update, if any)."""
     with _lock:
         entry = _cache.get(name)
     if entry is not None and entry.fields != tuple(extra):
-        entry = None  # asked with other fields than it was filled with: fill it again
+        return None, None  # asked with other fields than it was filled with: fill it again
     now = time.monotonic()
     if entry is not None and entry.version == version and now - entry.checked < settings.MATCHING_VERIFY_SECONDS:
-        return entry
+        return entry, entry
+    return None, entry
+
+
+def _current(name: str, live_queryset, extra: tuple[str, ...] = ()) -> _Keys:
+    ready, _ = _usable(name, _version(), extra)
+    if ready is not None:
+        return ready
+    # One thread of the process refreshes a copy (rebuilding its bigram index takes seconds at
+    # 200,000 offers); the others wait for it and use its work rather than build a second copy.
+    with _lock:
+        refreshing = _refreshing.setdefault(name, threading.Lock())
+    with refreshing:
+        version = _version()
+        ready, entry = _usable(name, version, extra)
+        if ready is not None:
+            return ready
+        return _refresh(name, live_queryset, extra, version, entry)
+
+
+def _refresh(name: str, live_queryset, extra: tuple[str, ...], version: Hashable, entry: _Keys | None) -> _Keys:
+    now = time.monotonic()
     qs = live_queryset()
     started = timezone.now()
     agg = qs.aggregate(n=Count("pk"), last=Max("last_updated"))

@@ -10,12 +10,14 @@ with their bigram indexes and arrays, and every template, compiled.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.template import TemplateDoesNotExist, engines
+from django.db import connections
+from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
 from django.urls import get_resolver
 from django.utils import translation
 
@@ -28,6 +30,7 @@ from innocore.match.tokens import tokenize
 from innocore.romanise import romanise
 from innocore.text import to_simplified, to_traditional
 
+log = logging.getLogger(__name__)
 SAMPLE = "智能製造 smart manufacturing 山东 氢能"  # Traditional, Simplified and English: every path
 
 
@@ -69,7 +72,7 @@ def _templates() -> int:
         for path in sorted(folder.rglob("*.html")):
             try:
                 engine.get_template(path.relative_to(folder).as_posix())
-            except TemplateDoesNotExist:  # shadowed or not a page template: nothing to warm
+            except (TemplateDoesNotExist, TemplateSyntaxError):  # compiled (and reported) when used
                 continue
             count += 1
     return count
@@ -84,11 +87,26 @@ STEPS: dict[str, Callable[[], object]] = {
 }
 
 
-def warm_worker() -> dict[str, float]:
-    """Run every warm-up step; returns the seconds each took."""
-    took = {}
-    for name, step in STEPS.items():
-        started = time.perf_counter()
-        step()
-        took[name] = round(time.perf_counter() - started, 3)
+def warm_worker() -> dict[str, float | None]:
+    """Run every warm-up step; returns the seconds each took (None for one that failed).
+
+    A step that fails is logged and skipped, never raised: gunicorn stops the whole server when
+    ``post_worker_init`` raises, and a worker that is not warm still serves (its first requests
+    pay). The database connection opened here is closed: requests run in other threads.
+    """
+    took: dict[str, float | None] = {}
+    try:
+        for name, step in STEPS.items():
+            started = time.perf_counter()
+            try:
+                step()
+            except Exception:
+                log.exception("warm-up step %r failed; the worker serves without it", name)
+                took[name] = None
+            else:
+                took[name] = round(time.perf_counter() - started, 3)
+    finally:
+        for connection in connections.all(initialized_only=True):
+            if not connection.in_atomic_block:  # a caller's transaction (tests) is left alone
+                connection.close()
     return took

@@ -110,7 +110,8 @@ class OrganisationListTests(BaseTestCase):
         self.assertIn("Renamed sector", cards())
         org.places.add(place)
         self.assertIn(place.name_for("en"), cards())
-        self.assertIn(org.name_zh_hant, cards("zh-hant"))
+        self.assertIn(f"<strong>{org.name_zh_hant}</strong>", cards("zh-hant"))  # its own card per language
+        self.assertIn(f"<strong>{org.name_en}</strong>", cards("en"))
 
     def test_search_text_is_escaped(self):
         r = self.get(lang="en", q='<script>alert("x")</script>')

@@ -59,6 +59,11 @@ class IndexedSearchTests(SimpleTestCase):
             self.assertIs(entry.grams, base)  # few changes: the index is kept, the changes checked apart
             self.assertTrue(len(entry.fresh))
             self.assert_same_as_scan(entry, rows, rng)
+        for pk in rng.sample(removed := [pk for pk in range(1, 301) if pk not in rows], 5):
+            rows[pk] = (_key(rng), ())  # back (live again), with a key changed while it was away
+        entry = _build(rows, entry, set(removed) & set(rows))
+        self.assertIs(entry.grams, base)
+        self.assert_same_as_scan(entry, rows, rng)
         with mock.patch.object(keysearch, "REINDEX_MIN", 10):
             entry = _build(rows, entry, {next(iter(rows))})
         self.assertIsNot(entry.grams, base)  # over a twentieth changed: built again

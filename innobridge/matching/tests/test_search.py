@@ -8,7 +8,7 @@ from django.db.models import F
 
 from innobridge.lib import keysearch as search
 from innobridge.lib.ids import RankedRows
-from innobridge.matching import selectors, services
+from innobridge.matching import index, selectors, services
 from innobridge.matching.models import TechnologyOffer
 from innobridge.matching.tests.base import MatchingTestCase
 from innocore.text import fold
@@ -89,3 +89,27 @@ class ListSearchTests(MatchingTestCase):
             search.live_matches(
                 "offers", lambda: TechnologyOffer.objects.none(), ["cooling"], selectors.SEARCH_FIELDS["offers"]
             )
+
+    def test_a_record_back_in_the_list_is_found_by_its_new_words_only(self):
+        """An offer withdrawn, rewritten and published again by bulk updates that leave an old
+        change stamp comes back through the live-set check: the bigram index built before must
+        not answer for it with its old key."""
+        from datetime import UTC, datetime
+
+        def found(term: str) -> bool:
+            pks = search.live_matches("offers", index.offers_queryset, [term], selectors.SEARCH_FIELDS["offers"])
+            return self.tower.pk in pks
+
+        long_ago = datetime(2020, 1, 1, tzinfo=UTC)
+        TechnologyOffer.objects.filter(pk=self.tower.pk).update(search_key="甲乙 tower", last_updated=long_ago)
+        services.index_version_bump()
+        self.assertTrue(found("甲乙"))
+        TechnologyOffer.objects.filter(pk=self.tower.pk).update(status="draft", last_updated=long_ago)
+        services.index_version_bump()
+        self.assertFalse(found("甲乙"))
+        TechnologyOffer.objects.filter(pk=self.tower.pk).update(
+            status="published", search_key="丙丁 tower", last_updated=long_ago
+        )
+        services.index_version_bump()
+        self.assertTrue(found("丙丁"))
+        self.assertFalse(found("甲乙"))
