@@ -31,7 +31,7 @@ from innobridge.matching.models import (
     new_public_key,
 )
 from innobridge.matching.selectors import MIN_SCORE
-from innocore.match.batch import BatchQuery, BatchResult, batch_match, encode
+from innocore.match.batch import DOCUMENT_BLOCK, BatchQuery, BatchResult, batch_match, encode
 from innocore.match.dense import get_encoder
 from innocore.match.engine import Document, Query
 from innocore.text import detect_script, fold
@@ -355,7 +355,13 @@ BATCH_TOP = 30
 
 
 def batch_suggestions_compute(
-    *, spark: SparkSession, encoder_name: str | None, top: int = BATCH_TOP, block: int = 256, method: str = "hybrid"
+    *,
+    spark: SparkSession,
+    encoder_name: str | None,
+    top: int = BATCH_TOP,
+    block: int = 256,
+    document_block: int = DOCUMENT_BLOCK,
+    method: str = "hybrid",
 ) -> dict[str, Any]:
     """Suggestions for every published need (offers) and offer (needs), computed on Spark with the
     online engine's scoring, replacing the previous batch's rows in one transaction.
@@ -411,6 +417,7 @@ def batch_suggestions_compute(
             method=method,
             top=top * 3,  # as the pages: room for the records left out below
             block=block,
+            document_block=document_block,
             corpus_vectors=vectors.get(corpus_name),
             query_vectors=vectors.get(query_name + ":q"),
         )

@@ -101,7 +101,7 @@ class DenseIndex:
         if not ids:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
         all_ids, all_sims = np.concatenate(ids), np.concatenate(sims)
-        best = _top(all_sims, k)
+        best = _top(all_sims, k, all_ids)
         return all_ids[best], all_sims[best]
 
     def search_many(self, queries: np.ndarray, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -110,8 +110,10 @@ class DenseIndex:
         bound by memory bandwidth, a matrix product by arithmetic, so a block is several times
         faster and two cores no longer share one memory bus for the same work. The neighbours are
         the same as :meth:`search`'s; their cosines may differ in the last float32 bit."""
-        if not self.exact_ or len(queries) == 0:
-            return [self.search(q, k) for q in queries]
+        if len(queries) == 0:
+            return []
+        if not self.exact_:
+            return self._search_lists(np.ascontiguousarray(queries, dtype=np.float32), k)
         sims = self.vectors_ @ np.ascontiguousarray(queries, dtype=np.float32).T
         out = []
         for j in range(sims.shape[1]):
@@ -120,17 +122,77 @@ class DenseIndex:
             out.append((idx, column[idx]))
         return out
 
+    def _search_lists(self, queries: np.ndarray, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The inverted-file search of a block: each list probed by any query of the block is read
+        once, in one matrix product with all the queries that probe it, instead of once per query
+        (a block of 256 queries probing 24 of 1,000 lists reads each probed list about six times
+        less often). Each query then ranks its own lists' cosines exactly as :meth:`search` does."""
+        probed = [_top(row, self.nprobe) for row in queries @ self.centroids_.T]
+        askers: dict[int, list[int]] = {}
+        for q, lists in enumerate(probed):
+            for c in lists:
+                askers.setdefault(int(c), []).append(q)
+        sims_of: dict[tuple[int, int], np.ndarray] = {}
+        for c, qs in askers.items():
+            a, b = self.offsets_[c], self.offsets_[c + 1]
+            if b > a:
+                block = self.vectors_[a:b] @ queries[qs].T
+                for col, q in enumerate(qs):
+                    sims_of[(q, c)] = block[:, col]
+        out = []
+        for q, lists in enumerate(probed):
+            present = [int(c) for c in lists if self.offsets_[c + 1] > self.offsets_[c]]
+            if not present:
+                out.append((np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)))
+                continue
+            all_ids = np.concatenate([self.ids_[self.offsets_[c] : self.offsets_[c + 1]] for c in present])
+            all_sims = np.concatenate([sims_of[(q, c)] for c in present])
+            best = _top(all_sims, k, all_ids)
+            out.append((all_ids[best], all_sims[best]))
+        return out
+
+    def rows(self, start: int, stop: int) -> DenseIndex:
+        """The vectors of documents ``start:stop``, with this index's centring and lists (the
+        same centroids): a query probes the same lists and finds, among these documents, the
+        ones the whole index would. Indices in the part count from ``start``."""
+        part = DenseIndex(n_lists=self.n_lists, nprobe=self.nprobe, exact_limit=self.exact_limit, seed=self.seed)
+        part.means_ = self.means_
+        part.exact_ = self.exact_
+        if self.exact_:
+            part.vectors_ = np.ascontiguousarray(self.vectors_[start:stop])
+            return part
+        inside = (self.ids_ >= start) & (self.ids_ < stop)
+        lists = np.repeat(np.arange(len(self.offsets_) - 1), np.diff(self.offsets_))
+        part.ids_ = self.ids_[inside] - start
+        part.vectors_ = self.vectors_[inside]
+        part.position_ = np.empty(stop - start, dtype=np.int64)
+        part.position_[part.ids_] = np.arange(len(part.ids_))
+        part.offsets_ = np.searchsorted(lists[inside], np.arange(len(self.offsets_)))
+        part.centroids_ = self.centroids_
+        return part
+
     def similarity(self, indices, query: np.ndarray) -> np.ndarray:
         rows = np.asarray(indices, dtype=np.int64)
         return self.vectors_[rows if self.exact_ else self.position_[rows]] @ query
 
 
-def _top(values: np.ndarray, k: int) -> np.ndarray:
+def _top(values: np.ndarray, k: int, ids: np.ndarray | None = None) -> np.ndarray:
+    """Positions of the k largest values, best first; equal values by ``ids`` (by position
+    without), also at the cut: the same documents whichever part of an index holds them."""
     k = min(k, len(values))
     if k <= 0:
         return np.empty(0, dtype=np.int64)
-    part = np.argpartition(-values, k - 1)[:k]
-    return part[np.argsort(-values[part], kind="stable")]
+    m = len(values)
+    if k < m:
+        kth = values[np.argpartition(values, m - k)[m - k :]].min()
+        greater = np.flatnonzero(values > kth)
+        tied = np.flatnonzero(values == kth)
+        if ids is not None:
+            tied = tied[np.argsort(ids[tied], kind="stable")]
+        part = np.concatenate([greater, tied[: k - len(greater)]])
+    else:
+        part = np.arange(m)
+    return part[np.lexsort((part if ids is None else ids[part], -values[part]))]
 
 
 def _nearest(vectors: np.ndarray, centroids: np.ndarray, batch: int = 65_536, shift=None) -> np.ndarray:

@@ -28,10 +28,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from innocore.match.bm25 import top_k
 from innocore.match.dense import get_encoder
 from innocore.match.engine import Document, Matcher, Query, embedding_text, field_terms
 
 DEFAULT_MASTER = "local[2]"
+# Above this many documents the index is scored in blocks of as many documents, so that an
+# executor holds one block (about 1.3 GB at 512 dimensions) instead of the whole index.
+DOCUMENT_BLOCK = 500_000
+QUERIES_PER_BLOCKED_TASK = 8192
 ENCODE_BATCH = 64  # USEEncoder and E5Encoder's batch: slices are multiples of it
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -191,18 +196,169 @@ def _score_part(broadcast, top: int, method: str):
     return run
 
 
-def score(spark, matcher: Matcher, queries: Sequence[BatchQuery], query_vectors, *, top: int, method: str, block: int):
-    """Top ``top`` matches per query, scored on the executors in blocks of ``block`` queries."""
+class _Candidates:
+    """One query's candidates from the document blocks read so far: global index, BM25 score,
+    similarity in the nearest-neighbour search (-inf when not among a block's nearest), cosine
+    for the fusion, document and script. Only those that can still be in the final pool are kept:
+    the ``k_lex`` best by BM25 and the ``k_near`` nearest, as over the whole corpus at once."""
+
+    def __init__(self, k_lex: int, k_near: int):
+        self.k_lex, self.k_near = k_lex, k_near
+        self.index = np.empty(0, dtype=np.int64)
+        self.lex = np.empty(0, dtype=np.float32)
+        self.near = np.empty(0, dtype=np.float32)
+        self.cos = np.empty(0, dtype=np.float32)
+        self.docs = np.empty(0, dtype=object)
+        self.scripts = np.empty(0, dtype=object)
+
+    def add(self, block, local, lex, near, cos, scripts) -> None:
+        """A block's candidates (``local``: their indices in ``block``)."""
+        held = len(self.index)
+        self.index = np.concatenate([self.index, block.start + local])
+        self.lex = np.concatenate([self.lex, lex])
+        self.near = np.concatenate([self.near, near])
+        self.cos = np.concatenate([self.cos, cos])
+        self.scripts = np.concatenate([self.scripts, scripts])
+        keep = np.unique(np.concatenate([self.best_lexical(self.k_lex), self.nearest(self.k_near)]))
+        for name in ("index", "lex", "near", "cos", "scripts"):
+            setattr(self, name, getattr(self, name)[keep])
+        # Documents are made for the newcomers that stay only.
+        docs = np.empty(len(keep), dtype=object)
+        old = keep < held
+        docs[old] = self.docs[keep[old]]
+        docs[~old] = [block.document(int(j)) for j in local[keep[~old] - held]]
+        self.docs = docs
+
+    def best_lexical(self, k: int) -> np.ndarray:
+        """Positions of the k best BM25 scores above 0, best first (ties: lower index first)."""
+        pos = np.flatnonzero(self.lex > 0)
+        return pos[np.lexsort((self.index[pos], -self.lex[pos]))[:k]]
+
+    def nearest(self, k: int) -> np.ndarray:
+        pos = np.flatnonzero(np.isfinite(self.near))
+        return pos[np.lexsort((self.index[pos], -self.near[pos]))[:k]]
+
+
+def _release(shared) -> None:
+    """Drop a broadcast's loaded value from this Python worker (it stays readable: the next
+    ``.value`` loads it again). A reused worker otherwise keeps every block it has read, which is
+    the whole corpus again."""
+    shared.__dict__.pop("_value", None)
+
+
+def _score_blocks_part(shell_shared, block_shares, top: int, method: str):
+    """Scoring over blocks of documents: each task takes its queries through every block in turn
+    (one block in memory at a time), keeps each query's candidates that can still make the pool,
+    then ranks the pool with the online engine's fusion (``Matcher.rank_pool``)."""
+
+    def run(rows):
+        cpu = time.process_time()
+        shell: Matcher = shell_shared.value
+        rows = list(rows)
+        if not rows:
+            return
+        terms = [shell.query_terms(query) for _qid, query, _qv in rows]
+        term_ids = [shell.bm25_.term_ids(t) for t in terms]
+        vectors = None
+        if method != "bm25" and all(qv is not None for _qid, _q, qv in rows):
+            vectors = np.vstack([np.frombuffer(qv, dtype=np.float32) for _qid, _q, qv in rows])
+        if method == "dense" and vectors is None:
+            raise ValueError("the dense method needs an encoder and document vectors")
+        # As Matcher.search: the pool's two lists of ``candidates``, or ``top`` plus room for the
+        # excluded documents for the one-factor methods.
+        k = [shell.candidates if method == "hybrid" else top + len(q.exclude) for _qid, q, _qv in rows]
+        found = [_Candidates(k_i, k_i) for k_i in k]
+        for shared in block_shares:
+            block = shared.value
+            near = None
+            if vectors is not None and block.dense is not None:
+                near = block.dense.search_many(vectors, max(k))
+            scripts = np.asarray(block.scripts, dtype=object)
+            for i, ids in enumerate(term_ids):
+                if method == "dense":  # the nearest only, as Matcher.search
+                    lex = np.zeros(len(block), dtype=np.float32)
+                    local = np.empty(0, dtype=np.int64)
+                else:
+                    lex = block.bm25.scores_of_ids(ids)
+                    local = top_k(lex, k[i])
+                    local = local[lex[local] > 0]
+                near_sims = np.full(len(local), -np.inf, dtype=np.float32)
+                if near is not None:
+                    n_idx, n_sims = near[i][0][: k[i]], near[i][1][: k[i]]
+                    local = np.union1d(local, n_idx)
+                    near_sims = np.full(len(local), -np.inf, dtype=np.float32)
+                    near_sims[np.searchsorted(local, n_idx)] = n_sims
+                cos = np.full(len(local), np.nan, dtype=np.float32)
+                if near is not None and vectors is not None and method == "hybrid":
+                    cos = block.dense.similarity(local, vectors[i])
+                found[i].add(block, local, lex[local], near_sims, cos, scripts[local])
+            _release(shared)
+        for (qid, query, _qv), got, q_terms in zip(rows, found, terms, strict=True):
+            yield qid, [(m.doc_id, m.score, m.contributions) for m in _ranked(shell, query, got, q_terms, top, method)]
+        yield None, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, time.process_time() - cpu)
+
+    return run
+
+
+def _ranked(shell: Matcher, query: Query, got: _Candidates, q_terms: list[str], top: int, method: str):
+    """The final ranking of one query from its merged candidates, as ``Matcher.search`` ranks."""
+    excluded = np.asarray([d.id in query.exclude for d in got.docs], dtype=bool)
+    if method != "hybrid":
+        order = got.best_lexical(len(got.index)) if method == "bm25" else got.nearest(len(got.index))
+        order = order[~excluded[order]][:top]
+        values = got.lex if method == "bm25" else got.near
+        return [shell.single(method, got.docs[p], float(values[p]), query) for p in order]
+    pool = np.unique(np.concatenate([got.best_lexical(shell.candidates), got.nearest(shell.candidates)]))
+    pool = pool[~excluded[pool]]
+    if not len(pool):
+        return []
+    vectors = not np.isnan(got.cos[pool]).any()
+    return shell.rank_pool(
+        query,
+        list(got.docs[pool]),
+        list(got.scripts[pool]),
+        [float(x) for x in got.lex[pool]],
+        got.cos[pool] if vectors else None,
+        shell.bm25_.max_score(q_terms),
+        top=top,
+    )
+
+
+def score(
+    spark,
+    matcher: Matcher,
+    queries: Sequence[BatchQuery],
+    query_vectors,
+    *,
+    top: int,
+    method: str,
+    block: int,
+    document_block: int = DOCUMENT_BLOCK,
+):
+    """Top ``top`` matches per query, scored on the executors in blocks of ``block`` queries
+    against the whole index, or, when it has more than ``document_block`` documents, in blocks
+    of queries taken through blocks of documents (each executor holds one block at a time)."""
     sc = spark.sparkContext
     rows = [
         (q.id, q.query, None if query_vectors is None else query_vectors[i].tobytes()) for i, q in enumerate(queries)
     ]
-    n_blocks = max(1, -(-len(rows) // _spread(len(rows), sc.defaultParallelism, block)))
-    shared = sc.broadcast(matcher)
+    if len(matcher.documents_) > document_block:
+        shell, blocks = matcher.parts(document_block)
+        shares = [sc.broadcast(shell)] + [sc.broadcast(b) for b in blocks]
+        del blocks
+        # Every task reads every document block: fewer, larger tasks than with one broadcast index.
+        per_task = max(block, min(QUERIES_PER_BLOCKED_TASK, -(-len(rows) // (2 * sc.defaultParallelism))))
+        part = _score_blocks_part(shares[0], shares[1:], top, method)
+    else:
+        shares = [sc.broadcast(matcher)]
+        per_task = _spread(len(rows), sc.defaultParallelism, block)
+        part = _score_part(shares[0], top, method)
+    n_tasks = max(1, -(-len(rows) // per_task))
     try:
-        out = sc.parallelize(rows, numSlices=n_blocks).mapPartitions(_score_part(shared, top, method)).collect()
+        out = sc.parallelize(rows, numSlices=n_tasks).mapPartitions(part).collect()
     finally:
-        shared.unpersist()
+        for shared in shares:
+            shared.unpersist()
     found = {qid: value for qid, value in out if qid is not None}
     stats = [value for qid, value in out if qid is None]
     return (
@@ -221,6 +377,7 @@ def batch_match(
     method: str = "hybrid",
     top: int = 20,
     block: int = 256,
+    document_block: int = DOCUMENT_BLOCK,
     corpus_vectors: np.ndarray | None = None,
     query_vectors: np.ndarray | None = None,
     corpus_terms: Sequence | None = None,
@@ -252,7 +409,9 @@ def batch_match(
     )
     timings["fit_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    matches, worker_rss, cpu_s = score(spark, matcher, queries, query_vectors, top=top, method=method, block=block)
+    matches, worker_rss, cpu_s = score(
+        spark, matcher, queries, query_vectors, top=top, method=method, block=block, document_block=document_block
+    )
     timings["score_s"] = time.perf_counter() - t0
     timings["score_cpu_s"] = cpu_s
     sc = spark.sparkContext

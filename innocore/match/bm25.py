@@ -98,7 +98,20 @@ class BM25:
 
     def scores(self, terms: Iterable[str]) -> np.ndarray:
         """BM25 score of every document for the query's distinct terms."""
-        ids = self.term_ids(terms)
+        return self.scores_of_ids(self.term_ids(terms))
+
+    def rows(self, start: int, stop: int) -> BM25:
+        """The documents ``start:stop`` of this index, scored with its statistics (idf and average
+        length of the whole index): their scores are the whole index's, bit for bit. For batch
+        scoring in blocks of documents; term ids are this index's (``term_ids``)."""
+        part = BM25(self.k1, self.b)
+        part.matrix_ = self.matrix_[start:stop]
+        part.matrix_.indices = part.matrix_.indices.astype(np.int64)
+        part.n_docs_ = part.matrix_.shape[0]
+        return part
+
+    def scores_of_ids(self, ids: Sequence[int]) -> np.ndarray:
+        """``scores`` of distinct term ids, in that order (the order of the additions)."""
         out = np.zeros(self.n_docs_, dtype=np.float32)
         m = self.matrix_
         for j in ids:
@@ -119,10 +132,36 @@ class BM25:
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k best scores, best first (ties by index for stable results)."""
+    """Indices of the k best scores, best first; among equal scores the lower index first, also
+    at the cut (so a corpus scored in blocks selects exactly what it selects scored whole)."""
     n = scores.shape[0]
     k = min(k, n)
     if k <= 0:
         return np.empty(0, dtype=np.int64)
-    part = np.argpartition(scores, n - k)[n - k :] if k < n else np.arange(n)
-    return part[np.lexsort((part, -scores[part]))]
+    if k < n and n >= _SAMPLED_FROM and n > 64 * k:
+        # A strided sample's k-th best score is at most the whole array's, so every one of the k
+        # best is at or above it: select among those (a few thousand of a million scores), one
+        # comparison pass instead of a partition of the whole array.
+        floor = np.partition(scores[:: max(1, n // (_SAMPLE_SHARE * k))], -k)[-k]
+        above = np.flatnonzero(scores >= floor)
+        if len(above) <= n // 8:
+            return _ordered(scores, above[_best(scores[above], k)])
+    return _ordered(scores, _best(scores, k))
+
+
+def _best(values: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k largest values, in no order; of equal values at the cut, the first."""
+    m = len(values)
+    if k >= m:
+        return np.arange(m)
+    kth = values[np.argpartition(values, m - k)[m - k :]].min()
+    greater = np.flatnonzero(values > kth)
+    return np.concatenate([greater, np.flatnonzero(values == kth)[: k - len(greater)]])
+
+
+def _ordered(scores: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    return chosen[np.lexsort((chosen, -scores[chosen]))]
+
+
+_SAMPLED_FROM = 65_536  # below this, one partition of the whole array is as fast
+_SAMPLE_SHARE = 300  # sample size in multiples of k: its k-th best leaves about n/300 scores above it

@@ -109,6 +109,42 @@ class Match:
     raw: dict[str, float | None] = field(default_factory=dict)  # "cosine" is None without vectors
 
 
+@dataclass
+class DocumentBlock:
+    """Documents ``start:start + len(ids)`` of a fitted matcher (see ``Matcher.parts``), with what
+    ranking needs of each (id, sectors, places, maturity, script) in columns: a block is shipped
+    to every executor, and a quarter of a million dataclass instances take seconds to unpickle."""
+
+    start: int
+    ids: list[str]
+    sectors: list[frozenset]
+    places: list[frozenset]
+    trl: list[int | None]
+    scripts: list[str]
+    bm25: BM25
+    dense: DenseIndex | None
+
+    @classmethod
+    def of(cls, start: int, documents: Sequence[Document], scripts: list[str], bm25: BM25, dense) -> DocumentBlock:
+        return cls(
+            start,
+            [d.id for d in documents],
+            [d.sectors for d in documents],
+            [d.places for d in documents],
+            [d.trl for d in documents],
+            scripts,
+            bm25,
+            dense,
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def document(self, i: int) -> Document:
+        """Document ``i`` of the block as ranking sees it (without its title and text)."""
+        return Document(self.ids[i], sectors=self.sectors[i], places=self.places[i], trl=self.trl[i])
+
+
 class Matcher:
     """Constructor stores parameters; ``fit`` builds the indexes; ``search`` is read-only."""
 
@@ -240,6 +276,34 @@ class Matcher:
         """Documents changed since the last full ``fit``: added or replaced, plus removed."""
         return len(self.delta_.documents) + self.n_dead_
 
+    def query_terms(self, query: Query) -> list[str]:
+        """The query's weighted field terms without filler words: what ``search`` scores."""
+        return [term for term, _w in self.weighted_terms(query.title, query.text) if term not in FILLER]
+
+    def parts(self, size: int) -> tuple[Matcher, list[DocumentBlock]]:
+        """This fitted matcher split for batch scoring over blocks of documents: a shell without
+        documents (weights, calibration, the BM25 vocabulary and statistics, to weigh a query and
+        rank a pool) and the documents in blocks of ``size``, each with its rows of the BM25
+        matrix and of the dense index. Scores computed in the blocks are the whole index's."""
+        if self.delta_size:
+            raise ValueError("fit the matcher again before splitting it: it has a delta segment")
+        shell = copy.copy(self)
+        shell.documents_, shell.index_of_, shell.script_ = [], {}, []
+        shell.dense_ = None
+        shell.bm25_ = copy.copy(self.bm25_)
+        del shell.bm25_.matrix_
+        blocks = [
+            DocumentBlock.of(
+                start,
+                self.documents_[start : start + size],
+                self.script_[start : start + size],
+                self.bm25_.rows(start, start + size),
+                None if self.dense_ is None else self.dense_.rows(start, min(start + size, self.n_main_)),
+            )
+            for start in range(0, self.n_main_, size)
+        ]
+        return shell, blocks
+
     def __len__(self) -> int:
         return len(self.index_of_)
 
@@ -311,7 +375,7 @@ class Matcher:
             raise ValueError(f"method must be one of {METHODS}")
         if not self.documents_:
             return []
-        q_terms = [term for term, _w in self.weighted_terms(query.title, query.text) if term not in FILLER]
+        q_terms = self.query_terms(query)
         excluded = {self.index_of_[i] for i in query.exclude if i in self.index_of_}
         qv = None
         if method != "bm25":
@@ -338,27 +402,101 @@ class Matcher:
         if not pool:
             return []
         pool_list = sorted(pool)
-        cosines: np.ndarray | list[None]
-        if qv is not None:
+        cosines = self._similarity(pool_list, qv) if qv is not None else None
+        return self.rank_pool(
+            query,
+            [self.documents_[i] for i in pool_list],
+            [self.script_[i] for i in pool_list],
+            [float(lexical[i]) for i in pool_list],
+            cosines,
+            self.bm25_.max_score(q_terms),
+            top=top,
+            explain=explain,
+        )
+
+    def rank_pool(
+        self,
+        query: Query,
+        docs: Sequence[Document],
+        scripts: Sequence[str],
+        lexical: Sequence[float],
+        cosines: Sequence[float] | np.ndarray | None,
+        bound: float,
+        *,
+        top: int,
+        explain: bool = False,
+    ) -> list[Match]:
+        """The hybrid ranking of a candidate pool: each candidate's document, script class, BM25
+        score and raw cosine (``None`` without vectors), and the query's BM25 bound. ``search``
+        ranks its pool with it, and batch scoring over blocks of documents ranks the pool it
+        merged from the blocks with it, so both give the same scores."""
+        fused: list[Match] = []
+        if cosines is not None:
             scale, shift = self._cosine_scale()
-            cosines = self._similarity(pool_list, qv) * scale + shift
+            # float32 arithmetic, as the cosines come (the shown scores depend on the last bit).
+            calibrated: Sequence[float | None] = list(np.asarray(cosines, dtype=np.float32) * scale + shift)
         else:
-            cosines = [None] * len(pool_list)
-        bound = self.bm25_.max_score(q_terms)
-        attainable = self._attainable(pool_list, lexical, bound, query)
-        scored = [
-            self._fuse(i, lexical[i], c, bound, query, attainable.get(self.script_[i], 1.0))
-            for i, c in zip(pool_list, cosines, strict=True)
-        ]
+            calibrated = [None] * len(docs)
+        attainable = self._attainable(scripts, lexical, bound, query)
+        shares = [attainable.get(cls, 1.0) for cls in scripts]
+        for k in self._contenders(docs, lexical, calibrated, shares, bound, query, top):
+            fused.append(self._fuse(docs[k], lexical[k], calibrated[k], bound, query, shares[k]))
         # Ties in the shown (rounded) score are broken by the exact one, then by id.
-        scored.sort(key=lambda m: (-m.score, -(m.raw["fused"] or 0.0), m.doc_id))
-        best = scored[:top]
+        fused.sort(key=lambda m: (-m.score, -(m.raw["fused"] or 0.0), m.doc_id))
+        best = fused[:top]
         if explain:
+            by_id = {d.id: d for d in docs}
             for m in best:
-                m.terms = self.explain_terms(query, self.documents_[self.index_of_[m.doc_id]])
+                m.terms = self.explain_terms(query, by_id[m.doc_id])
         return best
 
-    def _attainable(self, pool: list[int], lexical: np.ndarray, bound: float, query: Query) -> dict[str, float]:
+    def _contenders(
+        self,
+        docs: Sequence[Document],
+        lexical: Sequence[float],
+        calibrated: Sequence[float | None],
+        shares: Sequence[float],
+        bound: float,
+        query: Query,
+        top: int,
+    ) -> Sequence[int]:
+        """The candidates that can be among the ``top`` best: ``_fuse``'s sum computed for the
+        whole pool at once, keeping those within a point of the ``top``-th best. A shown score is
+        its exact sum to within 0.3 (five contributions and the total rounded to 0.1), so any
+        candidate left out is beaten by ``top`` others whatever the rounding; only the
+        contenders are scored one by one (the pool is about 200 candidates for 10 or 20 shown)."""
+        n = len(docs)
+        if top <= 0 or n <= 2 * top:
+            return range(n)
+        w = self.weights
+        lex = np.asarray(lexical, dtype=np.float64)
+        share = np.asarray(shares, dtype=np.float64)
+        norm = np.minimum(1.0, lex / (w.lexical_saturation * bound)) if bound > 0 else np.zeros(n)
+        with_cos = calibrated[0] is not None
+        t = w.transfer if with_cos else 0.0
+        rescaled = np.where(share > 0, np.minimum(1.0, norm / np.where(share > 0, share, 1.0)), 0.0)
+        total = w.lexical * ((1.0 - t) * rescaled + t * np.minimum(norm, share))
+        if with_cos:
+            cos = np.asarray(calibrated, dtype=np.float64)
+            sem = (cos - w.semantic_floor) / (w.semantic_ceiling - w.semantic_floor)
+            above = (cos - w.semantic_ceiling) / max(1e-9, 1.0 - w.semantic_ceiling)
+            h = w.semantic_headroom
+            credit = (1.0 - h) * np.clip(sem, 0.0, 1.0) + h * np.clip(above, 0.0, 1.0)
+            total += (w.semantic + t * w.lexical * (1.0 - share)) * credit
+        if query.sectors:
+            total += (
+                w.sectors * np.fromiter((len(query.sectors & d.sectors) for d in docs), float, n) / len(query.sectors)
+            )
+        if query.places:
+            total += w.place * np.fromiter((bool(query.places & d.places) for d in docs), float, n)
+        total += w.maturity * np.fromiter((min(max(d.trl, 1), 9) / 9 if d.trl else 0.0 for d in docs), float, n)
+        total *= 100
+        cut = np.partition(total, n - top)[n - top]
+        return np.flatnonzero(total >= cut - 1.0).tolist()
+
+    def _attainable(
+        self, scripts: Sequence[str], lexical: Sequence[float], bound: float, query: Query
+    ) -> dict[str, float]:
         """The share of the lexical factor that documents of each script can earn, for this query.
 
         Documents in the query's script can earn all of it. In another script only glossary
@@ -370,16 +508,18 @@ class Matcher:
             return {}
         sat = self.weights.lexical_saturation * bound
         best: dict[str, float] = {}
-        for i in pool:
-            cls = self.script_[i]
-            best[cls] = max(best.get(cls, 0.0), min(1.0, float(lexical[i]) / sat))
+        for cls, lex in zip(scripts, lexical, strict=True):
+            best[cls] = max(best.get(cls, 0.0), min(1.0, float(lex) / sat))
         q_cls = _script_class(query.title + query.text)
         # Without candidates in the query's script all compete on the same footing.
         reference = best.get(q_cls) or max(best.values(), default=0.0) or 1.0
         return {cls: 1.0 if cls == q_cls else min(1.0, value / reference) for cls, value in best.items()}
 
     def _single(self, method: str, i: int, value: float, query: Query, explain: bool) -> Match:
-        doc = self.documents_[i]
+        return self.single(method, self.documents_[i], value, query, explain)
+
+    def single(self, method: str, doc: Document, value: float, query: Query, explain: bool = False) -> Match:
+        """A match of the one-factor methods (``bm25``: its BM25 score; ``dense``: its cosine)."""
         name = "lexical" if method == "bm25" else "semantic"
         m = Match(doc.id, round(value, 4), {name: round(value, 4)}, raw={name: value})
         if explain:
@@ -395,13 +535,12 @@ class Matcher:
         return scale, ref_lo - lo * scale
 
     def _fuse(
-        self, i: int, lex: float, cos: float | None, bound: float, query: Query, attainable: float = 1.0
+        self, doc: Document, lex: float, cos: float | None, bound: float, query: Query, attainable: float = 1.0
     ) -> Match:
         """Score one candidate. ``attainable`` is the share of the lexical factor its script can
         earn (1.0 in the query's script): lexical credit stops there, and the weight beyond it
         goes to the semantic factor, so every document can reach the same total."""
         w = self.weights
-        doc = self.documents_[i]
         lex_norm = min(1.0, float(lex) / (w.lexical_saturation * bound)) if bound > 0 else 0.0
         t = w.transfer if cos is not None else 0.0
         rescaled = min(1.0, lex_norm / attainable) if attainable > 0 else 0.0

@@ -129,7 +129,7 @@ def _batch(master: str, corpus: Path, queries: Path, run: Path, *conf: str) -> d
     import json
 
     out, err = StringIO(), StringIO()
-    extra = [arg for c in conf for arg in ("--conf", c)]
+    extra = [arg for c in conf for arg in ((c,) if c.startswith("--") else ("--conf", c))]
     call_command(
         "match_batch",
         *("--corpus", str(corpus), "--queries", str(queries), "--run", str(run), "--master", master, *extra),
@@ -144,11 +144,14 @@ def test_the_cluster_gives_the_same_run_as_local_mode_and_match_eval(cluster, tm
     local = _batch("local[2]", corpus, queries, tmp_path / "local.run")
     assert local["application_id"].startswith("local-")
     url = cluster()
+    # On the cluster the offers are scored in blocks of 16 (three blocks, one in an executor's memory
+    # at a time), as a corpus larger than one executor's memory is; locally as one index.
     on_cluster = _batch(
         url,
         corpus,
         queries,
         tmp_path / "cluster.run",
+        "--document-block=16",
         "spark.executor.memory=512m",
         "spark.executor.cores=1",
         "spark.cores.max=2",

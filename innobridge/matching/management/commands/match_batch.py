@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from innobridge.matching import services
-from innocore.match.batch import DEFAULT_MASTER, BatchQuery, batch_match, spark_session, trec_lines
+from innocore.match.batch import DEFAULT_MASTER, DOCUMENT_BLOCK, BatchQuery, batch_match, spark_session, trec_lines
 from innocore.match.engine import METHODS, Document, Query
 from innocore.match.evaluate import EvalInputError, Record, read_jsonl, read_qrels, records_from, summarise
 
@@ -42,13 +42,24 @@ class Command(BaseCommand):
         parser.add_argument("--master", default=DEFAULT_MASTER, help="local[N] or a Spark master URL")
         parser.add_argument("--block", type=int, default=256, help="queries per scoring task")
         parser.add_argument(
+            "--document-block",
+            type=int,
+            default=DOCUMENT_BLOCK,
+            help="documents per block: a larger corpus is scored in blocks, one in an executor's memory at a "
+            f"time (default {DOCUMENT_BLOCK:,})",
+        )
+        parser.add_argument(
             "--conf", action="append", default=[], metavar="KEY=VALUE", help="extra Spark setting (repeatable)"
         )
 
-    def handle(self, *args, corpus, queries, qrels, run, method, encoder, top, master, block, conf, **options):
+    def handle(
+        self, *args, corpus, queries, qrels, run, method, encoder, top, master, block, document_block, conf, **options
+    ):
         top = top if top is not None else (20 if corpus else services.BATCH_TOP)
         if top < 1:
             raise CommandError("--top must be at least 1")
+        if block < 1 or document_block < 1:
+            raise CommandError("--block and --document-block must be at least 1")
         if bool(corpus) != bool(queries):
             raise CommandError("--corpus and --queries go together (file mode); give neither for database mode")
         if (run or qrels) and not corpus:
@@ -79,6 +90,7 @@ class Command(BaseCommand):
                     method=method,
                     top=top,
                     block=block,
+                    document_block=document_block,
                 )
                 if run:
                     lines = trec_lines(result, method)
@@ -90,7 +102,12 @@ class Command(BaseCommand):
                 )
             else:
                 out = services.batch_suggestions_compute(
-                    spark=spark, encoder_name=encoder_name, top=top, block=block, method=method
+                    spark=spark,
+                    encoder_name=encoder_name,
+                    top=top,
+                    block=block,
+                    document_block=document_block,
+                    method=method,
                 )
                 result = out.pop("result")
         finally:
