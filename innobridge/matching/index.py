@@ -363,25 +363,52 @@ def needs_queryset():
 
 
 def offer_document(offer: TechnologyOffer, places: PlaceTable) -> Document:
-    return Document(
-        id=offer.slug,
+    return offer_document_of(
+        slug=offer.slug,
         title=offer.title,
         text=offer.matching_text(),
-        sectors=frozenset(s.slug for s in offer.sectors.all()),
-        places=places.keys(p.pk for p in offer.target_places.all()),
+        sectors=[s.slug for s in offer.sectors.all()],
+        place_ids=[p.pk for p in offer.target_places.all()],
         trl=offer.trl,
-        lang=offer.language,
+        language=offer.language,
+        places=places,
+    )
+
+
+def offer_document_of(*, slug, title, text, sectors, place_ids, trl, language, places: PlaceTable) -> Document:
+    """An offer's document from its values (a model instance's, or a row match-batch read)."""
+    return Document(
+        id=slug,
+        title=title,
+        text=text,
+        sectors=frozenset(sectors or ()),
+        places=places.keys(place_ids or ()),
+        trl=trl,
+        lang=language,
     )
 
 
 def need_document(need: TechnologyNeed, places: PlaceTable) -> Document:
-    return Document(
-        id=need.slug,
+    return need_document_of(
+        slug=need.slug,
         title=need.title,
         text=need.matching_text(),
-        sectors=frozenset(s.slug for s in need.sectors.all()),
-        places=places.keys([need.place_id]),
-        lang=need.language,
+        sectors=[s.slug for s in need.sectors.all()],
+        place_id=need.place_id,
+        language=need.language,
+        places=places,
+    )
+
+
+def need_document_of(*, slug, title, text, sectors, place_id, language, places: PlaceTable) -> Document:
+    """A need's document from its values (a model instance's, or a row match-batch read)."""
+    return Document(
+        id=slug,
+        title=title,
+        text=text,
+        sectors=frozenset(sectors or ()),
+        places=places.keys([place_id]),
+        lang=language,
     )
 
 

@@ -127,7 +127,12 @@ class TechnologyOffer(MatchableRecord):
         return reverse("matching:offer_detail", kwargs={"slug": self.slug})
 
     def matching_text(self) -> str:
-        return "\n".join(p for p in (self.summary, self.description, self.scenarios) if p)[:MATCH_TEXT]
+        return self.text_of(self.summary, self.description, self.scenarios)
+
+    @staticmethod
+    def text_of(summary: str, description: str, scenarios: str) -> str:
+        """The text the matcher reads (also from rows read without the model, by match-batch)."""
+        return "\n".join(p for p in (summary, description, scenarios) if p)[:MATCH_TEXT]
 
 
 class TechnologyNeed(MatchableRecord):
@@ -180,7 +185,12 @@ class TechnologyNeed(MatchableRecord):
         return reverse("matching:need_detail", kwargs={"slug": self.slug})
 
     def matching_text(self) -> str:
-        return self.description[:MATCH_TEXT]
+        return self.text_of(self.description)
+
+    @staticmethod
+    def text_of(description: str) -> str:
+        """The text the matcher reads (also from rows read without the model, by match-batch)."""
+        return description[:MATCH_TEXT]
 
 
 class MatchFeedback(models.Model):

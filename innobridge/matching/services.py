@@ -20,7 +20,7 @@ from innobridge.audit import bulk as audited
 from innobridge.directory.membership import notify_organisation
 from innobridge.directory.models import Organisation, Person, Place, Sector
 from innobridge.lib.services import atomic
-from innobridge.matching import index, learning
+from innobridge.matching import index, jdbc, learning
 from innobridge.matching.models import (
     BatchSuggestion,
     ContactRequest,
@@ -362,6 +362,7 @@ def batch_suggestions_compute(
     block: int = 256,
     document_block: int = DOCUMENT_BLOCK,
     method: str = "hybrid",
+    read: str = "orm",
 ) -> dict[str, Any]:
     """Suggestions for every published need (offers) and offer (needs), computed on Spark with the
     online engine's scoring, replacing the previous batch's rows in one transaction.
@@ -373,8 +374,13 @@ def batch_suggestions_compute(
 
     version = index.current_version()[0]
     started = timezone.now()
-    offers = index.OFFERS.documents(index.offers_queryset().order_by("pk"))
-    needs = index.NEEDS.documents(index.needs_queryset().order_by("pk"))
+    clock = timezone.now()
+    if read == "jdbc":  # on the executors, in ranges of ids (PostgreSQL)
+        offers, needs = jdbc.offer_documents(spark), jdbc.need_documents(spark)
+    else:  # through Django on the driver
+        offers = index.OFFERS.documents(index.offers_queryset().order_by("pk"))
+        needs = index.NEEDS.documents(index.needs_queryset().order_by("pk"))
+    read_s = (timezone.now() - clock).total_seconds()
     owner = dict(TechnologyOffer.objects.values_list("slug", "owner_id"))
     owner.update(TechnologyNeed.objects.values_list("slug", "owner_id"))
     rejected_offers: dict[str, set[str]] = {}
@@ -453,6 +459,8 @@ def batch_suggestions_compute(
         "suggestions": len(rows),
         "vectors_encoded": encoded,
         "vectors_s": round(vectors_s, 3),
+        "read": read,
+        "read_s": round(read_s, 3),
         "index_version": version,
         "result": total,
     }

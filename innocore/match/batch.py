@@ -37,6 +37,7 @@ DEFAULT_MASTER = "local[2]"
 # executor holds one block (about 1.3 GB at 512 dimensions) instead of the whole index.
 DOCUMENT_BLOCK = 500_000
 QUERIES_PER_BLOCKED_TASK = 8192
+NEAREST_SLICE = 1024
 ENCODE_BATCH = 64  # USEEncoder and E5Encoder's batch: slices are multiples of it
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -272,7 +273,13 @@ def _score_blocks_part(shell_shared, block_shares, top: int, method: str):
             block = shared.value
             near = None
             if vectors is not None and block.dense is not None:
-                near = block.dense.search_many(vectors, max(k))
+                # In slices of queries: the inverted-file search holds the cosines of every probed
+                # list for the queries it answers at once (about 48 KB per query at 500k documents).
+                near = [
+                    pair
+                    for a in range(0, len(vectors), NEAREST_SLICE)
+                    for pair in block.dense.search_many(vectors[a : a + NEAREST_SLICE], max(k))
+                ]
             scripts = np.asarray(block.scripts, dtype=object)
             for i, ids in enumerate(term_ids):
                 if method == "dense":  # the nearest only, as Matcher.search
@@ -292,7 +299,9 @@ def _score_blocks_part(shell_shared, block_shares, top: int, method: str):
                 if near is not None and vectors is not None and method == "hybrid":
                     cos = block.dense.similarity(local, vectors[i])
                 found[i].add(block, local, lex[local], near_sims, cos, scripts[local])
+            # Let the block go before the next one loads: one block in memory at a time.
             _release(shared)
+            block = near = None
         for (qid, query, _qv), got, q_terms in zip(rows, found, terms, strict=True):
             yield qid, [(m.doc_id, m.score, m.contributions) for m in _ranked(shell, query, got, q_terms, top, method)]
         yield None, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, time.process_time() - cpu)

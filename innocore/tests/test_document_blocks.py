@@ -4,6 +4,10 @@ The scoring function of the Spark job is run here without Spark: a broadcast is 
 ``value``, and the blocks are the matcher's own ``parts``.
 """
 
+import gc
+import pickle
+import weakref
+
 import numpy as np
 import pytest
 
@@ -16,17 +20,25 @@ WORDS_ZH = ["光伏", "电池", "氢能", "传感器", "机器人", "污水", "�
 
 
 class _Shared:
-    """A stand-in for a Spark broadcast: ``value`` loads it again after a release."""
+    """A stand-in for a Spark broadcast: ``value`` unpickles a copy, again after a release, and
+    records how many blocks loaded this way were still in memory when another one loaded."""
+
+    loaded: list = []  # weak references to every block loaded (class-wide: all the blocks)
+    most_held = 0
 
     def __init__(self, value):
-        self.original = value
+        self.original = pickle.dumps(value)
         self.loads = 0
 
     @property
     def value(self):
         if "_value" not in self.__dict__:
+            gc.collect()
+            held = sum(1 for ref in _Shared.loaded if ref() is not None)
+            _Shared.most_held = max(_Shared.most_held, held)
             self.loads += 1
-            self.__dict__["_value"] = self.original
+            self.__dict__["_value"] = pickle.loads(self.original)
+            _Shared.loaded.append(weakref.ref(self.__dict__["_value"]))
         return self.__dict__["_value"]
 
 
@@ -86,8 +98,10 @@ def test_blocks_of_documents_give_the_whole_index_ranking(inverted_file, method)
     shell, blocks = matcher.parts(128)
     assert len(blocks) == 6 and sum(len(b) for b in blocks) == 700
     shares = [_Shared(b) for b in blocks]
+    shell_share = _Shared(shell)
+    _Shared.loaded, _Shared.most_held = [], 0
     rows = [(qid, q, v.tobytes()) for (qid, q), v in zip(queries, vectors, strict=True)]
-    out = list(_score_blocks_part(_Shared(shell), shares, 10, method)(iter(rows)))
+    out = list(_score_blocks_part(shell_share, shares, 10, method)(iter(rows)))
     found = {qid: ranked for qid, ranked in out if qid is not None}
     assert len(found) == len(queries)
     for (qid, query), vector in zip(queries, vectors, strict=True):
@@ -95,8 +109,10 @@ def test_blocks_of_documents_give_the_whole_index_ranking(inverted_file, method)
         assert found[qid] == [(m.doc_id, m.score, m.contributions) for m in online], qid
         assert not {doc_id for doc_id, _s, _c in found[qid]} & query.exclude
     assert sum(len(r) for r in found.values()) > 200  # the queries do find something
-    # Each block was read once for the whole task, and released after it.
+    # Each block was read once for the whole task, and released after it: one block in memory at
+    # a time (the shell aside, loaded first and kept).
     assert [s.loads for s in shares] == [1] * 6 and not any("_value" in s.__dict__ for s in shares)
+    assert _Shared.most_held == 1
 
 
 def test_a_matcher_with_changes_since_its_fit_is_not_split():

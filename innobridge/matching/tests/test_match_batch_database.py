@@ -6,11 +6,16 @@ import shutil
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import SimpleTestCase, TransactionTestCase
 
-from innobridge.matching import selectors, services
+from innobridge.directory.models import Organisation, Place, Sector
+from innobridge.matching import index, jdbc, selectors, services
 from innobridge.matching.models import BatchSuggestion, StoredVector
 from innobridge.matching.tests.base import MatchingTestCase
+from innobridge.testing import load_demo_snapshot
+from innocore.match.batch import spark_session
 
 
 @pytest.mark.skipif(shutil.which("java") is None, reason="Java is not installed: match-batch needs a JRE")
@@ -20,7 +25,8 @@ class MatchBatchDatabaseTests(MatchingTestCase):
         online = selectors.offers_for_need(need=self.need, user=self.alice, top=services.BATCH_TOP)
         online_for_offer = selectors.needs_for_offer(offer=self.cooling, user=self.alice, top=services.BATCH_TOP)
         out = StringIO()
-        call_command("match_batch", "--master", "local[1]", stdout=out, stderr=StringIO())
+        # Through Django: this test's rows are in its open transaction, which JDBC cannot see.
+        call_command("match_batch", "--master", "local[1]", "--read", "orm", stdout=out, stderr=StringIO())
         report = json.loads(out.getvalue())
         self.assertEqual(report["master"], "local[1]")
         self.assertGreaterEqual(report["needs"], 1)
@@ -46,3 +52,60 @@ class MatchBatchDatabaseTests(MatchingTestCase):
         services.offer_save(offer=self.cooling, title="建築物被動輻射製冷薄膜（第二代）")
         self.cooling.refresh_from_db()
         self.assertIsNone(selectors.batch_suggestions(kind=BatchSuggestion.Kind.NEEDS_FOR_OFFER, record=self.cooling))
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="Java is not installed: match-batch needs a JRE")
+class MatchBatchJdbcTests(TransactionTestCase):
+    """Records read with Spark's JDBC source (committed rows: JDBC is another connection)."""
+
+    def setUp(self):
+        why = jdbc.unavailable_reason()
+        if why:
+            self.skipTest(f"JDBC reads cannot run here: {why}")
+        load_demo_snapshot()
+        owner = Organisation.objects.filter(kind="enterprise").order_by("pk").first()
+        sectors = list(Sector.objects.order_by("pk")[:2])
+        places = list(Place.objects.exclude(kind="country").order_by("pk")[:2])
+        services.offer_save(
+            owner=owner,
+            title="多場景 cooling 膜",
+            summary="摘要 with “quotes”, 'apostrophes' and \\ backslashes",
+            description="長" * 9000,  # longer than the matcher reads: cut at the same place
+            scenarios="冷鏈\n倉庫",
+            trl=7,
+            status="published",
+            sectors=sectors,
+            target_places=places,
+        )
+        services.offer_save(owner=owner, title="草稿 offer", status="draft")
+        services.need_save(
+            owner=owner, title="需求 need", description="屋顶降温", place=places[0], status="published", sectors=sectors
+        )
+
+    def test_jdbc_reads_give_the_documents_django_gives_and_the_command_uses_them(self):
+        spark = spark_session("local[2]", app_name="innobridge-test-jdbc", conf=jdbc.spark_conf())
+        try:
+            offers = jdbc.offer_documents(spark)
+            needs = jdbc.need_documents(spark)
+        finally:
+            spark.stop()
+        self.assertEqual(offers, index.OFFERS.documents(index.offers_queryset().order_by("pk")))
+        self.assertEqual(needs, index.NEEDS.documents(index.needs_queryset().order_by("pk")))
+        self.assertGreater(len(offers), 5)
+        self.assertTrue(any(d.places and len(d.sectors) == 2 and d.trl == 7 for d in offers))
+        self.assertNotIn("草稿 offer", {d.title for d in offers})
+
+        out, err = StringIO(), StringIO()
+        call_command("match_batch", "--master", "local[1]", "--encoder", "none", stdout=out, stderr=err)
+        report = json.loads(out.getvalue())
+        self.assertEqual(report["read"], "jdbc")  # the default on PostgreSQL with the driver installed
+        self.assertEqual((report["offers"], report["needs"]), (len(offers), len(needs)))
+        self.assertTrue(BatchSuggestion.objects.exists())
+
+
+class MatchBatchReadChoiceTests(SimpleTestCase):
+    def test_asking_for_jdbc_where_it_cannot_run_is_a_clear_error(self):
+        if jdbc.unavailable_reason() is None:
+            self.skipTest(f"JDBC reads can run on this {connection.vendor} database")
+        with self.assertRaisesMessage(CommandError, "--read jdbc: "):
+            call_command("match_batch", "--read", "jdbc", stdout=StringIO(), stderr=StringIO())

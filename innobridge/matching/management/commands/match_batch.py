@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from innobridge.matching import services
+from innobridge.matching import jdbc, services
 from innocore.match.batch import DEFAULT_MASTER, DOCUMENT_BLOCK, BatchQuery, batch_match, spark_session, trec_lines
 from innocore.match.engine import METHODS, Document, Query
 from innocore.match.evaluate import EvalInputError, Record, read_jsonl, read_qrels, records_from, summarise
@@ -49,11 +49,32 @@ class Command(BaseCommand):
             f"time (default {DOCUMENT_BLOCK:,})",
         )
         parser.add_argument(
+            "--read",
+            choices=("auto", "jdbc", "orm"),
+            default="auto",
+            help="database mode: read the records with Spark's JDBC source on the executors (PostgreSQL) or "
+            "through Django on the driver; auto takes JDBC where it can run",
+        )
+        parser.add_argument(
             "--conf", action="append", default=[], metavar="KEY=VALUE", help="extra Spark setting (repeatable)"
         )
 
     def handle(
-        self, *args, corpus, queries, qrels, run, method, encoder, top, master, block, document_block, conf, **options
+        self,
+        *args,
+        corpus,
+        queries,
+        qrels,
+        run,
+        method,
+        encoder,
+        top,
+        master,
+        block,
+        document_block,
+        read,
+        conf,
+        **options,
     ):
         top = top if top is not None else (20 if corpus else services.BATCH_TOP)
         if top < 1:
@@ -70,6 +91,14 @@ class Command(BaseCommand):
             if not sep:
                 raise CommandError(f"--conf {item!r}: expected KEY=VALUE")
             extra[key] = value
+        if not corpus:
+            why = jdbc.unavailable_reason()
+            if read == "jdbc" and why:
+                raise CommandError(f"--read jdbc: {why}")
+            read = "jdbc" if read == "auto" and why is None else ("orm" if read == "auto" else read)
+            if read == "jdbc":
+                jars = ",".join(j for j in (extra.get("spark.jars", ""), jdbc.spark_conf()["spark.jars"]) if j)
+                extra["spark.jars"] = jars
         parquet = bool(corpus) and any(_is_parquet(p) for p in (corpus, queries))
         if corpus and not parquet:  # JSONL is checked before Spark starts: a bad file fails at once
             docs, qs, judged = _read_files(None, corpus, queries, qrels)
@@ -108,6 +137,7 @@ class Command(BaseCommand):
                     block=block,
                     document_block=document_block,
                     method=method,
+                    read=read,
                 )
                 result = out.pop("result")
         finally:
