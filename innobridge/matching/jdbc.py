@@ -51,6 +51,8 @@ def unavailable_reason() -> str | None:
             if named
             else f"no PostgreSQL JDBC driver at {DEBIAN_JAR} (apt-get install libpostgresql-jdbc-java)"
         )
+    if not connection.settings_dict.get("HOST") or str(connection.settings_dict["HOST"]).startswith("/"):
+        return "the database is reached through a Unix socket: JDBC needs a host and port in DATABASE_URL"
     return None
 
 

@@ -244,7 +244,8 @@ def _release(shared) -> None:
     """Drop a broadcast's loaded value from this Python worker (it stays readable: the next
     ``.value`` loads it again). A reused worker otherwise keeps every block it has read, which is
     the whole corpus again."""
-    shared.__dict__.pop("_value", None)
+    if getattr(shared, "_path", None) is not None:  # with I/O encryption the value comes once, by socket
+        shared.__dict__.pop("_value", None)
 
 
 def _score_blocks_part(shell_shared, block_shares, top: int, method: str):

@@ -29,6 +29,7 @@ class _Shared:
     def __init__(self, value):
         self.original = pickle.dumps(value)
         self.loads = 0
+        self._path = "broadcast file"  # a broadcast read from a file can be dropped and read again
 
     @property
     def value(self):

@@ -130,15 +130,18 @@ class Command(BaseCommand):
                     else {"queries": len(qs)}
                 )
             else:
-                out = services.batch_suggestions_compute(
-                    spark=spark,
-                    encoder_name=encoder_name,
-                    top=top,
-                    block=block,
-                    document_block=document_block,
-                    method=method,
-                    read=read,
-                )
+                try:
+                    out = services.batch_suggestions_compute(
+                        spark=spark,
+                        encoder_name=encoder_name,
+                        top=top,
+                        block=block,
+                        document_block=document_block,
+                        method=method,
+                        read=read,
+                    )
+                except jdbc.JdbcUnavailable as exc:
+                    raise CommandError(f"--read jdbc: {exc}") from exc
                 result = out.pop("result")
         finally:
             spark.stop()
