@@ -202,7 +202,15 @@ class HandPlacementTests(MeetingsTestCase):
         self.assertEqual((moving.slot, moving.table), (slot, table))
 
     def test_a_taken_table_and_a_refused_pair_are_never_overridden(self):
-        occupied = Meeting.objects.exclude(request=self.requests[0]).first()
+        # Another meeting of this session (the demo has sessions of its own), in a cell that is not
+        # the one requests[0] already holds: placing a meeting where it already is moves nothing.
+        own = Meeting.objects.get(request=self.requests[0])
+        occupied = (
+            Meeting.objects.filter(session=self.session)
+            .exclude(request=self.requests[0])
+            .exclude(slot=own.slot, table=own.table)
+            .first()
+        )
         with self.assertRaisesMessage(Exception, "is taken in slot"):
             publishing.meeting_place(
                 session=self.session,
