@@ -185,6 +185,10 @@ def one_scale(master: str, n_offers: int, n_needs: int) -> dict:
         "pairs_per_cpu_s": round(result.pairs / max(result.timings["score_cpu_s"], 1e-9)),
         "cores_used": round(result.timings["score_cpu_s"] / result.timings["score_s"], 2),
         "needs_per_s": round(n_needs / result.timings["score_s"], 1),
+        # Where the scoring time went: the driver alone (split, pickle, broadcast), the tasks'
+        # stage as the driver saw it, and summed over the tasks their wall time and the part of it
+        # spent loading broadcast data (what the executors' cores did not spend scoring).
+        **{key: result.timings[key] for key in ("prepare_s", "tasks_s", "tasks", "task_wall_s", "task_load_s")},
         # Above DOCUMENT_BLOCK offers each executor holds one block of the index at a time.
         "document_blocks": -(-n_offers // DOCUMENT_BLOCK),
         "worker_peak_rss_mb": result.worker_peak_rss_mb,

@@ -102,6 +102,14 @@ def _spread(n: int, parallelism: int, cap: int) -> int:
     return max(1, min(cap, -(-n // max(1, 2 * parallelism))))
 
 
+def _rounds(n: int, size: int, parallelism: int) -> int:
+    """How many tasks for ``n`` queries of at most ``size`` each: a multiple of ``parallelism``,
+    so the last round keeps every core busy (13 tasks on two cores run as 7 rounds with one core
+    idle in the last; 14 smaller ones fill the 7 rounds). Spark slices a list evenly."""
+    tasks = -(-max(1, -(-n // size)) // parallelism) * parallelism
+    return max(1, min(tasks, n))
+
+
 def _slices(n: int, size: int) -> list[tuple[int, int]]:
     size = max(ENCODE_BATCH, size - size % ENCODE_BATCH)
     return [(a, min(n, a + size)) for a in range(0, n, size)]
@@ -177,8 +185,9 @@ def fit_matcher(
 
 def _score_part(broadcast, top: int, method: str):
     def run(rows):
-        cpu = time.process_time()
+        cpu, wall = time.process_time(), time.perf_counter()
         matcher = broadcast.value
+        loading = time.perf_counter() - wall
         rows = list(rows)
         vectors = [None if qv is None else np.frombuffer(qv, dtype=np.float32) for _qid, _q, qv in rows]
         # The block's nearest documents in one matrix product (the index is read once, not once per
@@ -192,9 +201,30 @@ def _score_part(broadcast, top: int, method: str):
             yield qid, [(m.doc_id, m.score, m.contributions) for m in found]
         # The worker's peak memory, with the broadcast index: sizing figures for executors.
         # and the CPU time this task got (on a shared machine, less than its wall time).
-        yield None, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, time.process_time() - cpu)
+        yield None, _TaskStats.now(cpu, wall, loading)
 
     return run
+
+
+@dataclass(frozen=True)
+class _TaskStats:
+    """What one scoring task cost: the worker's peak memory (broadcast data included: the sizing
+    figure for executors), the CPU time it got, its wall time and the part of it spent loading
+    broadcast data."""
+
+    rss_mb: float
+    cpu_s: float
+    wall_s: float
+    load_s: float
+
+    @classmethod
+    def now(cls, cpu_start: float, wall_start: float, load_s: float) -> _TaskStats:
+        return cls(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            time.process_time() - cpu_start,
+            time.perf_counter() - wall_start,
+            load_s,
+        )
 
 
 class _Candidates:
@@ -254,8 +284,9 @@ def _score_blocks_part(shell_shared, block_shares, top: int, method: str):
     then ranks the pool with the online engine's fusion (``Matcher.rank_pool``)."""
 
     def run(rows):
-        cpu = time.process_time()
+        cpu, wall = time.process_time(), time.perf_counter()
         shell: Matcher = shell_shared.value
+        loading = time.perf_counter() - wall
         rows = list(rows)
         if not rows:
             return
@@ -270,8 +301,14 @@ def _score_blocks_part(shell_shared, block_shares, top: int, method: str):
         # excluded documents for the one-factor methods.
         k = [shell.candidates if method == "hybrid" else top + len(q.exclude) for _qid, q, _qv in rows]
         found = [_Candidates(k_i, k_i) for k_i in k]
-        for shared in block_shares:
+        # A reused worker still holds the block its previous task read last: read that one first
+        # and keep the last one for the next task, so a task loads one block fewer (the order of
+        # the blocks does not change the ranking: candidates tie by their global index).
+        order = sorted(block_shares, key=lambda s: "_value" not in s.__dict__)
+        for n_read, shared in enumerate(order, start=1):
+            t = time.perf_counter()
             block = shared.value
+            loading += time.perf_counter() - t
             near = None
             if vectors is not None and block.dense is not None:
                 # In slices of queries: the inverted-file search holds the cosines of every probed
@@ -301,11 +338,12 @@ def _score_blocks_part(shell_shared, block_shares, top: int, method: str):
                     cos = block.dense.similarity(local, vectors[i])
                 found[i].add(block, local, lex[local], near_sims, cos, scripts[local])
             # Let the block go before the next one loads: one block in memory at a time.
-            _release(shared)
+            if n_read < len(order):
+                _release(shared)
             block = near = None
         for (qid, query, _qv), got, q_terms in zip(rows, found, terms, strict=True):
             yield qid, [(m.doc_id, m.score, m.contributions) for m in _ranked(shell, query, got, q_terms, top, method)]
-        yield None, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, time.process_time() - cpu)
+        yield None, _TaskStats.now(cpu, wall, loading)
 
     return run
 
@@ -349,6 +387,7 @@ def score(
     against the whole index, or, when it has more than ``document_block`` documents, in blocks
     of queries taken through blocks of documents (each executor holds one block at a time)."""
     sc = spark.sparkContext
+    t0 = time.perf_counter()
     rows = [
         (q.id, q.query, None if query_vectors is None else query_vectors[i].tobytes()) for i, q in enumerate(queries)
     ]
@@ -358,24 +397,30 @@ def score(
         del blocks
         # Every task reads every document block: fewer, larger tasks than with one broadcast index.
         per_task = max(block, min(QUERIES_PER_BLOCKED_TASK, -(-len(rows) // (2 * sc.defaultParallelism))))
+        n_tasks = _rounds(len(rows), per_task, sc.defaultParallelism)
         part = _score_blocks_part(shares[0], shares[1:], top, method)
     else:
         shares = [sc.broadcast(matcher)]
         per_task = _spread(len(rows), sc.defaultParallelism, block)
+        n_tasks = max(1, -(-len(rows) // per_task))
         part = _score_part(shares[0], top, method)
-    n_tasks = max(1, -(-len(rows) // per_task))
+    phases = {"prepare_s": time.perf_counter() - t0}
+    t0 = time.perf_counter()
     try:
         out = sc.parallelize(rows, numSlices=n_tasks).mapPartitions(part).collect()
     finally:
         for shared in shares:
             shared.unpersist()
+    phases["tasks_s"] = time.perf_counter() - t0
     found = {qid: value for qid, value in out if qid is not None}
-    stats = [value for qid, value in out if qid is None]
-    return (
-        {q.id: found.get(q.id, []) for q in queries},
-        max((r for r, _c in stats), default=0.0),
-        sum(c for _r, c in stats),
+    stats: list[_TaskStats] = [value for qid, value in out if qid is None]
+    phases.update(
+        tasks=len(stats),
+        task_wall_s=sum(s.wall_s for s in stats),
+        task_load_s=sum(s.load_s for s in stats),
+        score_cpu_s=sum(s.cpu_s for s in stats),
     )
+    return {q.id: found.get(q.id, []) for q in queries}, max((s.rss_mb for s in stats), default=0.0), phases
 
 
 def batch_match(
@@ -419,11 +464,14 @@ def batch_match(
     )
     timings["fit_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    matches, worker_rss, cpu_s = score(
+    matches, worker_rss, phases = score(
         spark, matcher, queries, query_vectors, top=top, method=method, block=block, document_block=document_block
     )
     timings["score_s"] = time.perf_counter() - t0
-    timings["score_cpu_s"] = cpu_s
+    # Where the scoring time went: the driver preparing (splitting, pickling and broadcasting the
+    # index), the tasks (wall time on the driver; summed over tasks: wall, loading broadcast data,
+    # CPU), so a speed-up below the number of cores can be traced to its serial or idle part.
+    timings.update(phases)
     sc = spark.sparkContext
     return BatchResult(
         matches,

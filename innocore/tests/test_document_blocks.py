@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from innocore.match.ann import DenseIndex
-from innocore.match.batch import _score_blocks_part
+from innocore.match.batch import _rounds, _score_blocks_part
 from innocore.match.engine import _GROUP, Document, Matcher, Query
 
 WORDS_EN = ["solar", "battery", "hydrogen", "sensor", "robot", "water", "cooling", "grid", "carbon", "storage"]
@@ -110,10 +110,33 @@ def test_blocks_of_documents_give_the_whole_index_ranking(inverted_file, method)
         assert found[qid] == [(m.doc_id, m.score, m.contributions) for m in online], qid
         assert not {doc_id for doc_id, _s, _c in found[qid]} & query.exclude
     assert sum(len(r) for r in found.values()) > 200  # the queries do find something
-    # Each block was read once for the whole task, and released after it: one block in memory at
-    # a time (the shell aside, loaded first and kept).
-    assert [s.loads for s in shares] == [1] * 6 and not any("_value" in s.__dict__ for s in shares)
+    # Each block was read once for the whole task, and released after it but the last, which the
+    # worker keeps for its next task: one block in memory at a time (the shell aside, loaded first
+    # and kept).
+    assert [s.loads for s in shares] == [1] * 6
+    assert ["_value" in s.__dict__ for s in shares] == [False] * 5 + [True]
     assert _Shared.most_held == 1
+
+
+def test_a_reused_worker_starts_with_the_block_it_holds_and_ranks_the_same():
+    matcher, queries, vectors = _matcher(True)
+    shell, blocks = matcher.parts(128)
+    shares = [_Shared(b) for b in blocks]
+    shell_share = _Shared(shell)
+    _Shared.loaded, _Shared.most_held = [], 0
+    rows = [(qid, q, v.tobytes()) for (qid, q), v in zip(queries, vectors, strict=True)]
+    found = {}
+    for task in (rows[:15], rows[15:30], rows[30:]):  # three tasks in one worker, as Spark reuses it
+        out = list(_score_blocks_part(shell_share, shares, 10, "hybrid")(iter(task)))
+        found.update({qid: ranked for qid, ranked in out if qid is not None})
+        assert sum("_value" in s.__dict__ for s in shares) == 1
+    # The first task read the six blocks in order and kept the last; the second began with it and
+    # kept block 5 (index 4); the third began with that one: 6 + 5 + 5 loads, never two at once.
+    assert [s.loads for s in shares] == [3, 3, 3, 3, 2, 2]
+    assert _Shared.most_held == 1
+    for (qid, query), vector in zip(queries, vectors, strict=True):
+        online = matcher.search(query, top=10, method="hybrid", explain=False, query_vector=vector)
+        assert found[qid] == [(m.doc_id, m.score, m.contributions) for m in online], qid
 
 
 def test_a_matcher_with_changes_since_its_fit_is_not_split():
@@ -157,3 +180,19 @@ def test_ranking_a_pool_scores_only_the_contenders_and_keeps_the_full_ranking(wi
             (m.doc_id, m.score, m.contributions) for m in every[:top]
         ]
     assert len(matcher._contenders(docs, lexical, calibrated, [1.0] * n, bound, query, 10)) < n / 2
+
+
+@pytest.mark.parametrize(
+    ("n", "size", "parallelism", "tasks"),
+    [
+        (100_000, 8192, 2, 14),  # 13 tasks would leave a core idle in the last round
+        (100_000, 8192, 4, 16),
+        (16_384, 8192, 2, 2),
+        (10_000, 2500, 2, 4),
+        (3, 8192, 2, 2),
+        (1, 8192, 4, 1),  # never more tasks than queries
+        (0, 8192, 2, 1),
+    ],
+)
+def test_blocked_tasks_come_in_full_rounds(n, size, parallelism, tasks):
+    assert _rounds(n, size, parallelism) == tasks
