@@ -21,6 +21,17 @@ def _state() -> dict:
     return state
 
 
+# The demo schedules its sessions with CP-SAT's parallel workers under a time limit: which of several
+# equally good schedules comes back depends on which worker wins the race, so the snapshot (recorded
+# by an earlier load, maybe on a busier machine) may seat a meeting elsewhere. Only where a meeting
+# sits may differ; which meetings there are, and everything else about them, may not.
+SOLVER_CHOICE = {
+    "meetings.Meeting": {"slot", "table"},
+    "meetings.SchedulePublication": {"entries"},
+    "audit.AuditEntry": {"before", "after", "label"},
+}
+
+
 class DemoSnapshotTests(TestCase):
     def loaded(self, load) -> dict:
         sid = transaction.savepoint()
@@ -35,12 +46,15 @@ class DemoSnapshotTests(TestCase):
         self.loaded(testing.load_demo_snapshot)  # records the snapshot if no earlier class did
         replayed = self.loaded(testing.load_demo_snapshot)
         self.assertGreater(sum(len(rows) for rows in real.values()), 1000)
+        self.assertLessEqual(SOLVER_CHOICE.keys(), real.keys())  # the exemptions name real models
+        self.assertTrue(real["meetings.Meeting"])  # ... and the demo has meetings to compare
         for label in real:
             if real[label].keys() != again[label].keys():
                 continue  # rows a load creates only when missing (content types after a flush)
             self.assertEqual(replayed[label].keys(), real[label].keys(), label)
             # Random references (meeting requests, index versions) differ between two real loads too.
             random = {k for pk, row in real[label].items() for k, v in row.items() if again[label][pk][k] != v}
+            random |= SOLVER_CHOICE.get(label, set())
             for pk, row in real[label].items():
                 same = {k: v for k, v in row.items() if k not in random}
                 self.assertEqual({k: replayed[label][pk][k] for k in same}, same, label)
