@@ -238,7 +238,8 @@ class _Candidates:
         self.index = np.empty(0, dtype=np.int64)
         self.lex = np.empty(0, dtype=np.float32)
         self.near = np.empty(0, dtype=np.float32)
-        self.cos = np.empty(0, dtype=np.float32)
+        # float32 cosines for the hybrid fusion; for the dense method, float64 ones (its shown score)
+        self.cos = np.empty(0, dtype=np.float64)
         self.docs = np.empty(0, dtype=object)
         self.scripts = np.empty(0, dtype=object)
 
@@ -333,9 +334,11 @@ def _score_blocks_part(shell_shared, block_shares, top: int, method: str):
                     local = np.union1d(local, n_idx)
                     near_sims = np.full(len(local), -np.inf, dtype=np.float32)
                     near_sims[np.searchsorted(local, n_idx)] = n_sims
-                cos = np.full(len(local), np.nan, dtype=np.float32)
+                cos = np.full(len(local), np.nan, dtype=np.float64)
                 if near is not None and vectors is not None and method == "hybrid":
                     cos = block.dense.similarity(local, vectors[i])
+                elif near is not None and vectors is not None and method == "dense":
+                    cos = block.dense.similarity64(local, vectors[i])
                 found[i].add(block, local, lex[local], near_sims, cos, scripts[local])
             # Let the block go before the next one loads: one block in memory at a time.
             if n_read < len(order):
@@ -351,11 +354,16 @@ def _score_blocks_part(shell_shared, block_shares, top: int, method: str):
 def _ranked(shell: Matcher, query: Query, got: _Candidates, q_terms: list[str], top: int, method: str):
     """The final ranking of one query from its merged candidates, as ``Matcher.search`` ranks."""
     excluded = np.asarray([d.id in query.exclude for d in got.docs], dtype=bool)
-    if method != "hybrid":
-        order = got.best_lexical(len(got.index)) if method == "bm25" else got.nearest(len(got.index))
+    if method == "bm25":
+        order = got.best_lexical(len(got.index))
         order = order[~excluded[order]][:top]
-        values = got.lex if method == "bm25" else got.near
-        return [shell.single(method, got.docs[p], float(values[p]), query) for p in order]
+        return [shell.single(method, got.docs[p], float(got.lex[p]), query) for p in order]
+    if method == "dense":
+        # The nearest, ordered and shown by their float64 cosine, as ``Matcher.search``.
+        order = got.nearest(len(got.index))
+        order = order[np.lexsort((got.index[order], -got.cos[order]))]
+        order = order[~excluded[order]][:top]
+        return [shell.single(method, got.docs[p], float(got.cos[p]), query) for p in order]
     pool = np.unique(np.concatenate([got.best_lexical(shell.candidates), got.nearest(shell.candidates)]))
     pool = pool[~excluded[pool]]
     if not len(pool):

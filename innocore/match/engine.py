@@ -341,16 +341,21 @@ class Matcher:
         order = np.argsort(-sims, kind="stable")[:k]
         return idx[order], sims[order]
 
-    def _similarity(self, indices: list[int], qv: np.ndarray) -> np.ndarray:
+    def _similarity(self, indices, qv: np.ndarray, *, wide: bool = False) -> np.ndarray:
+        """Cosines of the rows ``indices`` (main then delta segment) with ``qv``; ``wide``: summed in
+        float64 (see ``DenseIndex.similarity64``), else in float32 as the fusion takes them."""
         rows = np.asarray(indices, dtype=np.int64)
-        out = np.empty(len(rows), dtype=np.float32)
+        dtype = np.float64 if wide else np.float32
+        out = np.empty(len(rows), dtype=dtype)
         main = rows < self.n_main_
         if main.any():
             assert self.dense_ is not None, "called only when the matcher has a dense index"
-            out[main] = self.dense_.similarity(rows[main], qv)
+            read = self.dense_.similarity64 if wide else self.dense_.similarity
+            out[main] = read(rows[main], qv)
         if (~main).any():
             assert self.delta_.vectors is not None, "delta rows of a dense matcher have vectors"
-            out[~main] = self.delta_.vectors[rows[~main] - self.n_main_] @ qv
+            delta = self.delta_.vectors[rows[~main] - self.n_main_]
+            out[~main] = delta.astype(dtype) @ np.asarray(qv, dtype=dtype)
         return out
 
     # -- scoring ----------------------------------------------------------------------------
@@ -386,8 +391,11 @@ class Matcher:
 
         if method == "dense":
             assert qv is not None  # checked above
-            idx, sims = self._nearest(qv, want)
-            keep = [(int(i), float(s)) for i, s in zip(idx, sims, strict=True) if int(i) not in excluded][:top]
+            idx, _sims = self._nearest(qv, want)
+            # Shown and ordered by the float64 cosine, which batch scoring reproduces to the digit.
+            exact = self._similarity(idx, qv, wide=True)
+            order = np.lexsort((idx, -exact))
+            keep = [(int(idx[o]), float(exact[o])) for o in order if int(idx[o]) not in excluded][:top]
             return [self._single(method, i, s, query, explain) for i, s in keep]
         lexical = self._lexical(q_terms)
         if method == "bm25":
