@@ -24,6 +24,7 @@ participants without a break, an exact window (their k meetings fill k consecuti
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -384,6 +385,8 @@ def _solver(
 
 
 CONFLICT = diag("hard_conflict")
+PROBE = 3.0  # CPU seconds per worker for one restricted attempt of the linear search
+MIN_CPU_SHARE = 0.25  # a probe takes at most 4 × PROBE of wall time
 SEARCH_WORKERS = ("no_lp", "max_lp", "quick_restart_no_lp", "default_lp")
 CORE_WORKERS = ("core", "no_lp", "max_lp", "quick_restart_no_lp")
 
@@ -430,6 +433,18 @@ def _room(inst: Instance, lower: dict[int, int], fairness: int | None, busy: lis
     return room
 
 
+def probe_seconds(cpu: float, wall: float, threads: int) -> float:
+    """Wall seconds for one restricted attempt of the linear search, given the CPU time and wall
+    time the solver's ``threads`` workers have had so far: ``PROBE`` seconds of CPU per worker at
+    the share of the CPU they have been getting. Feasible probes succeed in 1-3 s on a quiet
+    machine; when other processes keep the cores busy, the same work takes twice the wall time or
+    more, and a fixed 3 s made ticf-13crafc miss its one-break schedule in 2 of 3 runs."""
+    if wall < 0.05:
+        return PROBE
+    share = cpu / (wall * max(1, threads))
+    return PROBE / min(1.0, max(MIN_CPU_SHARE, share))
+
+
 def _ladder(
     inst: Instance,
     fairness: int | None,
@@ -455,8 +470,14 @@ def _ladder(
     # How many breaks above its own bound a participant could ever take.
     room = _room(inst, lower, fairness, busy)
     order = sorted((p for p in busy if room[p]), key=lambda p: (window_starts(inst, p), -len(inst.meetings_of(p)), p))
-    probe = 3.0  # seconds for one restricted attempt; infeasible ones take well under a second
     mirror = mirror_symmetric(inst)
+    # CPU time and wall time the solver has had so far, for the probes' budget (``probe``).
+    used = {"cpu": 0.0, "wall": 0.0}
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    threads = max(1, min(workers, cores))
+
+    def probe() -> float:
+        return probe_seconds(used["cpu"], used["wall"], threads)
 
     def attempt(extra: int | None, chosen: set[int] | None, limit: float):
         if extra is None:  # no cap at all: the plain problem, to tell "infeasible" from "more breaks"
@@ -469,8 +490,10 @@ def _ladder(
         if mirror:
             _first_half(mod)
         solver = _solver(limit, workers, seed, search=True)
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         code = solver.Solve(mod.model)
+        used["cpu"] += time.process_time() - cpu
+        used["wall"] += time.perf_counter() - began
         steps.append(
             {
                 "breaks_at_most": None if extra is None else floor + extra,
@@ -494,14 +517,20 @@ def _ladder(
     extra, plain_checked, incumbent = 0, False, None
     while time.perf_counter() < deadline:
         if extra:
-            size = max(1, min(extra, len(order)))
+            size, stalled = max(1, min(extra, len(order))), False
             while size < len(order) and time.perf_counter() < deadline:
-                code, mod, solver = attempt(extra, set(order[:size]), min(probe, deadline - time.perf_counter()))
+                code, mod, solver = attempt(extra, set(order[:size]), min(probe(), deadline - time.perf_counter()))
                 if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                     return found(mod, solver, extra, floor + extra), floor + extra, steps, None
                 if code != cp_model.INFEASIBLE:
+                    stalled = True
                     break
                 size *= 2
+            if stalled:
+                # A restricted attempt ran out of time: on the published instances the whole step then
+                # never settled before the deadline either (forum-13crafb, ticf-13crafb: 6-11 s spent
+                # for nothing), so the time goes to the core-guided phase at once.
+                break
         left = deadline - time.perf_counter()
         if left <= 0:
             break

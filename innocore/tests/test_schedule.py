@@ -7,7 +7,17 @@ from innocore.schedule.check import check, count_breaks
 from innocore.schedule.diagnostics import ENGLISH, Diagnostic, diag
 from innocore.schedule.greedy import greedy
 from innocore.schedule.instance import Instance, InstanceError, Meeting, read_dzn
-from innocore.schedule.solver import CONFLICT, _room, mirror_symmetric, participant_lower_bound, solve, window_starts
+from innocore.schedule.solver import (
+    CONFLICT,
+    MIN_CPU_SHARE,
+    PROBE,
+    _room,
+    mirror_symmetric,
+    participant_lower_bound,
+    probe_seconds,
+    solve,
+    window_starts,
+)
 
 DZN = """nBusiness = 4;
 nMeetings = 5;
@@ -332,3 +342,18 @@ def test_every_diagnostic_is_worded_in_english_and_unknown_codes_are_refused():
     )
     with pytest.raises(ValueError, match="unknown diagnostic"):
         diag("made_up")
+
+
+@pytest.mark.parametrize(
+    ("cpu", "wall", "threads", "expected"),
+    [
+        (0.0, 0.0, 2, PROBE),  # nothing measured yet
+        (4.0, 2.0, 2, PROBE),  # both workers had a whole core each
+        (2.0, 2.0, 2, 2 * PROBE),  # half the CPU: twice the wall time for the same work
+        (1.0, 2.0, 1, 2 * PROBE),
+        (0.1, 10.0, 2, PROBE / MIN_CPU_SHARE),  # starved: capped
+        (9.0, 2.0, 2, PROBE),  # more CPU than the workers (start-up threads) never shortens a probe
+    ],
+)
+def test_a_probe_gets_the_same_cpu_time_whatever_the_load(cpu, wall, threads, expected):
+    assert probe_seconds(cpu, wall, threads) == pytest.approx(expected)
