@@ -4,6 +4,8 @@ the published variants; then the generated event-scale family.
 
 BENCH_SCHEDULE selects the parts (comma-separated):
     original    the 20 base instances (default)
+    loaded      the 20 base instances again, with two CPU-bound processes keeping both cores busy
+                (default; the summary is b2b_schedule_loaded_summary)
     variants    a representative subset of the 120 variants: all 7 variants of tic-12, forumt-14
                 and forum-13 (default)
     allvariants all 120 variants (about an hour: 84 need a solve, 36 are refused by the pre-check)
@@ -12,7 +14,7 @@ BENCH_SCHEDULE selects the parts (comma-separated):
                 single-model solver, all checked independently (default)
     open        the five variants the issue names as open (forb0007 and prec15 of forum-13crafc and
                 ticf-13crafc, tic-13crafc.fixed040-Forb)
-    all         original + allvariants + event + open
+    all         original + loaded + allvariants + event + open
 BENCH_SCHEDULE_LIMIT is the time limit per instance in seconds (default 60).
 BENCH_SCHEDULE_PEER=0 leaves out the MaxSAT peer (benchmarks.maxsat_peer, pysat's RC2), which
 otherwise runs on each original right after InnoBridge, in a child process with the same limit.
@@ -256,9 +258,9 @@ def run_event(limit: float, previous: bool = True) -> None:
 
 
 def run() -> list[dict]:
-    parts = set(os.environ.get("BENCH_SCHEDULE", "original,variants,event,open").split(","))
+    parts = set(os.environ.get("BENCH_SCHEDULE", "original,loaded,variants,event,open").split(","))
     if "all" in parts:
-        parts |= {"original", "allvariants", "event", "open"}
+        parts |= {"original", "loaded", "allvariants", "event", "open"}
     limit = float(os.environ.get("BENCH_SCHEDULE_LIMIT", "60"))
     burners = Burners(int(os.environ.get("BENCH_SCHEDULE_LOAD", "0")))
     print(json.dumps({"benchmark": "b2b_conditions", "burners": len(burners.procs), "limit": limit, "load": load()}))
@@ -269,11 +271,27 @@ def run() -> list[dict]:
     return []
 
 
+LOADED_BURNERS = 2
+
+
+def originals_paths() -> list:
+    return sorted(FOLDER.glob("*.original.dzn"))
+
+
 def _run(parts: set[str], limit: float) -> None:
     optima = published_optima()
     if "original" in parts:
-        originals = sorted(FOLDER.glob("*.original.dzn"))
-        summarise("b2b_schedule_summary", run_instances(originals, limit, optima, peer=peer_available()))
+        summarise("b2b_schedule_summary", run_instances(originals_paths(), limit, optima, peer=peer_available()))
+    if "loaded" in parts:
+        # The same run with both cores of the reference machine kept busy, the peer beside it again.
+        burners = Burners(LOADED_BURNERS)
+        try:
+            conditions = {"benchmark": "b2b_conditions", "burners": len(burners.procs), "limit": limit, "load": load()}
+            print(json.dumps(conditions))
+            results = run_instances(originals_paths(), limit, optima, peer=peer_available())
+        finally:
+            burners.stop()
+        summarise("b2b_schedule_loaded_summary", results, f"{LOADED_BURNERS} CPU-bound processes running")
     if parts & {"variants", "allvariants"}:
         paths = sorted(p for p in FOLDER.glob("*.dzn") if not p.name.endswith(".original.dzn"))
         note = "all 120 variants"
