@@ -14,6 +14,7 @@ BENCHMARKS = [
     "directory_search",
     "matching_quality",
     "matching_feedback_replay",
+    "matching_feedback_headroom",
     "ingest_quality",
     "need_page",
     "long_texts",

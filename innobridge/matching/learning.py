@@ -405,6 +405,19 @@ def maybe_retrain(*, programme: Programme | None, user: User | None = None) -> b
 __all__ = ["LEARNED"]
 
 
+def status_label(status: str) -> str:
+    """The outcome of a training run in the reader's language."""
+    labels = {
+        "active": _("better than the shipped weights on held-out needs"),
+        "too_few_judgements": _("too few judgements"),
+        "too_few_informative_needs": _("too few needs with both good and poor judgements"),
+        "no_better_than_shipped": _("not better than the shipped weights on held-out needs"),
+        "no_pairs": _("no judgements to compare"),
+        "degenerate": _("could not be fitted"),
+    }
+    return labels.get(status, status)
+
+
 def report(programme: Programme) -> dict:
     """What the programme's learned model is, what it learned from, and its measured effect."""
     from collections import Counter
@@ -427,6 +440,7 @@ def report(programme: Programme) -> dict:
                 "pinned": v.pinned,
                 "withdrawn": v.withdrawn,
                 "metrics": v.metrics,
+                "status_label": status_label(v.metrics.get("status", "")),
                 "points_per_unit": Reranker.from_dict(v.model).weights_in_points(),
             }
             for v in versions

@@ -43,6 +43,7 @@ FEATURES = (
     "trl_gap",
     "place_distance",
     "cross_language",
+    "chinese_english",
     "owner_response",
     "sector_rejections",
     "doc_history",
@@ -82,6 +83,13 @@ EVIDENCE = {
 # wrong sector for a need's sector loses up to this much for the sector's other needs. The model
 # learns a correction on top (pulled towards zero), so evidence can overrule the prior.
 PRIOR = {"sector_rejections": -20.0}
+
+# Cross-validation before a model is used: folds of judged needs, the least number of needs with
+# two different grades, and by how many standard errors the learned order must win.
+FOLDS = 4
+REPEATS = 3
+MIN_VALIDATION_NEEDS = 8
+MARGIN = 1.64
 
 # How a rejection reason changes the trust in one factor for the query it was given on:
 # (factor, multiplier per rejection, bound).
@@ -182,7 +190,7 @@ class Reranker:
     def __init__(
         self,
         *,
-        l2: float = 0.3,
+        l2: float = 3.0,
         min_judgements: int = 30,
         cap: float = 15.0,
         org_share: float = 0.2,
@@ -231,7 +239,9 @@ class Reranker:
         rates = response_rates if response_rates is not None else getattr(self, "response_rates_", {})
         rate = rates.get(c.owner)
         table = getattr(self, "sector_rejections_", {})
-        pairs = [_sector_key(a, b) for a in c.query_sectors for b in c.doc_sectors - c.query_sectors]
+        # Only an offer that shares no sector with the need is "the wrong sector" for it: an offer
+        # that also serves the need's sector stays untouched by its other sectors' rejections.
+        pairs = [] if shared else [_sector_key(a, b) for a in c.query_sectors for b in c.doc_sectors]
         rejections = max((table.get(p, 0.0) for p in pairs), default=0.0)
         history = self._history(c)
         ctx = (context or {}).get(c.doc, (0.0, 0.0, 0.0, 0.0))
@@ -247,6 +257,7 @@ class Reranker:
                 (9 - min(max(c.trl, 1), 9)) / 8 if c.trl else 0.5,
                 distance,
                 0.0 if _script(c.query_lang) == _script(c.doc_lang) else 1.0,
+                1.0 if {_script(c.query_lang), _script(c.doc_lang)} in _CHINESE_ENGLISH else 0.0,
                 0.0 if rate is None else rate - 0.5,
                 rejections,
                 history,
@@ -285,16 +296,8 @@ class Reranker:
         queries = sorted({r[0] for r in rows})
         self.offset_ = np.mean([r[3] for r in rows], axis=0)
         self.metrics_["pairs"] = self._count_pairs(rows, queries)
-        if self.validate and len(queries) >= 4:
-            rng = np.random.default_rng(self.seed)
-            held = set(rng.permutation(queries)[: max(1, len(queries) // 4)].tolist())
-            a, w = self._solve([r for r in rows if r[0] not in held])
-            base, learned = self._pair_accuracy([r for r in rows if r[0] in held], a, w)
-            self.metrics_["held_out_pair_accuracy_shipped"] = base
-            self.metrics_["held_out_pair_accuracy_learned"] = learned
-            if a <= 0 or learned is None or base is None or learned < base:
-                self.metrics_["status"] = "no_better_than_shipped"
-                return self
+        if self.validate and not self._validated(rows, queries):
+            return self
         a, w = self._solve(rows)
         if a <= 0:
             self.metrics_["status"] = "degenerate"
@@ -308,17 +311,72 @@ class Reranker:
         self.metrics_["train_pair_accuracy_learned"] = learned
         return self
 
+    def _validated(self, rows, queries) -> bool:
+        """Cross-validation over the judged needs: is the learned order better than the shipped one?
+
+        The judged needs that tell anything (two different grades at least) are split in ``FOLDS``
+        folds; each fold is ranked by a model fitted on the others, and by the shipped ranking. The
+        measure is nDCG@10 of the judged suggestions only (a condensed list, Sakai 2007, since most
+        suggestions carry no judgement). The model is used only if it wins on average by more than
+        ``MARGIN`` standard errors of the per-need differences: a model that merely fits noise in a
+        few judgements stays off, so learning never costs users more than noise.
+        """
+        grades: dict[str, set[float]] = defaultdict(set)
+        for r in rows:
+            grades[r[0]].add(r[1])
+        informative = [q for q in queries if len(grades[q]) > 1]
+        self.metrics_["validation_needs"] = len(informative)
+        if len(informative) < MIN_VALIDATION_NEEDS:
+            self.metrics_["status"] = "too_few_informative_needs"
+            return False
+        rng = np.random.default_rng(self.seed)
+        folds = []
+        for _repeat in range(REPEATS):
+            order = rng.permutation(informative).tolist()
+            folds += [set(order[i::FOLDS]) for i in range(FOLDS)]
+        shipped_scores: dict[str, list[float]] = defaultdict(list)
+        learned_scores: dict[str, list[float]] = defaultdict(list)
+        accuracy = []
+        for fold in folds:
+            a, w = self._solve([r for r in rows if r[0] not in fold])
+            held = [r for r in rows if r[0] in fold]
+            accuracy.append(self._pair_accuracy(held, a, w))
+            by_query: dict[str, list] = defaultdict(list)
+            for r in held:
+                by_query[r[0]].append(r)
+            for query, group in by_query.items():
+                shipped_scores[query].append(_condensed_ndcg(group, [r[2] for r in group]))
+                scores = [r[2] + float(r[3] @ w) / a if a > 0 else r[2] for r in group]
+                learned_scores[query].append(_condensed_ndcg(group, scores))
+        # One difference per need (its mean over the repeats), so the error counts needs, not folds.
+        shipped = np.array([np.mean(v) for _q, v in sorted(shipped_scores.items())])
+        learned = np.array([np.mean(v) for _q, v in sorted(learned_scores.items())])
+        diff = learned - shipped
+        error = float(diff.std(ddof=1) / math.sqrt(len(diff))) if len(diff) > 1 else 0.0
+        self.metrics_["held_out_ndcg_shipped"] = round(float(shipped.mean()), 4)
+        self.metrics_["held_out_ndcg_learned"] = round(float(learned.mean()), 4)
+        pairs = [p for p in accuracy if p[0] is not None]
+        if pairs:
+            self.metrics_["held_out_pair_accuracy_shipped"] = round(float(np.mean([p[0] for p in pairs])), 4)
+            self.metrics_["held_out_pair_accuracy_learned"] = round(float(np.mean([p[1] for p in pairs])), 4)
+        if not diff.mean() > MARGIN * error:
+            self.metrics_["status"] = "no_better_than_shipped"
+            return False
+        return True
+
     def _sector_rejections(self, candidates, chosen) -> dict[str, float]:
-        """Smoothed share of "wrong sector" rejections per (query sector, other sector of the doc)."""
+        """Smoothed share of "wrong sector" rejections per (query sector, doc sector).
+
+        Counted among judged pairs that share no sector."""
         doc_sectors: dict[tuple[str, str], Candidate] = {(c.query, c.doc): c for cs in candidates.values() for c in cs}
         wrong: dict[str, float] = defaultdict(float)
         seen: dict[str, float] = defaultdict(float)
         for key, j in chosen.items():
             c = doc_sectors.get(key)
-            if c is None:
+            if c is None or c.query_sectors & c.doc_sectors:
                 continue
             for a in c.query_sectors:
-                for b in c.doc_sectors - c.query_sectors:
+                for b in c.doc_sectors:
                     seen[_sector_key(a, b)] += 1
                     if j.grade == 0 and j.reason == "wrong_sector":
                         wrong[_sector_key(a, b)] += 1
@@ -462,15 +520,19 @@ class Reranker:
         exact sum, clipped to 0-100 by adjusting the learned contribution.
         """
         out = []
+        exact = []
         context = self.context(candidates)
-        for c in candidates:
+        for i, c in enumerate(candidates):
             total, parts = self.adjustment(c, context)
             contributions = {k: float(v) for k, v in c.contributions.items()}
             base = round(sum(contributions.values()), 1)
             learned = round(min(max(total, -base), 100 - base), 1)
             contributions[LEARNED] = learned
             out.append(Reranked(c, round(base + learned, 1), contributions, learned, reasons=parts))
-        out.sort(key=lambda r: (-r.score, r.candidate.doc))
+            # Order by the unrounded sum, then by the engine's own order: with nothing learned the
+            # engine's ranking comes back unchanged, not re-sorted among scores equal to 0.1.
+            exact.append((-(c.score + min(max(total, -c.score), 100 - c.score)), i))
+        out = [out[i] for _key, i in sorted(exact)]
         if top is None:
             return out
         return self.explore(out, top)
@@ -532,9 +594,21 @@ class Reranker:
         return {n: round(float(v), 2) for n, v in zip(FEATURES, getattr(self, "coef_", []), strict=False)}
 
 
+def _condensed_ndcg(group, scores, k: int = 10) -> float:
+    """nDCG@k of the judged rows of one need ordered by ``scores`` (ties: the engine's order)."""
+    order = sorted(range(len(group)), key=lambda i: (-scores[i], group[i][5]))
+    gains = [group[i][1] for i in order]
+    dcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gains[:k]))
+    ideal = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(sorted(gains, reverse=True)[:k]))
+    return dcg / ideal if ideal else 0.0
+
+
 def shipped() -> Reranker:
     """The unlearned re-ranker: adds nothing, so the shipped fusion weights decide."""
     return Reranker().fit({}, [])
+
+
+_CHINESE_ENGLISH = ({"hant", "en"}, {"hans", "en"})
 
 
 def _script(lang: str) -> str:

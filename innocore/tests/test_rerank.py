@@ -134,3 +134,64 @@ def test_a_model_survives_its_round_trip_through_json():
     assert [r.score for r in model.rerank(cs)] == [r.score for r in again.rerank(cs)]
     assert len(model.to_dict()["coefficients"]) == len(FEATURES)
     assert np.isfinite(model.coef_).all()
+
+
+def test_with_nothing_learned_the_engine_order_comes_back_unchanged():
+    # Scores that round to the same tenth keep the engine's order (not the order of their ids).
+    cs = [candidate("n", "z", 50.04), candidate("n", "a", 50.01), candidate("n", "m", 49.99)]
+    assert [r.candidate.doc for r in shipped().rerank(cs)] == ["z", "a", "m"]
+
+
+def test_cross_validation_turns_on_a_model_that_generalises():
+    # Users keep preferring the offer written in the other language, which the engine puts second.
+    from dataclasses import replace
+
+    ps, js = {}, []
+    for q in range(48):
+        same = replace(candidate(f"n{q}", f"same{q}", 50.0), query_lang="en", doc_lang="en")
+        other = replace(candidate(f"n{q}", f"other{q}", 48.0), query_lang="en", doc_lang="zh-Hans")
+        best = replace(candidate(f"n{q}", f"best{q}", 60.0), query_lang="en", doc_lang="en")
+        weak = replace(candidate(f"n{q}", f"weak{q}", 20.0), query_lang="en", doc_lang="en")
+        ps[f"n{q}"] = [best, same, other, weak]
+        js += [
+            Judgement(f"n{q}", best.doc, "agreement_deployed"),
+            Judgement(f"n{q}", weak.doc, "feedback_not_relevant"),
+        ]
+        js += [
+            Judgement(f"n{q}", same.doc, "feedback_not_relevant"),
+            Judgement(f"n{q}", other.doc, "feedback_relevant"),
+        ]
+    model = Reranker(min_judgements=10).fit(ps, js)
+    assert model.active_, model.metrics_
+    learned, shipped_ndcg = model.metrics_["held_out_ndcg_learned"], model.metrics_["held_out_ndcg_shipped"]
+    assert isinstance(learned, float) and isinstance(shipped_ndcg, float) and learned > shipped_ndcg
+
+
+def test_cross_validation_keeps_a_model_off_when_judgements_are_noise():
+    rng = np.random.default_rng(1)
+    ps = {}
+    js = []
+    for q in range(24):
+        cs = [candidate(f"n{q}", f"o{q}-{i}", float(60 - 3 * i), sectors=frozenset({GREEN})) for i in range(6)]
+        # A feature that the noise can latch onto: half of the offers are fintech as well.
+        cs = [replace_sectors(c, {GREEN, FIN}) if i % 2 else c for i, c in enumerate(cs)]
+        ps[f"n{q}"] = cs
+        for c in cs:
+            js.append(Judgement(c.query, c.doc, "feedback_relevant" if rng.random() < 0.3 else "feedback_not_relevant"))
+    model = Reranker(min_judgements=10).fit(ps, js)
+    assert not model.active_, model.metrics_
+    assert model.metrics_["status"] == "no_better_than_shipped"
+    assert all(r.learned == 0 for r in model.rerank(ps["n0"]))
+
+
+def test_too_few_needs_with_two_grades_keep_the_model_off():
+    ps = pools(5)
+    model = Reranker(min_judgements=10).fit(ps, judged(ps))
+    assert not model.active_
+    assert model.metrics_["status"] == "too_few_informative_needs"
+
+
+def replace_sectors(c, sectors):
+    from dataclasses import replace
+
+    return replace(c, doc_sectors=frozenset(sectors))
