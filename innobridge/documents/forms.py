@@ -16,6 +16,9 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         single = super().clean
         if isinstance(data, list | tuple):
+            if not data:  # no file chosen: the widget gives an empty list, which is still "required"
+                single(None, initial)
+                return []
             return [single(d, initial) for d in data]
         return [single(data, initial)]
 

@@ -69,6 +69,12 @@ class SourceDocument(TimeStampedModel):
         self.ensure_slug()
         super().save(*args, **kwargs)
 
+    @property
+    def language_label(self) -> str:
+        """The document's language in the reader's words (the code stays in the API)."""
+        names = {"zh-Hant": _("Traditional Chinese"), "zh-Hans": _("Simplified Chinese"), "en": _("English")}
+        return str(names.get(self.language, self.language))
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 

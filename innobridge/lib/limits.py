@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.utils.translation import ngettext_lazy
+from django.utils import formats
+from django.utils.functional import lazy
+from django.utils.translation import ngettext
 
 LONG_TEXT = 20_000  # descriptions of offers, needs, organisations, programmes, events
 MEDIUM_TEXT = 5_000  # application scenarios, purposes, scopes, notes about a person or place
@@ -19,8 +21,14 @@ MATCH_TEXT = 30_000  # what matching reads of one record (title excluded)
 PAGE_TEXT = LONG_TEXT  # what a page shows of one stored text
 
 
+def _limit_help(limit: int) -> str:
+    count = formats.number_format(limit, force_grouping=True)
+    return ngettext("Up to %(count)s character.", "Up to %(count)s characters.", limit) % {"count": count}
+
+
 def limit_help(limit: int):
-    return ngettext_lazy("Up to %(count)s character.", "Up to %(count)s characters.", "count") % {"count": limit}
+    """The help text naming the limit, translated when shown (not when the models load), grouped digits."""
+    return lazy(_limit_help, str)(limit)
 
 
 def LimitedTextField(verbose_name, *, limit: int, **kwargs) -> models.TextField:  # noqa: N802 - a field factory

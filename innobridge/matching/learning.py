@@ -405,7 +405,32 @@ def maybe_retrain(*, programme: Programme | None, user: User | None = None) -> b
 __all__ = ["LEARNED"]
 
 
-def status_label(status: str) -> str:
+def feature_label(name: str) -> str:
+    """A re-ranker feature in the reader's language (the codes stay in the JSON report)."""
+    labels = {
+        "lexical": _("words in common"),
+        "semantic": _("similar meaning"),
+        "sectors": _("same sector"),
+        "place": _("same place"),
+        "maturity": _("maturity"),
+        "sector_depth": _("share of the need's sectors"),
+        "no_shared_sector": _("no sector in common"),
+        "trl_gap": _("distance to market (TRL)"),
+        "place_distance": _("different place"),
+        "cross_language": _("other language or script"),
+        "chinese_english": _("Chinese and English"),
+        "owner_response": _("owner's response rate"),
+        "sector_rejections": _("turned down as the wrong sector elsewhere"),
+        "doc_history": _("judged by other needs"),
+        "lexical_rank": _("rank by words in common"),
+        "semantic_rank": _("rank by similar meaning"),
+        "lexical_relative": _("words in common, share of the best"),
+        "semantic_relative": _("similar meaning, share of the best"),
+    }
+    return labels.get(name, name)
+
+
+def status_label(status: str, usable: bool = False) -> str:
     """The outcome of a training run in the reader's language."""
     labels = {
         "active": _("better than the shipped weights on held-out needs"),
@@ -415,7 +440,10 @@ def status_label(status: str) -> str:
         "no_pairs": _("no judgements to compare"),
         "degenerate": _("could not be fitted"),
     }
-    return labels.get(status, status)
+    label = labels.get(status, status)
+    if usable and status != "active":
+        label += " " + _("(only the reasons given for rejections are applied)")
+    return label
 
 
 def report(programme: Programme) -> dict:
@@ -440,7 +468,7 @@ def report(programme: Programme) -> dict:
                 "pinned": v.pinned,
                 "withdrawn": v.withdrawn,
                 "metrics": v.metrics,
-                "status_label": status_label(v.metrics.get("status", "")),
+                "status_label": status_label(v.metrics.get("status", ""), v.usable),
                 "points_per_unit": Reranker.from_dict(v.model).weights_in_points(),
             }
             for v in versions

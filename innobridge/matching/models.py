@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -135,6 +136,18 @@ class TechnologyOffer(MatchableRecord):
         return "\n".join(p for p in (summary, description, scenarios) if p)[:MATCH_TEXT]
 
 
+def BudgetField(verbose_name) -> models.DecimalField:  # noqa: N802 - a field factory
+    """A whole amount, optional, never negative (the form says so; the table refuses it too)."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=14,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, message=_("A budget cannot be negative."))],
+    )
+
+
 class TechnologyNeed(MatchableRecord):
     """A challenge an enterprise, government body or zone wants a technology for."""
 
@@ -156,8 +169,8 @@ class TechnologyNeed(MatchableRecord):
         related_name="needs",
         db_table="programmes_agreement_needs",
     )
-    budget_min = models.DecimalField(_("budget from"), max_digits=14, decimal_places=0, null=True, blank=True)
-    budget_max = models.DecimalField(_("budget up to"), max_digits=14, decimal_places=0, null=True, blank=True)
+    budget_min = BudgetField(_("budget from"))
+    budget_max = BudgetField(_("budget up to"))
     currency = models.CharField(
         _("currency"),
         max_length=3,
@@ -178,7 +191,13 @@ class TechnologyNeed(MatchableRecord):
                 | models.Q(budget_max__isnull=True)
                 | models.Q(budget_max__gte=models.F("budget_min")),
                 name="need_budget_range",
-            )
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(budget_min__isnull=True) | models.Q(budget_min__gte=0))
+                & (models.Q(budget_max__isnull=True) | models.Q(budget_max__gte=0)),
+                name="need_budget_not_negative",
+                violation_error_message=_("A budget cannot be negative."),
+            ),
         ]
 
     def get_absolute_url(self) -> str:

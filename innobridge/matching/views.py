@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -362,6 +364,8 @@ def ranker_detail(request, slug: str):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("matching:ranker_detail", slug=slug)
-    return render(
-        request, "matching/ranker_detail.html", {"programme": programme, "report": learning.report(programme)}
-    )
+    report = learning.report(programme)
+    for v in report["versions"]:  # for the page: local time and features in words (the JSON keeps codes)
+        v["created_at"] = datetime.fromisoformat(v["created"])
+        v["features"] = [(learning.feature_label(k), value) for k, value in v["points_per_unit"].items() if value]
+    return render(request, "matching/ranker_detail.html", {"programme": programme, "report": report})

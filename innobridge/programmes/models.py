@@ -353,3 +353,6 @@ class AgreementParty(models.Model):
         verbose_name_plural = _("agreement parties")
         ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["agreement", "organisation"], name="party_unique")]
+
+    def __str__(self) -> str:  # as the history pages name it
+        return f"{self.organisation} ({self.get_role_display()})"

@@ -31,6 +31,13 @@ class UploadTests(BaseTestCase):
         self.assertEqual(self.upload(RELEASE.encode()).status_code, 403)
         self.assertFalse(SourceDocument.objects.filter(filename="release.txt").exists())
 
+    def test_a_post_without_a_file_is_refused_with_a_message(self):
+        self.login(self.alice)
+        r = self.client.post(self.url, {"csrfmiddlewaretoken": "x"})  # a bound form with no file in it
+        self.assertEqual(r.status_code, 200)
+        self.assertContains(r, "This field is required")
+        self.assertEqual(SourceDocument.objects.count(), 0)
+
     def test_staff_upload_a_release_and_get_proposals_with_matches(self):
         self.login(self.alice)
         r = self.upload(RELEASE.encode("big5"))
@@ -206,3 +213,13 @@ class EventCommitTests(UploadedReleaseTestCase):
         self.assertContains(self.client.get(r["Location"]), "Choose the programme")
         self.assertEqual(Organisation.objects.count(), before)
         self.assertIsNone(SourceDocument.objects.get(pk=self.document.pk).committed)
+
+
+class DocumentPageWordsTests(BaseTestCase):
+    def test_the_document_page_names_the_language_in_words_and_shows_no_empty_brackets(self):
+        self.login(self.alice)
+        document = SourceDocument.objects.create(title="Seed", language="zh-Hant", content_hash="0" * 64)
+        page = self.client.get(f"/zh-hans/documents/{document.slug}/").content.decode()
+        self.assertIn("繁体中文", page)
+        self.assertNotIn("()", page)
+        self.assertNotIn("· zh-Hant", page)

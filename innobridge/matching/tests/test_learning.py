@@ -112,7 +112,7 @@ class VersionTests(LearningTestCase):
         self.assertContains(r, self.programme.name)
         r = self.client.get(self.url())
         self.assertContains(r, "Version 2 is in use.")
-        self.assertContains(r, "sector_rejections")
+        self.assertContains(r, "turned down as the wrong sector elsewhere")
 
     def test_staff_pin_a_version_and_roll_back(self):
         self.login(self.alice)

@@ -18,7 +18,7 @@ class LongTextTests(MatchingTestCase):
         )
         self.assertEqual(r.status_code, 200)
         self.assertContains(r, f"at most {LONG_TEXT} characters")
-        self.assertContains(r, "Up to 20000 characters.")  # the form tells the limit before anyone types
+        self.assertContains(r, "Up to 20,000 characters.")  # the form tells the limit before anyone types
         self.assertEqual(TechnologyNeed.objects.count(), before)
 
     def test_the_limit_is_checked_by_the_service_too(self):

@@ -131,6 +131,20 @@ class PlainWordsTests(MatchingTestCase):
         self.assertIn(f"<strong>Same sector:</strong> {green.name_en}", page)
         self.assertNotIn(f"</strong> {green.slug}<", page)
 
+    def test_a_negative_budget_is_refused_and_changes_nothing(self):
+        from django.core.exceptions import ValidationError
+        from django.db import IntegrityError, transaction
+
+        from innobridge.matching.models import TechnologyNeed
+
+        before = TechnologyNeed.objects.values("budget_min", "budget_max").get(pk=self.need.pk)
+        with self.assertRaises(ValidationError) as raised:
+            services.need_save(need=self.need, budget_min=-100, budget_max=-5)
+        self.assertIn("A budget cannot be negative.", str(raised.exception))
+        self.assertEqual(TechnologyNeed.objects.values("budget_min", "budget_max").get(pk=self.need.pk), before)
+        with self.assertRaises(IntegrityError), transaction.atomic():  # the database refuses it too
+            TechnologyNeed.objects.filter(pk=self.need.pk).update(budget_max=-5)
+
     def test_a_budget_is_shown_with_grouped_digits(self):
         services.need_save(need=self.need, budget_min=1500000, budget_max=6000000, currency="CNY")
         self.assertContains(self.client.get(f"/en/needs/{self.need.slug}/"), "CNY 1,500,000 – 6,000,000")
