@@ -24,6 +24,13 @@ class WebTeaserTests(MatchingTestCase):
         self.assertEqual(r.context["suggestions"], [])
         self.assertContains(r, "shown to signed-in partners")
 
+    def test_an_anonymous_offer_does_not_promise_its_owner_to_anonymous_visitors(self):
+        services.offer_save(offer=self.cooling, anonymous=True)
+        page = self.client.get(self.cooling.get_absolute_url())
+        self.assertContains(page, "Owner hidden until a contact request is accepted")
+        self.assertNotContains(page, "Owner shown to signed-in partners")
+        self.assertContains(self.client.get("/en/offers/"), "Owner hidden until a contact request is accepted")
+
     def test_a_signed_in_partner_gets_the_whole_offer(self):
         self.login(self.carol)
         r = self.client.get(self.cooling.get_absolute_url())
