@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.directory import selectors as directory
+from innobridge.directory.filters import search_terms
 from innobridge.directory.models import Organisation
 from innobridge.documents.models import SourceDocument
 from innobridge.matching import selectors as matching
 from innobridge.programmes import selectors as programmes
-from innocore.text import fold
 
 PER_KIND = 8
 MAX_QUERY = 200
@@ -37,24 +37,24 @@ class Group:
 def search_everything(*, user, q: str) -> list[Group]:
     """Groups of matching records, each at most ``PER_KIND`` long with its total and a link to the full list."""
     q = q.strip()[:MAX_QUERY]
-    key = fold(q)
-    if not key:
+    terms = search_terms(q)
+    if not terms:
         return []
+
+    def holding(queryset):  # every term somewhere in the key, as the list pages match ("cold chain" finds "cold-chain")
+        for term in terms:
+            queryset = queryset.filter(search_key__contains=term)
+        return queryset
+
     groups = [
         _group(
-            "organisations",
-            _("Organisations"),
-            Organisation.objects.filter(search_key__contains=key),
-            "directory:organisation_list",
-            q,
+            "organisations", _("Organisations"), holding(Organisation.objects.all()), "directory:organisation_list", q
         ),
         _group("people", _("People"), directory.person_list(q=q), "directory:person_list", q),
         _group("offers", _("Technology offers"), matching.offer_list(user=user, q=q), "matching:offer_list", q),
         _group("needs", _("Needs"), matching.need_list(user=user, q=q), "matching:need_list", q),
-        _group("events", _("Events"), programmes.event_list(user=user).filter(search_key__contains=key), "", q),
-        _group(
-            "agreements", _("Agreements"), programmes.agreement_list(user=user).filter(search_key__contains=key), "", q
-        ),
+        _group("events", _("Events"), holding(programmes.event_list(user=user)), "", q),
+        _group("agreements", _("Agreements"), holding(programmes.agreement_list(user=user)), "", q),
     ]
     if user.is_authenticated and user.is_staff:
         documents = SourceDocument.objects.filter(Q(title__icontains=q) | Q(filename__icontains=q)).order_by("-created")

@@ -23,6 +23,16 @@ class GlobalSearchTests(MatchingTestCase):
         kinds = _kinds(self.client.get("/en/search/", {"q": "Courtesy call"}))
         self.assertIn("courtesy-call-shandong-leaders-2023-10", kinds["events"])
 
+    def test_words_in_any_order_or_joined_by_a_hyphen_find_the_record(self):
+        event = Event.objects.get(slug="courtesy-call-shandong-leaders-2023-10")
+        event.name_en = "Courtesy-call with the Shandong leaders"
+        event.refresh_search_key()
+        event.save()
+        self.assertNotIn("courtesy call", event.search_key)
+        for q in ("courtesy call", "call courtesy"):
+            kinds = _kinds(self.client.get("/en/search/", {"q": q}))
+            self.assertIn("courtesy-call-shandong-leaders-2023-10", kinds.get("events", []), q)
+
     def test_results_respect_the_visibility_of_each_kind(self):
         TechnologyOffer.objects.filter(pk=self.cooling.pk).update(visibility=Visibility.CONFIDENTIAL)
         Event.objects.filter(slug="courtesy-call-shandong-leaders-2023-10").update(visibility=Visibility.PARTNERS)
