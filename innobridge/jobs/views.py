@@ -33,7 +33,12 @@ def job_detail(request, key):
         "job": job,
         "label": kind.label if kind else job.kind,
         "message": shown(job.message),
-        "result_items": [(shown(k), shown(v)) for k, v in result.items() if k not in ("links", "download")],
+        # Nested values are data for the API and the tests; the page shows plain figures and links.
+        "result_items": [
+            (shown(k), shown(v))
+            for k, v in result.items()
+            if k not in ("links", "download") and not isinstance(v, dict | list)
+        ],
         "download": shown(result.get("download")),
         # Links were reversed with no language active: point them at the reader's language.
         "result_links": [

@@ -1,5 +1,6 @@
 """Background jobs of the matching app."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.jobs.registry import job_kind
@@ -20,8 +21,10 @@ def ranker_train(arguments: dict, progress) -> dict:
     programmes = Programme.objects.order_by("pk")
     if arguments.get("programme"):
         programmes = programmes.filter(slug=arguments["programme"])
-    trained = {}
+    trained, links = {}, []
     for programme in programmes:
         version = learning.ranker_train(programme=programme, progress=progress)
         trained[programme.slug] = {"version": version.version, "judgements": version.training_size}
-    return {"trained": trained}
+        # The status page links each programme's ranker page, which shows the version in the reader's words.
+        links.append({"url": reverse("matching:ranker_detail", args=[programme.slug]), "label": programme.name})
+    return {"trained": trained, "links": links}

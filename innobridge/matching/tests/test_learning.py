@@ -160,3 +160,8 @@ class VersionTests(LearningTestCase):
         job = job_enqueue(kind="matching.ranker_train", arguments={"programme": self.programme.slug})
         self.assertEqual(job.result["trained"][self.programme.slug]["version"], 3)
         self.assertEqual(learning.active_version(self.programme).version, 3)
+        self.login(self.alice)  # staff: job_enqueue without a user leaves the job to staff
+        page = self.client.get(f"/zh-hant/jobs/{job.key}/").content.decode()
+        self.assertNotIn("{'", page)  # no raw Python data on the status page
+        self.assertIn(f'href="/zh-hant/rankers/{self.programme.slug}/"', page)
+        self.assertContains(self.client.get("/en/needs/"), 'href="/en/rankers/"')  # staff find the page
