@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEntry(models.Model):
@@ -16,9 +17,9 @@ class AuditEntry(models.Model):
     """
 
     class Action(models.TextChoices):
-        CREATE = "create", _("created")
-        UPDATE = "update", _("changed")
-        DELETE = "delete", _("deleted")
+        CREATE = "create", pgettext_lazy("history action", "created")
+        UPDATE = "update", pgettext_lazy("history action", "changed")
+        DELETE = "delete", pgettext_lazy("history action", "deleted")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("record type"))
     object_pk = models.CharField(_("record key"), max_length=64)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Q, QuerySet
+from django.db.models import DecimalField, Model, Q, QuerySet
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from innobridge.audit.models import AuditEntry
 from innobridge.audit.signals import tracked_models
@@ -61,10 +64,20 @@ def readable_changes(entries: Iterable[AuditEntry]) -> list[tuple[AuditEntry, li
             field = model._meta.get_field(field_name)
         except Exception:
             return field_name, value
-        label = str(getattr(field, "verbose_name", field_name))
+        label = str(getattr(field, "verbose_name", "") or "")
+        if not label and field.is_relation and field.related_model:  # a reverse relation: the other side's name
+            label = str(field.related_model._meta.verbose_name_plural)
+        label = label or field_name
         if value is None or not field.is_relation or not field.related_model:
             if getattr(field, "choices", None) and value is not None:
                 value = dict(field.flatchoices).get(value, value)
+            elif isinstance(value, bool):
+                value = _("yes") if value else _("no")
+            elif isinstance(field, DecimalField) and value is not None:
+                try:
+                    value = formats.number_format(Decimal(str(value)), field.decimal_places, force_grouping=True)
+                except InvalidOperation:
+                    pass
             return label, value
         values = value if isinstance(value, list) else [value]
         missing = [v for v in values if (field.related_model, v) not in names]

@@ -25,6 +25,16 @@ class HistoryPageTests(BaseTestCase):
         self.assertContains(r, "<td>maturity (TRL 1-9)</td><td>4</td><td>6</td>", html=False)
         self.assertContains(r, "changed")
 
+    def test_actions_and_yes_no_values_are_words_in_the_reader_language(self):
+        with acting_as(self.bob):
+            matching.offer_save(offer=self.offer, anonymous=True)
+        self.login(self.alice)
+        page = self.client.get(self.url.replace("/en/", "/zh-hans/")).content.decode()
+        self.assertIn("已创建", page)  # the action, not the "creation time" column
+        self.assertNotIn("创建时间</td>", page)
+        self.assertIn("<td>否</td><td>是</td>", page)
+        self.assertNotIn(">False<", page)
+
     def test_payloads_are_shown_escaped(self):
         self.login(self.alice)
         html = self.client.get(self.url).content.decode()
