@@ -7,7 +7,7 @@ from datetime import date
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, Q, QuerySet
 
-from innobridge.accounts.permissions import member_organisation_id, visible_levels
+from innobridge.accounts.permissions import is_staff, member_organisation_id, visible_levels
 from innobridge.directory.models import Organisation, Person, Place
 from innobridge.programmes.models import (
     Agreement,
@@ -41,7 +41,14 @@ def events_visible(user: User | AnonymousUser) -> QuerySet[Event]:
 
 
 def agreements_visible(user: User | AnonymousUser) -> QuerySet[Agreement]:
-    return Agreement.objects.filter(_visible(user, ["parties__organisation_id"])).distinct()
+    """As the other records, except that a draft (not yet signed) is for staff and its parties only."""
+    condition = Q(visibility__in=visible_levels(user))
+    if not is_staff(user):
+        condition &= ~Q(status=Agreement.Status.DRAFT)
+    org_id = member_organisation_id(user)
+    if org_id is not None:
+        condition |= Q(parties__organisation_id=org_id)
+    return Agreement.objects.filter(condition).distinct()
 
 
 def programme_list() -> QuerySet[Programme]:

@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -131,3 +132,23 @@ class StatusViewTests(SmallWorldTestCase):
         )
         self.assertContains(r, "Give the currency of the amount.")
         self.assertIsNone(Agreement.objects.get(pk=self.a3.pk).value_amount)
+
+
+class DraftVisibilityTests(SmallWorldTestCase):
+    def test_a_draft_agreement_is_for_staff_and_its_parties_only(self):
+        from innobridge.directory.models import Membership
+
+        url = f"/en/agreements/{self.a5.slug}/"
+        self.assertEqual(self.client.get(url).status_code, 404)  # anonymous, although its visibility is public
+        body = self.client.get("/api/pipeline/agreements").json()
+        listed = {a["slug"] for a in (body["items"] if isinstance(body, dict) else body)}
+        self.assertNotIn(self.a5.slug, listed)
+        self.assertIn(self.a3.slug, listed)
+        self.client.force_login(self.member)  # sd-b takes no part in the draft
+        self.assertEqual(self.client.get(url).status_code, 404)
+        party = User.objects.create_user("party", "party@example.org")
+        Membership.objects.create(user=party, organisation=self.sd_c)
+        self.client.force_login(party)
+        self.assertEqual(self.client.get(url).status_code, 200)
+        self.client.force_login(self.staff)
+        self.assertEqual(self.client.get(url).status_code, 200)
