@@ -289,7 +289,11 @@ class PermissionMatrixTests(BaseTestCase):
             title="Doc", content_hash="b" * 64, slug="doc-matrix", text="Matrix Person"
         )
         cls.document.proposals.create(kind="person", position=0, data={"name": "Matrix Person"}, start=0, end=13)
-        cls.agreement = Agreement.objects.filter(visibility="public").first()
+        cls.agreement = (
+            Agreement.objects.filter(visibility="public", signed_on__isnull=False)
+            .order_by("-signed_on", "slug")
+            .first()
+        )
         AgreementParty.objects.get_or_create(agreement=cls.agreement, organisation=cls.i2cool)
         cls.token = token_create(user=cls.bob, name="matrix")[0]
         cls.meeting_request = cls.pending_meeting_request(buyer)
@@ -612,7 +616,11 @@ class ExposedSlugTests(BaseTestCase):
         cls.partners_offer = matching.offer_save(
             owner=cls.i2cool, title="Partners offer", status="published", visibility="partners"
         )
-        cls.agreement = Agreement.objects.filter(visibility="public").first()
+        cls.agreement = (
+            Agreement.objects.filter(visibility="public", signed_on__isnull=False)
+            .order_by("-signed_on", "slug")
+            .first()
+        )
         cls.agreement.offers.add(cls.secret_offer, cls.partners_offer)
         cls.agreement.needs.add(cls.secret_need)
         # carol's organisation asked about an offer that has since become confidential.

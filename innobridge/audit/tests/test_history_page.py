@@ -70,7 +70,9 @@ class HistoryPageTests(BaseTestCase):
         }
         from innobridge.programmes.models import Agreement
 
-        agreement = Agreement.objects.first()
+        agreement = (
+            Agreement.objects.filter(signed_on__isnull=False).order_by("-signed_on", "slug").first()
+        )  # not a draft
         pages[agreement.get_absolute_url()] = f"/en/history/programmes.agreement/{agreement.slug}/"
         for page, link in pages.items():
             self.login(self.bob)
